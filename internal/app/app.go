@@ -1,0 +1,80 @@
+// Package app holds one method per user action. Each authorises the actor,
+// validates the input, and in one transaction writes the state and the event
+// that records it. The API, the web UI, the CLI and the workers all call it.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"tandem/internal/access"
+	"tandem/internal/event"
+	"tandem/internal/store"
+)
+
+// App is Tandem's use cases over a store.
+type App struct {
+	store  *store.Store
+	now    func() time.Time
+	region string
+	log    *slog.Logger
+}
+
+// Option configures an App.
+type Option func(*App)
+
+// WithClock replaces the wall clock (for tests and the demo book).
+func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
+
+// WithRegion sets the region used to read phone numbers without a country code.
+func WithRegion(region string) Option { return func(a *App) { a.region = region } }
+
+// WithLogger sets the logger.
+func WithLogger(l *slog.Logger) Option { return func(a *App) { a.log = l } }
+
+// New returns the app over a store.
+func New(s *store.Store, opts ...Option) *App {
+	a := &App{store: s, now: time.Now, region: "US", log: slog.Default()}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
+}
+
+// Store exposes the store for health checks.
+func (a *App) Store() *store.Store { return a.store }
+
+// Now is the app's clock, in UTC and millisecond precision like the store.
+func (a *App) Now() time.Time { return a.now().UTC().Truncate(time.Millisecond) }
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// change describes the event that records a change.
+type change struct {
+	kind        string
+	accountID   string
+	subjectType string
+	subjectID   string
+	team        string
+	before      any
+	after       any
+	offTimeline bool
+}
+
+func (a *App) record(ctx context.Context, tx *store.Tx, actor access.Actor, at time.Time, c change) error {
+	return tx.AppendEvent(ctx, event.Event{
+		ID: newID(), At: at, ActorID: actor.User.ID, AccountID: c.accountID,
+		SubjectType: c.subjectType, SubjectID: c.subjectID, Kind: c.kind, Team: c.team,
+		Before: snapshot(c.before), After: snapshot(c.after),
+	}, !c.offTimeline)
+}
+
+func snapshot(v any) []byte {
+	if v == nil {
+		return nil
+	}
+	return event.Snapshot(v)
+}

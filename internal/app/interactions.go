@@ -1,0 +1,174 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/customer"
+	"tandem/internal/event"
+	"tandem/internal/fault"
+	"tandem/internal/store"
+)
+
+// InteractionPatch holds the fields to change; nil leaves a field as it is.
+type InteractionPatch struct {
+	ContactID, Team, Channel, Direction, Kind, Competitor, Summary, Body, Outcome *string
+	OccurredAt                                                                 *time.Time
+}
+
+// LogInteraction records a touch with a customer. The team defaults to the
+// actor's (service for service agents, sales otherwise) and the time to now.
+func (a *App) LogInteraction(ctx context.Context, actor access.Actor, in customer.Interaction) (customer.Interaction, error) {
+	if err := actor.Require(access.LogInteraction, false); err != nil {
+		return customer.Interaction{}, err
+	}
+	now := a.Now()
+	if in.Team == "" {
+		in.Team = customer.TeamSales
+		if actor.User.Role == access.Service {
+			in.Team = customer.TeamService
+		}
+	}
+	if in.OccurredAt.IsZero() {
+		in.OccurredAt = now
+	}
+	in.OccurredAt = in.OccurredAt.UTC().Truncate(time.Millisecond)
+	in.Normalize()
+	in.ID, in.UserID, in.CreatedAt, in.UpdatedAt, in.Version = newID(), actor.User.ID, now, now, 1
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := a.validInteraction(ctx, tx, in, now); err != nil {
+			return err
+		}
+		if err := tx.InsertInteraction(ctx, in); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, actor, now, change{kind: "interaction.logged", accountID: in.AccountID, subjectType: "interaction",
+			subjectID: in.ID, team: in.Team, after: in, offTimeline: true})
+	})
+	return in, err
+}
+
+func (a *App) validInteraction(ctx context.Context, tx *store.Tx, i customer.Interaction, now time.Time) error {
+	var f fault.Fields
+	if err := i.Validate(now); err != nil {
+		fe, _ := fault.As(err)
+		f = append(f, fe.Fields...)
+	}
+	if i.AccountID != "" {
+		if _, err := tx.Account(ctx, i.AccountID); fault.KindOf(err) == fault.NotFound {
+			f.Add("account_id", "no account has this id")
+		} else if err != nil {
+			return err
+		}
+	}
+	if i.ContactID != "" {
+		c, err := tx.Contact(ctx, i.ContactID)
+		switch {
+		case fault.KindOf(err) == fault.NotFound:
+			f.Add("contact_id", "no contact has this id")
+		case err != nil:
+			return err
+		case c.AccountID != i.AccountID:
+			f.Add("contact_id", "this contact belongs to another account")
+		}
+	}
+	return f.Err()
+}
+
+// Interaction returns one interaction.
+func (a *App) Interaction(ctx context.Context, actor access.Actor, id string) (customer.Interaction, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return customer.Interaction{}, err
+	}
+	return a.store.Interaction(ctx, id)
+}
+
+// Interactions lists interactions, newest first.
+func (a *App) Interactions(ctx context.Context, actor access.Actor, f store.InteractionFilter, p store.Page) ([]customer.Interaction, string, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, "", err
+	}
+	return a.store.Interactions(ctx, f, p)
+}
+
+// UpdateInteraction corrects an interaction; its author or a manager may.
+func (a *App) UpdateInteraction(ctx context.Context, actor access.Actor, id string, p InteractionPatch, version int64) (customer.Interaction, error) {
+	var out customer.Interaction
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		before, err := tx.Interaction(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := actor.Require(access.EditInteraction, before.UserID == actor.User.ID); err != nil {
+			return err
+		}
+		if version != 0 && version != before.Version {
+			return fault.StaleVersion("interaction")
+		}
+		after := before
+		for dst, v := range map[*string]*string{&after.ContactID: p.ContactID, &after.Team: p.Team, &after.Channel: p.Channel,
+			&after.Direction: p.Direction, &after.Kind: p.Kind, &after.Competitor: p.Competitor, &after.Summary: p.Summary,
+			&after.Body: p.Body, &after.Outcome: p.Outcome} {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		if p.OccurredAt != nil {
+			after.OccurredAt = p.OccurredAt.UTC().Truncate(time.Millisecond)
+		}
+		after.Normalize()
+		now := a.Now()
+		if err := a.validInteraction(ctx, tx, after, now); err != nil {
+			return err
+		}
+		after.UpdatedAt, after.Version = now, before.Version+1
+		if err := tx.UpdateInteraction(ctx, after, before.Version); err != nil {
+			return err
+		}
+		out = after
+		return a.record(ctx, tx, actor, now, change{kind: "interaction.updated", accountID: after.AccountID, subjectType: "interaction",
+			subjectID: id, team: after.Team, before: before, after: after})
+	})
+	return out, err
+}
+
+// DeleteInteraction removes an interaction; its author or a manager may.
+func (a *App) DeleteInteraction(ctx context.Context, actor access.Actor, id string, version int64) error {
+	return a.store.InTx(ctx, func(tx *store.Tx) error {
+		before, err := tx.Interaction(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := actor.Require(access.EditInteraction, before.UserID == actor.User.ID); err != nil {
+			return err
+		}
+		if version != 0 && version != before.Version {
+			return fault.StaleVersion("interaction")
+		}
+		if err := tx.DeleteInteraction(ctx, id); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, actor, a.Now(), change{kind: "interaction.deleted", accountID: before.AccountID, subjectType: "interaction",
+			subjectID: id, team: before.Team, before: before})
+	})
+}
+
+// Timeline returns a page of an account's timeline, newest first.
+func (a *App) Timeline(ctx context.Context, actor access.Actor, accountID string, f event.Filter, p store.Page) ([]event.Item, string, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, "", err
+	}
+	if _, err := a.store.Account(ctx, accountID); err != nil {
+		return nil, "", err
+	}
+	return a.store.Timeline(ctx, accountID, f, p)
+}
+
+// Audit lists the event log for managers and admins.
+func (a *App) Audit(ctx context.Context, actor access.Actor, f store.AuditFilter, p store.Page) ([]event.Event, string, error) {
+	if err := actor.Require(access.ReadAudit, false); err != nil {
+		return nil, "", err
+	}
+	return a.store.Audit(ctx, f, p)
+}

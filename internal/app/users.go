@@ -1,0 +1,263 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/fault"
+	"tandem/internal/store"
+)
+
+// Session lifetimes: a session ends after this long without use, and in
+// any case this long after sign-in.
+const (
+	SessionIdle     = 12 * time.Hour
+	SessionAbsolute = 7 * 24 * time.Hour
+)
+
+// NewUser is the input for adding a user.
+type NewUser struct {
+	Email    string
+	Name     string
+	Role     string
+	Password string // empty: generate one
+}
+
+// AddUser adds a user and returns the password they sign in with (the one
+// given, or a generated one to be shown once).
+func (a *App) AddUser(ctx context.Context, actor access.Actor, in NewUser) (access.User, string, error) {
+	if err := actor.Require(access.ManageUsers, false); err != nil {
+		return access.User{}, "", err
+	}
+	var f fault.Fields
+	email := strings.TrimSpace(in.Email)
+	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
+		f.Add("email", "enter an email address such as name@example.com")
+	}
+	name := strings.Join(strings.Fields(in.Name), " ")
+	if name == "" {
+		f.Add("name", "give the user a name")
+	}
+	role, ok := access.ParseRole(in.Role)
+	if !ok {
+		f.Add("role", "use one of: admin, manager, sales, service")
+	}
+	pw := in.Password
+	if pw == "" {
+		pw = access.GeneratePassword()
+	} else if msg := access.CheckPassword(pw); msg != "" {
+		f.Add("password", msg)
+	}
+	if err := f.Err(); err != nil {
+		return access.User{}, "", err
+	}
+	now := a.Now()
+	u := access.User{ID: newID(), Email: email, Name: name, Role: role, Active: true, CreatedAt: now, UpdatedAt: now, Version: 1}
+	hash := access.HashPassword(pw)
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertUser(ctx, u, hash); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, actor, now, change{kind: "user.created", subjectType: "user", subjectID: u.ID, after: publicUser(u)})
+	})
+	return u, pw, err
+}
+
+func publicUser(u access.User) map[string]any {
+	return map[string]any{"id": u.ID, "email": u.Email, "name": u.Name, "role": u.Role, "active": u.Active}
+}
+
+// Users lists every user.
+func (a *App) Users(ctx context.Context, actor access.Actor) ([]access.User, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, err
+	}
+	return a.store.Users(ctx)
+}
+
+// User returns one user.
+func (a *App) User(ctx context.Context, actor access.Actor, id string) (access.User, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return access.User{}, err
+	}
+	return a.store.User(ctx, id)
+}
+
+var errBadLogin = &fault.Error{Kind: fault.Unauthorized, Message: "that email and password do not match an active user"}
+
+// SignIn checks a password and opens a session; it returns the cookie
+// secret. An unknown email costs the same time as a wrong password.
+func (a *App) SignIn(ctx context.Context, email, password string) (string, access.User, error) {
+	u, hash, err := a.store.UserByEmail(ctx, email)
+	if err != nil && fault.KindOf(err) != fault.NotFound {
+		return "", access.User{}, err
+	}
+	ok := access.VerifyPassword(hash, password)
+	if err != nil || !ok || !u.Active {
+		return "", access.User{}, errBadLogin
+	}
+	secret := access.NewSecret("tds_")
+	now := a.Now()
+	s := store.Session{ID: newID(), UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionIdle)}
+	actor := access.Actor{User: u, Scope: access.ScopeAdmin}
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertSession(ctx, s, access.HashSecret(secret)); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, actor, now, change{kind: "session.signed_in", subjectType: "user", subjectID: u.ID, offTimeline: true})
+	})
+	return secret, u, err
+}
+
+// SessionActor returns the signed-in user of a session cookie and keeps the
+// session alive.
+func (a *App) SessionActor(ctx context.Context, secret string) (access.Actor, store.Session, error) {
+	now := a.Now()
+	s, err := a.store.SessionByHash(ctx, access.HashSecret(secret), now)
+	if err != nil {
+		return access.Actor{}, s, unauthorized(err)
+	}
+	u, err := a.store.User(ctx, s.UserID)
+	if err != nil || !u.Active {
+		return access.Actor{}, s, unauthorized(err)
+	}
+	if now.Sub(s.LastSeenAt) > time.Minute {
+		expires := now.Add(SessionIdle)
+		if abs := s.CreatedAt.Add(SessionAbsolute); expires.After(abs) {
+			expires = abs
+		}
+		if err := a.store.TouchSession(ctx, s.ID, now, expires); err != nil {
+			a.log.Warn("session touch failed", "err", err)
+		}
+	}
+	// A browser session carries the user's full role.
+	return access.Actor{User: u, Scope: access.ScopeAdmin}, s, nil
+}
+
+func unauthorized(err error) error {
+	if err == nil || fault.KindOf(err) == fault.NotFound {
+		return fault.New(fault.Unauthorized, "sign in to continue")
+	}
+	return err
+}
+
+// SignOut ends a session.
+func (a *App) SignOut(ctx context.Context, actor access.Actor, sessionID string) error {
+	return a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteSession(ctx, sessionID); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, actor, a.Now(), change{kind: "session.signed_out", subjectType: "user", subjectID: actor.User.ID, offTimeline: true})
+	})
+}
+
+// TokenActor returns the actor of an API token.
+func (a *App) TokenActor(ctx context.Context, secret string) (access.Actor, error) {
+	now := a.Now()
+	t, err := a.store.TokenByHash(ctx, access.HashSecret(secret), now)
+	if err != nil {
+		return access.Actor{}, unauthorized(err)
+	}
+	u, err := a.store.User(ctx, t.UserID)
+	if err != nil || !u.Active {
+		return access.Actor{}, unauthorized(err)
+	}
+	if now.Sub(t.LastUsedAt) > time.Minute {
+		if err := a.store.TouchToken(ctx, t.ID, now); err != nil {
+			a.log.Warn("token touch failed", "err", err)
+		}
+	}
+	return access.Actor{User: u, Scope: t.Scope}, nil
+}
+
+// NewToken is the input for creating an API token.
+type NewToken struct {
+	UserID    string // empty: the actor's own
+	Label     string
+	Scope     string
+	ExpiresAt time.Time
+}
+
+// CreateToken creates an API token and returns its secret, shown once.
+func (a *App) CreateToken(ctx context.Context, actor access.Actor, in NewToken) (store.Token, string, error) {
+	if in.UserID == "" {
+		in.UserID = actor.User.ID
+	}
+	own := in.UserID == actor.User.ID
+	if err := actor.Require(access.CreateOwnToken, false); err != nil {
+		return store.Token{}, "", err
+	}
+	if !own {
+		if err := actor.Require(access.ManageOtherTokens, false); err != nil {
+			return store.Token{}, "", err
+		}
+	}
+	owner, err := a.store.User(ctx, in.UserID)
+	if err != nil {
+		return store.Token{}, "", err
+	}
+	var f fault.Fields
+	label := strings.TrimSpace(in.Label)
+	if label == "" {
+		label = "API token"
+	}
+	if len(label) > 100 {
+		f.Add("label", "keep the label under 100 characters")
+	}
+	scope := access.ScopeWrite
+	if in.Scope != "" {
+		var ok bool
+		if scope, ok = access.ParseScope(in.Scope); !ok {
+			f.Add("scope", "use one of: read, write, admin")
+		}
+	}
+	if scope == access.ScopeAdmin && owner.Role != access.Admin {
+		f.Add("scope", "only admins can hold admin tokens")
+	}
+	now := a.Now()
+	if !in.ExpiresAt.IsZero() && !in.ExpiresAt.After(now) {
+		f.Add("expires_at", "choose a time in the future")
+	}
+	if err := f.Err(); err != nil {
+		return store.Token{}, "", err
+	}
+	secret := access.NewSecret("tdt_")
+	t := store.Token{ID: newID(), UserID: owner.ID, Label: label, Scope: scope, CreatedAt: now, ExpiresAt: in.ExpiresAt}
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertToken(ctx, t, access.HashSecret(secret)); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, actor, now, change{kind: "token.created", subjectType: "token", subjectID: t.ID, offTimeline: true,
+			after: map[string]any{"user_id": t.UserID, "label": t.Label, "scope": t.Scope}})
+	})
+	return t, secret, err
+}
+
+// Tokens lists the actor's own live tokens.
+func (a *App) Tokens(ctx context.Context, actor access.Actor) ([]store.Token, error) {
+	return a.store.Tokens(ctx, actor.User.ID)
+}
+
+// RevokeToken revokes one of the actor's own tokens.
+func (a *App) RevokeToken(ctx context.Context, actor access.Actor, id string) error {
+	now := a.Now()
+	return a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RevokeToken(ctx, actor.User.ID, id, now); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, actor, now, change{kind: "token.revoked", subjectType: "token", subjectID: id, offTimeline: true})
+	})
+}
+
+// UserByEmail finds a user for the CLI.
+func (a *App) UserByEmail(ctx context.Context, email string) (access.User, error) {
+	u, _, err := a.store.UserByEmail(ctx, email)
+	if errors.Is(err, nil) || fault.KindOf(err) != fault.NotFound {
+		return u, err
+	}
+	return u, fault.NotFoundf("no user has the email %s", email)
+}

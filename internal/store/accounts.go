@@ -1,0 +1,307 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"tandem/internal/customer"
+	"tandem/internal/fault"
+)
+
+const accountCols = `id, name, kind, owner_id, tier, external_id, domain, phone, created_at, updated_at, version`
+
+func scanAccount(sc interface{ Scan(...any) error }) (customer.Account, error) {
+	var a customer.Account
+	var owner, ext sql.NullString
+	var created, updated int64
+	err := sc.Scan(&a.ID, &a.Name, &a.Kind, &owner, &a.Tier, &ext, &a.Domain, &a.Phone, &created, &updated, &a.Version)
+	a.OwnerID, a.ExternalID = owner.String, ext.String
+	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
+	return a, err
+}
+
+// Account returns an account by id.
+func (q q) Account(ctx context.Context, id string) (customer.Account, error) {
+	a, err := scanAccount(q.row(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = $1`, id))
+	return a, notFound(err, "account")
+}
+
+// AccountFilter narrows the account list.
+type AccountFilter struct {
+	Q          string
+	OwnerID    string
+	ExternalID string
+	Tier       string
+}
+
+// Accounts lists accounts by name.
+func (q q) Accounts(ctx context.Context, f AccountFilter, p Page) ([]customer.Account, string, error) {
+	var w where
+	if f.Q != "" {
+		term := strings.ToLower(strings.TrimSpace(f.Q))
+		key := "%" + customer.NameKey(term) + "%"
+		w.add("(name_key LIKE ? OR domain LIKE ? OR external_id = ?)", key, term+"%", strings.TrimSpace(f.Q))
+	}
+	if f.OwnerID != "" {
+		w.add("owner_id = ?", f.OwnerID)
+	}
+	if f.ExternalID != "" {
+		w.add("external_id = ?", f.ExternalID)
+	}
+	if f.Tier != "" {
+		w.add("tier = ?", f.Tier)
+	}
+	c, err := parseCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	if c != nil {
+		w.add("(name_key, id) > (?, ?)", c.S, c.ID)
+	}
+	n := p.limit()
+	limit := w.next(n + 1)
+	rows, err := q.query(ctx, `SELECT `+accountCols+`, name_key FROM accounts`+w.String()+` ORDER BY name_key, id LIMIT `+limit, w.args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []customer.Account
+	var keys []string
+	for rows.Next() {
+		var a customer.Account
+		var owner, ext sql.NullString
+		var created, updated int64
+		var key string
+		if err := rows.Scan(&a.ID, &a.Name, &a.Kind, &owner, &a.Tier, &ext, &a.Domain, &a.Phone, &created, &updated, &a.Version, &key); err != nil {
+			return nil, "", err
+		}
+		a.OwnerID, a.ExternalID = owner.String, ext.String
+		a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
+		out = append(out, a)
+		keys = append(keys, key)
+	}
+	next := ""
+	if len(out) > n {
+		out = out[:n]
+		next = cursor{S: keys[n-1], ID: out[n-1].ID}.String()
+	}
+	return out, next, rows.Err()
+}
+
+// AccountCandidates returns accounts that share a key with k.
+func (q q) AccountCandidates(ctx context.Context, k customer.AccountKeys) ([]customer.Account, error) {
+	// Names that start like this one are scored for similarity by the caller.
+	first := k.NameKey
+	if r := []rune(first); len(r) > 3 {
+		first = string(r[:3])
+	}
+	rows, err := q.query(ctx, `SELECT `+accountCols+` FROM accounts
+		WHERE ($1 <> '' AND domain = $1) OR ($2 <> '' AND phone_e164 = $2) OR name_key = $3 OR ($4 <> '' AND name_key LIKE $4)
+		ORDER BY name_key LIMIT 500`, k.Domain, k.PhoneE164, k.NameKey, likePrefix(first))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []customer.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func likePrefix(s string) string {
+	if len(s) < 3 {
+		return ""
+	}
+	return strings.NewReplacer("%", "", "_", "").Replace(s) + "%"
+}
+
+func externalID(a customer.Account) sql.NullString { return nullStr(a.ExternalID) }
+
+// InsertAccount adds an account.
+func (tx *Tx) InsertAccount(ctx context.Context, a customer.Account, k customer.AccountKeys) error {
+	_, err := tx.exec(ctx, `INSERT INTO accounts (id, name, name_key, kind, owner_id, tier, external_id, domain, phone, phone_e164, created_at, updated_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)`,
+		a.ID, a.Name, k.NameKey, a.Kind, nullStr(a.OwnerID), a.Tier, externalID(a), a.Domain, a.Phone, k.PhoneE164, ms(a.CreatedAt), ms(a.UpdatedAt))
+	return externalConflict(err)
+}
+
+func externalConflict(err error) error {
+	if IsUnique(err) {
+		return &fault.Error{Kind: fault.Conflict, Message: "another account already has this external id",
+			Fields: []fault.FieldError{{Field: "external_id", Message: "external ids must be unique"}}}
+	}
+	return err
+}
+
+// UpdateAccount writes an account if its version is still expected; the
+// stored version becomes expected+1.
+func (tx *Tx) UpdateAccount(ctx context.Context, a customer.Account, k customer.AccountKeys, expected int64) error {
+	res, err := tx.exec(ctx, `UPDATE accounts SET name = $1, name_key = $2, kind = $3, owner_id = $4, tier = $5, external_id = $6,
+		domain = $7, phone = $8, phone_e164 = $9, updated_at = $10, version = version + 1 WHERE id = $11 AND version = $12`,
+		a.Name, k.NameKey, a.Kind, nullStr(a.OwnerID), a.Tier, externalID(a), a.Domain, a.Phone, k.PhoneE164, ms(a.UpdatedAt), a.ID, expected)
+	if err != nil {
+		return externalConflict(err)
+	}
+	return staleUnlessOne(res, "account")
+}
+
+func staleUnlessOne(res sql.Result, what string) error {
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fault.StaleVersion(what)
+	}
+	return nil
+}
+
+// DeleteAccount removes an account and what belongs only to it; its
+// events stay, as the audit trail.
+func (tx *Tx) DeleteAccount(ctx context.Context, id string) error {
+	for _, stmt := range []string{
+		`DELETE FROM interactions WHERE account_id = $1`,
+		`DELETE FROM contacts WHERE account_id = $1`,
+		`DELETE FROM accounts WHERE id = $1`,
+	} {
+		if _, err := tx.exec(ctx, stmt, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MoveAccount moves everything of account from into account into.
+func (tx *Tx) MoveAccount(ctx context.Context, from, into string) error {
+	for _, stmt := range []string{
+		`UPDATE contacts SET account_id = $2, version = version + 1 WHERE account_id = $1`,
+		`UPDATE interactions SET account_id = $2, version = version + 1 WHERE account_id = $1`,
+		`UPDATE events SET account_id = $2 WHERE account_id = $1`,
+	} {
+		if _, err := tx.exec(ctx, stmt, from, into); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CountAccounts counts accounts.
+func (q q) CountAccounts(ctx context.Context) (int, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&n)
+	return n, err
+}
+
+const contactCols = `id, account_id, name, email, phone, title, created_at, updated_at, version`
+
+func scanContact(sc interface{ Scan(...any) error }) (customer.Contact, error) {
+	var c customer.Contact
+	var created, updated int64
+	err := sc.Scan(&c.ID, &c.AccountID, &c.Name, &c.Email, &c.Phone, &c.Title, &created, &updated, &c.Version)
+	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+	return c, err
+}
+
+// Contact returns a contact by id.
+func (q q) Contact(ctx context.Context, id string) (customer.Contact, error) {
+	c, err := scanContact(q.row(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = $1`, id))
+	return c, notFound(err, "contact")
+}
+
+// Contacts lists contacts, of one account when accountID is set.
+func (q q) Contacts(ctx context.Context, accountID string, p Page) ([]customer.Contact, string, error) {
+	var w where
+	if accountID != "" {
+		w.add("account_id = ?", accountID)
+	}
+	c, err := parseCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	if c != nil {
+		w.add("(name_key, id) > (?, ?)", c.S, c.ID)
+	}
+	n := p.limit()
+	limit := w.next(n + 1)
+	rows, err := q.query(ctx, `SELECT `+contactCols+`, name_key FROM contacts`+w.String()+` ORDER BY name_key, id LIMIT `+limit, w.args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []customer.Contact
+	var keys []string
+	for rows.Next() {
+		var c customer.Contact
+		var created, updated int64
+		var key string
+		if err := rows.Scan(&c.ID, &c.AccountID, &c.Name, &c.Email, &c.Phone, &c.Title, &created, &updated, &c.Version, &key); err != nil {
+			return nil, "", err
+		}
+		c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+		out = append(out, c)
+		keys = append(keys, key)
+	}
+	next := ""
+	if len(out) > n {
+		out = out[:n]
+		next = cursor{S: keys[n-1], ID: out[n-1].ID}.String()
+	}
+	return out, next, rows.Err()
+}
+
+// ContactCandidates returns contacts that share a key with k.
+func (q q) ContactCandidates(ctx context.Context, k customer.ContactKeys) ([]customer.Contact, []customer.ContactKeys, error) {
+	rows, err := q.query(ctx, `SELECT `+contactCols+`, name_key, email_norm, phone_e164 FROM contacts
+		WHERE ($1 <> '' AND email_norm = $1) OR ($2 <> '' AND phone_e164 = $2) OR account_id = $3
+		ORDER BY name_key LIMIT 200`, k.Email, k.PhoneE164, k.AccountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var out []customer.Contact
+	var keys []customer.ContactKeys
+	for rows.Next() {
+		var c customer.Contact
+		var created, updated int64
+		var ck customer.ContactKeys
+		if err := rows.Scan(&c.ID, &c.AccountID, &c.Name, &c.Email, &c.Phone, &c.Title, &created, &updated, &c.Version,
+			&ck.NameKey, &ck.Email, &ck.PhoneE164); err != nil {
+			return nil, nil, err
+		}
+		c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+		ck.AccountID = c.AccountID
+		out = append(out, c)
+		keys = append(keys, ck)
+	}
+	return out, keys, rows.Err()
+}
+
+// InsertContact adds a contact.
+func (tx *Tx) InsertContact(ctx context.Context, c customer.Contact, k customer.ContactKeys) error {
+	_, err := tx.exec(ctx, `INSERT INTO contacts (id, account_id, name, name_key, email, email_norm, phone, phone_e164, title, created_at, updated_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)`,
+		c.ID, c.AccountID, c.Name, k.NameKey, c.Email, k.Email, c.Phone, k.PhoneE164, c.Title, ms(c.CreatedAt), ms(c.UpdatedAt))
+	return err
+}
+
+// UpdateContact writes a contact if its version is still expected.
+func (tx *Tx) UpdateContact(ctx context.Context, c customer.Contact, k customer.ContactKeys, expected int64) error {
+	res, err := tx.exec(ctx, `UPDATE contacts SET account_id = $1, name = $2, name_key = $3, email = $4, email_norm = $5, phone = $6,
+		phone_e164 = $7, title = $8, updated_at = $9, version = version + 1 WHERE id = $10 AND version = $11`,
+		c.AccountID, c.Name, k.NameKey, c.Email, k.Email, c.Phone, k.PhoneE164, c.Title, ms(c.UpdatedAt), c.ID, expected)
+	if err != nil {
+		return err
+	}
+	return staleUnlessOne(res, "contact")
+}
+
+// DeleteContact removes a contact; interactions with them keep their account.
+func (tx *Tx) DeleteContact(ctx context.Context, id string) error {
+	if _, err := tx.exec(ctx, `UPDATE interactions SET contact_id = NULL WHERE contact_id = $1`, id); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `DELETE FROM contacts WHERE id = $1`, id)
+	return err
+}

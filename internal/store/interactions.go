@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"tandem/internal/customer"
+)
+
+const interactionCols = `id, account_id, contact_id, user_id, team, channel, direction, kind, competitor, summary, body, outcome, occurred_at, created_at, updated_at, version`
+
+func scanInteraction(sc interface{ Scan(...any) error }) (customer.Interaction, error) {
+	var i customer.Interaction
+	var contact, user sql.NullString
+	var occurred, created, updated int64
+	err := sc.Scan(&i.ID, &i.AccountID, &contact, &user, &i.Team, &i.Channel, &i.Direction, &i.Kind, &i.Competitor,
+		&i.Summary, &i.Body, &i.Outcome, &occurred, &created, &updated, &i.Version)
+	i.ContactID, i.UserID = contact.String, user.String
+	i.OccurredAt, i.CreatedAt, i.UpdatedAt = fromMS(occurred), fromMS(created), fromMS(updated)
+	return i, err
+}
+
+// Interaction returns an interaction by id.
+func (q q) Interaction(ctx context.Context, id string) (customer.Interaction, error) {
+	i, err := scanInteraction(q.row(ctx, `SELECT `+interactionCols+` FROM interactions WHERE id = $1`, id))
+	return i, notFound(err, "interaction")
+}
+
+// InteractionFilter narrows the interaction list.
+type InteractionFilter struct {
+	AccountID string
+	ContactID string
+	Team      string
+	Kind      string
+}
+
+// Interactions lists interactions, newest first.
+func (q q) Interactions(ctx context.Context, f InteractionFilter, p Page) ([]customer.Interaction, string, error) {
+	var w where
+	if f.AccountID != "" {
+		w.add("account_id = ?", f.AccountID)
+	}
+	if f.ContactID != "" {
+		w.add("contact_id = ?", f.ContactID)
+	}
+	if f.Team != "" {
+		w.add("team = ?", f.Team)
+	}
+	if f.Kind != "" {
+		w.add("kind = ?", f.Kind)
+	}
+	c, err := parseCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	if c != nil {
+		w.add("(occurred_at, id) < (?, ?)", c.N, c.ID)
+	}
+	n := p.limit()
+	limit := w.next(n + 1)
+	rows, err := q.query(ctx, `SELECT `+interactionCols+` FROM interactions`+w.String()+` ORDER BY occurred_at DESC, id DESC LIMIT `+limit, w.args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []customer.Interaction
+	for rows.Next() {
+		i, err := scanInteraction(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, i)
+	}
+	next := ""
+	if len(out) > n {
+		out = out[:n]
+		last := out[n-1]
+		next = cursor{N: ms(last.OccurredAt), ID: last.ID}.String()
+	}
+	return out, next, rows.Err()
+}
+
+// InsertInteraction adds an interaction.
+func (tx *Tx) InsertInteraction(ctx context.Context, i customer.Interaction) error {
+	_, err := tx.exec(ctx, `INSERT INTO interactions (`+interactionCols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1)`,
+		i.ID, i.AccountID, nullStr(i.ContactID), nullStr(i.UserID), i.Team, i.Channel, i.Direction, i.Kind, i.Competitor,
+		i.Summary, i.Body, i.Outcome, ms(i.OccurredAt), ms(i.CreatedAt), ms(i.UpdatedAt))
+	return err
+}
+
+// UpdateInteraction writes an interaction if its version is still expected.
+func (tx *Tx) UpdateInteraction(ctx context.Context, i customer.Interaction, expected int64) error {
+	res, err := tx.exec(ctx, `UPDATE interactions SET account_id = $1, contact_id = $2, team = $3, channel = $4, direction = $5, kind = $6,
+		competitor = $7, summary = $8, body = $9, outcome = $10, occurred_at = $11, updated_at = $12, version = version + 1
+		WHERE id = $13 AND version = $14`,
+		i.AccountID, nullStr(i.ContactID), i.Team, i.Channel, i.Direction, i.Kind, i.Competitor, i.Summary, i.Body, i.Outcome,
+		ms(i.OccurredAt), ms(i.UpdatedAt), i.ID, expected)
+	if err != nil {
+		return err
+	}
+	return staleUnlessOne(res, "interaction")
+}
+
+// DeleteInteraction removes an interaction.
+func (tx *Tx) DeleteInteraction(ctx context.Context, id string) error {
+	_, err := tx.exec(ctx, `DELETE FROM interactions WHERE id = $1`, id)
+	return err
+}

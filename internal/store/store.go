@@ -1,0 +1,262 @@
+// Package store is the only package that speaks SQL. The same SQL runs on
+// SQLite (embedded, the default) and PostgreSQL; queries are written with
+// PostgreSQL's $N placeholders and rewritten to ?N for SQLite.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Store holds the database handles: one writer and a pool of readers.
+type Store struct {
+	q
+	engine string
+	writer *sql.DB
+	reader *sql.DB
+}
+
+// dbtx is what both *sql.DB and *sql.Tx offer.
+type dbtx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// q runs queries on a handle, rewriting placeholders for the engine.
+type q struct {
+	db     dbtx
+	sqlite bool
+}
+
+var placeholder = regexp.MustCompile(`\$(\d+)`)
+var rebound sync.Map
+
+// rebind rewrites $N to ?N for SQLite. modernc binds $N by number but other
+// drivers bind by order of appearance; ?N means the same everywhere.
+func (q q) rebind(query string) string {
+	if !q.sqlite {
+		return query
+	}
+	if r, ok := rebound.Load(query); ok {
+		return r.(string)
+	}
+	r := placeholder.ReplaceAllString(query, "?$1")
+	rebound.Store(query, r)
+	return r
+}
+
+func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return q.db.ExecContext(ctx, q.rebind(query), args...)
+}
+
+func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.db.QueryContext(ctx, q.rebind(query), args...)
+}
+
+func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.db.QueryRowContext(ctx, q.rebind(query), args...)
+}
+
+// Open connects to PostgreSQL when dbURL is set, otherwise to SQLite in
+// dataDir, and runs the migrations.
+func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
+	var s *Store
+	var err error
+	if dbURL != "" {
+		s, err = openPostgres(dbURL)
+	} else {
+		s, err = openSQLite(dataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openPostgres(url string) (*Store, error) {
+	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+		return nil, fmt.Errorf("--db must be a postgres:// URL")
+	}
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{q: q{db: db}, engine: Postgres, writer: db, reader: db}, nil
+}
+
+func openSQLite(dir string) (*Store, error) {
+	if dir == "" {
+		dir = "tandem-data"
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("cannot create the data directory: %w", err)
+	}
+	path := filepath.Join(dir, "tandem.db")
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	writer, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas)
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetConnMaxIdleTime(0)
+	writer.SetConnMaxLifetime(0)
+	// The writer creates the file and switches it to WAL before readers open it.
+	if err := writer.Ping(); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	reader, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)&"+pragmas)
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	reader.SetMaxOpenConns(8)
+	reader.SetMaxIdleConns(8)
+	return &Store{q: q{db: reader, sqlite: true}, engine: SQLite, writer: writer, reader: reader}, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	dialect, dir := goose.DialectPostgres, "migrations/postgres"
+	if s.engine == SQLite {
+		dialect, dir = goose.DialectSQLite3, "migrations/sqlite"
+	}
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(dialect, s.writer, sub)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrating the database: %w", err)
+	}
+	return nil
+}
+
+// Engine says which database this is.
+func (s *Store) Engine() string { return s.engine }
+
+// Close closes the handles.
+func (s *Store) Close() error {
+	err := s.writer.Close()
+	if s.reader != s.writer {
+		err = errors.Join(err, s.reader.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.reader.PingContext(ctx) }
+
+// Tx is one transaction on the writer.
+type Tx struct{ q }
+
+// InTx runs fn in one transaction: committed when fn returns nil, rolled
+// back otherwise, so nothing is ever half-written.
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(&Tx{q{db: tx, sqlite: s.engine == SQLite}}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// IsUnique reports whether err is a unique-constraint violation.
+func IsUnique(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func nullMS(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: ms(t), Valid: true}
+}
+
+func fromNullMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMS(v.Int64)
+}
+
+func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// where builds a WHERE clause; conditions use ? and become $N in order.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	for _, a := range args {
+		w.args = append(w.args, a)
+		cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(w.args)), 1)
+	}
+	w.conds = append(w.conds, cond)
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// next returns the placeholder for one more argument.
+func (w *where) next(arg any) string {
+	w.args = append(w.args, arg)
+	return fmt.Sprintf("$%d", len(w.args))
+}

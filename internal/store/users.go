@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/fault"
+)
+
+const userCols = `id, email, name, role, active, created_at, updated_at, version`
+
+func scanUser(sc interface{ Scan(...any) error }) (access.User, error) {
+	var u access.User
+	var role string
+	var active int
+	var created, updated int64
+	err := sc.Scan(&u.ID, &u.Email, &u.Name, &role, &active, &created, &updated, &u.Version)
+	u.Role, u.Active = access.Role(role), active == 1
+	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
+	return u, err
+}
+
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.NotFoundf("no %s has that id", what)
+	}
+	return err
+}
+
+// User returns a user by id.
+func (q q) User(ctx context.Context, id string) (access.User, error) {
+	u, err := scanUser(q.row(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
+	return u, notFound(err, "user")
+}
+
+// UserByEmail returns a user and their password hash by email, any case.
+func (q q) UserByEmail(ctx context.Context, email string) (access.User, string, error) {
+	var hash string
+	row := q.row(ctx, `SELECT `+userCols+`, password_hash FROM users WHERE email_norm = $1`, strings.ToLower(strings.TrimSpace(email)))
+	var u access.User
+	var role string
+	var active int
+	var created, updated int64
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &active, &created, &updated, &u.Version, &hash)
+	u.Role, u.Active = access.Role(role), active == 1
+	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
+	return u, hash, notFound(err, "user")
+}
+
+// Users lists users by name.
+func (q q) Users(ctx context.Context) ([]access.User, error) {
+	rows, err := q.query(ctx, `SELECT `+userCols+` FROM users ORDER BY name, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []access.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// CountUsers counts users.
+func (q q) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	return n, err
+}
+
+// InsertUser adds a user with a password hash.
+func (tx *Tx) InsertUser(ctx context.Context, u access.User, hash string) error {
+	_, err := tx.exec(ctx, `INSERT INTO users (id, email, email_norm, name, role, active, password_hash, created_at, updated_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)`,
+		u.ID, u.Email, strings.ToLower(u.Email), u.Name, string(u.Role), boolInt(u.Active), hash, ms(u.CreatedAt), ms(u.UpdatedAt))
+	if IsUnique(err) {
+		return &fault.Error{Kind: fault.Conflict, Message: "a user with this email already exists",
+			Fields: []fault.FieldError{{Field: "email", Message: "this email is already in use"}}}
+	}
+	return err
+}
+
+// Token is an API token as stored (never the secret itself).
+type Token struct {
+	ID         string
+	UserID     string
+	Label      string
+	Scope      access.Scope
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	ExpiresAt  time.Time
+	RevokedAt  time.Time
+}
+
+const tokenCols = `id, user_id, label, scope, created_at, last_used_at, expires_at, revoked_at`
+
+func scanToken(sc interface{ Scan(...any) error }) (Token, error) {
+	var t Token
+	var scope string
+	var created int64
+	var used, expires, revoked sql.NullInt64
+	err := sc.Scan(&t.ID, &t.UserID, &t.Label, &scope, &created, &used, &expires, &revoked)
+	t.Scope = access.Scope(scope)
+	t.CreatedAt, t.LastUsedAt, t.ExpiresAt, t.RevokedAt = fromMS(created), fromNullMS(used), fromNullMS(expires), fromNullMS(revoked)
+	return t, err
+}
+
+// InsertToken stores a token under the hash of its secret.
+func (tx *Tx) InsertToken(ctx context.Context, t Token, hash string) error {
+	_, err := tx.exec(ctx, `INSERT INTO api_tokens (id, user_id, label, scope, token_hash, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, t.ID, t.UserID, t.Label, string(t.Scope), hash, ms(t.CreatedAt), nullMS(t.ExpiresAt))
+	return err
+}
+
+// TokenByHash finds a live token by the hash of its secret.
+func (q q) TokenByHash(ctx context.Context, hash string, now time.Time) (Token, error) {
+	t, err := scanToken(q.row(ctx, `SELECT `+tokenCols+` FROM api_tokens
+		WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`, hash, ms(now)))
+	return t, notFound(err, "token")
+}
+
+// Tokens lists a user's tokens, newest first.
+func (q q) Tokens(ctx context.Context, userID string) ([]Token, error) {
+	rows, err := q.query(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken revokes one of a user's tokens.
+func (tx *Tx) RevokeToken(ctx context.Context, userID, id string, now time.Time) error {
+	res, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL`, ms(now), id, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.NotFoundf("you have no token with that id")
+	}
+	return nil
+}
+
+// TouchToken records that a token was used, at most once a minute.
+func (s *Store) TouchToken(ctx context.Context, id string, now time.Time) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
+			ms(now), id, ms(now.Add(-time.Minute)))
+		return err
+	})
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	ID         string
+	UserID     string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
+// InsertSession stores a session under the hash of its cookie value.
+func (tx *Tx) InsertSession(ctx context.Context, s Session, hash string) error {
+	_, err := tx.exec(ctx, `INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, s.ID, s.UserID, hash, ms(s.CreatedAt), ms(s.LastSeenAt), ms(s.ExpiresAt))
+	return err
+}
+
+// SessionByHash finds a live session.
+func (q q) SessionByHash(ctx context.Context, hash string, now time.Time) (Session, error) {
+	var s Session
+	var created, seen, expires int64
+	err := q.row(ctx, `SELECT id, user_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2`,
+		hash, ms(now)).Scan(&s.ID, &s.UserID, &created, &seen, &expires)
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
+	return s, notFound(err, "session")
+}
+
+// TouchSession moves a session's idle deadline, at most once a minute.
+func (s *Store) TouchSession(ctx context.Context, id string, now, expires time.Time) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3 AND last_seen_at < $4`,
+			ms(now), ms(expires), id, ms(now.Add(-time.Minute)))
+		return err
+	})
+}
+
+// DeleteSession ends a session.
+func (tx *Tx) DeleteSession(ctx context.Context, id string) error {
+	_, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = $1`, id)
+	return err
+}
