@@ -172,3 +172,34 @@ func (a *App) Audit(ctx context.Context, actor access.Actor, f store.AuditFilter
 	}
 	return a.store.Audit(ctx, f, p)
 }
+
+// Attention is what needs a user today.
+type Attention struct {
+	Signals []store.Signal
+	Quiet   []store.Quiet
+}
+
+// Attention returns the signals at the actor's accounts (all accounts for
+// those who own none) in the last two weeks, and their accounts nobody has
+// touched for 45 days.
+func (a *App) Attention(ctx context.Context, actor access.Actor) (Attention, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return Attention{}, err
+	}
+	now := a.Now()
+	owner := ""
+	if actor.User.Role == access.Sales {
+		owner = actor.User.ID
+	}
+	sig, err := a.store.Signals(ctx, owner, now.AddDate(0, 0, -14), 20)
+	if err != nil {
+		return Attention{}, err
+	}
+	var quiet []store.Quiet
+	if owner != "" {
+		if quiet, err = a.store.QuietAccounts(ctx, owner, now.AddDate(0, 0, -45), 10); err != nil {
+			return Attention{}, err
+		}
+	}
+	return Attention{Signals: sig, Quiet: quiet}, nil
+}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
+	"time"
 
 	"tandem/internal/customer"
 )
@@ -106,4 +108,88 @@ func (tx *Tx) UpdateInteraction(ctx context.Context, i customer.Interaction, exp
 func (tx *Tx) DeleteInteraction(ctx context.Context, id string) error {
 	_, err := tx.exec(ctx, `DELETE FROM interactions WHERE id = $1`, id)
 	return err
+}
+
+// Signal is an interaction that may need the account owner's attention.
+type Signal struct {
+	Interaction customer.Interaction
+	AccountName string
+}
+
+// Signals lists recent negative interactions and competitor quotes, at
+// accounts of one owner when ownerID is set, newest first.
+func (q q) Signals(ctx context.Context, ownerID string, since time.Time, limit int) ([]Signal, error) {
+	var w where
+	w.add("i.occurred_at >= ?", ms(since))
+	w.add("(i.outcome = 'negative' OR i.kind = 'competitor_quote')")
+	if ownerID != "" {
+		w.add("a.owner_id = ?", ownerID)
+	}
+	lim := w.next(limit)
+	rows, err := q.query(ctx, `SELECT i.id, i.account_id, i.contact_id, i.user_id, i.team, i.channel, i.direction, i.kind, i.competitor,
+		i.summary, i.body, i.outcome, i.occurred_at, i.created_at, i.updated_at, i.version, a.name
+		FROM interactions i JOIN accounts a ON a.id = i.account_id`+w.String()+` ORDER BY i.occurred_at DESC, i.id DESC LIMIT `+lim, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Signal
+	for rows.Next() {
+		var s Signal
+		var contact, user sql.NullString
+		var occurred, created, updated int64
+		i := &s.Interaction
+		if err := rows.Scan(&i.ID, &i.AccountID, &contact, &user, &i.Team, &i.Channel, &i.Direction, &i.Kind, &i.Competitor,
+			&i.Summary, &i.Body, &i.Outcome, &occurred, &created, &updated, &i.Version, &s.AccountName); err != nil {
+			return nil, err
+		}
+		i.ContactID, i.UserID = contact.String, user.String
+		i.OccurredAt, i.CreatedAt, i.UpdatedAt = fromMS(occurred), fromMS(created), fromMS(updated)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Quiet is an account nobody has touched for a while.
+type Quiet struct {
+	Account     customer.Account
+	LastTouchAt time.Time // zero when never
+}
+
+// QuietAccounts lists an owner's accounts with no interaction since the
+// given time, the most valuable tiers and the longest silences first.
+func (q q) QuietAccounts(ctx context.Context, ownerID string, since time.Time, limit int) ([]Quiet, error) {
+	rows, err := q.query(ctx, `SELECT `+prefixed("a.", accountCols)+`, MAX(i.occurred_at) AS last_at
+		FROM accounts a LEFT JOIN interactions i ON i.account_id = a.id
+		WHERE a.owner_id = $1
+		GROUP BY `+prefixed("a.", accountCols)+`
+		HAVING MAX(i.occurred_at) IS NULL OR MAX(i.occurred_at) < $2
+		ORDER BY CASE a.tier WHEN 'vip' THEN 0 WHEN 'gold' THEN 1 WHEN 'silver' THEN 2 ELSE 3 END, last_at
+		LIMIT $3`, ownerID, ms(since), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Quiet
+	for rows.Next() {
+		var a customer.Account
+		var owner, ext sql.NullString
+		var created, updated int64
+		var last sql.NullInt64
+		if err := rows.Scan(&a.ID, &a.Name, &a.Kind, &owner, &a.Tier, &ext, &a.Domain, &a.Phone, &created, &updated, &a.Version, &last); err != nil {
+			return nil, err
+		}
+		a.OwnerID, a.ExternalID = owner.String, ext.String
+		a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
+		out = append(out, Quiet{Account: a, LastTouchAt: fromNullMS(last)})
+	}
+	return out, rows.Err()
+}
+
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i := range parts {
+		parts[i] = p + parts[i]
+	}
+	return strings.Join(parts, ", ")
 }

@@ -1,0 +1,275 @@
+// Command tandem runs Tandem: the web UI, the JSON API and the workers in
+// one binary, plus the admin commands. Wiring only; the work is in internal/.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/demo"
+	"tandem/internal/fault"
+	"tandem/internal/server"
+	"tandem/internal/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// usageError is a mistake on the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func main() {
+	err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if err == nil {
+		return
+	}
+	fmt.Fprintln(os.Stderr, "tandem:", err)
+	var ue usageError
+	if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
+		os.Exit(2)
+	}
+	os.Exit(1)
+}
+
+const usage = `usage: tandem COMMAND [flags]
+
+commands:
+  serve          run the web UI, the API and the workers
+  migrate        bring the database schema up to date
+  user add       add a user
+  token create   create an API token for a user
+  version        print the version
+
+Run "tandem COMMAND -h" for the flags of a command.`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{usage}
+	}
+	cmd, rest := args[0], args[1:]
+	if (cmd == "user" || cmd == "token") && len(rest) > 0 {
+		cmd, rest = cmd+" "+rest[0], rest[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, rest, stdout, stderr)
+	case "user add":
+		return userAdd(ctx, rest, stdin, stdout, stderr)
+	case "token create":
+		return tokenCreate(ctx, rest, stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintf(stdout, "tandem %s (%s)\n", version, runtime.Version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q\n%s", cmd, usage)}
+}
+
+func env(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+// dbFlags are the flags of every command that touches data.
+type dbFlags struct{ data, db string }
+
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *dbFlags) {
+	fs := flag.NewFlagSet("tandem "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	d := &dbFlags{}
+	fs.StringVar(&d.data, "data", env("TANDEM_DATA", "./tandem-data"), "directory of the embedded SQLite database (env TANDEM_DATA)")
+	fs.StringVar(&d.db, "db", env("TANDEM_DB", ""), "PostgreSQL URL, postgres://… (env TANDEM_DB); overrides --data")
+	return fs, d
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+func (d *dbFlags) open(ctx context.Context) (*store.Store, error) {
+	return store.Open(ctx, d.data, d.db)
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, d := newFlags("serve", stderr)
+	addr := fs.String("addr", env("TANDEM_ADDR", "127.0.0.1:8080"), "address to listen on (env TANDEM_ADDR)")
+	withDemo := fs.Bool("demo", false, "fill an empty database with a demo book")
+	region := fs.String("region", env("TANDEM_REGION", "US"), "country whose phone numbers may be written without a country code (env TANDEM_REGION)")
+	verbose := fs.Bool("verbose", false, "log every request")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	st, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a := app.New(st, app.WithRegion(strings.ToUpper(*region)), app.WithLogger(log))
+	if *withDemo {
+		start := time.Now()
+		res, err := demo.Load(ctx, a, 300)
+		if err != nil {
+			return fmt.Errorf("loading the demo book: %w", err)
+		}
+		if res.Loaded {
+			log.Info("demo book loaded", "accounts", res.Accounts, "contacts", res.Contacts, "interactions", res.Interactions, "took", time.Since(start).Round(time.Millisecond))
+		} else {
+			log.Info("the database already holds data; the demo book was not loaded")
+		}
+	}
+	srv := &http.Server{Addr: *addr, Handler: server.New(a, log), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("tandem is running", "url", "http://"+*addr, "database", st.Engine(), "version", version)
+	if *withDemo {
+		fmt.Fprintf(stdout, "\nOpen http://%s and sign in as sam@example.com (sales), val@example.com (service),\nmia@example.com (manager) or ada@example.com (admin), password %s\n\n", *addr, demo.Password)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, d := newFlags("migrate", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "the %s database is up to date\n", st.Engine())
+	return nil
+}
+
+func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, d := newFlags("user add", stderr)
+	email := fs.String("email", "", "the user's email (required)")
+	name := fs.String("name", "", "the user's name (required)")
+	role := fs.String("role", "", "admin, manager, sales or service (required)")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *email == "" || *name == "" || *role == "" {
+		return usageError{"--email, --name and --role are required"}
+	}
+	if _, ok := access.ParseRole(*role); !ok {
+		return usageError{fmt.Sprintf("unknown role %q: use admin, manager, sales or service", *role)}
+	}
+	pw := ""
+	if *pwStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		pw = strings.TrimRight(line, "\r\n")
+		if pw == "" {
+			return usageError{"--password-stdin: standard input held no password"}
+		}
+	}
+	st, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, generated, err := app.New(st).AddUser(ctx, access.System, app.NewUser{Email: *email, Name: *name, Role: *role, Password: pw})
+	if err != nil {
+		return cliError(err)
+	}
+	fmt.Fprintf(stdout, "added %s <%s> as %s\n", u.Name, u.Email, u.Role)
+	if pw == "" {
+		fmt.Fprintf(stdout, "password (shown once): %s\n", generated)
+	}
+	return nil
+}
+
+func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, d := newFlags("token create", stderr)
+	email := fs.String("email", "", "the user the token acts as (required)")
+	label := fs.String("name", "CLI token", "a label to recognise the token by")
+	scope := fs.String("scope", "write", "read, write or admin")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return usageError{"--email is required"}
+	}
+	if _, ok := access.ParseScope(*scope); !ok {
+		return usageError{fmt.Sprintf("unknown scope %q: use read, write or admin", *scope)}
+	}
+	st, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a := app.New(st)
+	u, err := a.UserByEmail(ctx, *email)
+	if err != nil {
+		return cliError(err)
+	}
+	t, secret, err := a.CreateToken(ctx, access.System, app.NewToken{UserID: u.ID, Label: *label, Scope: *scope})
+	if err != nil {
+		return cliError(err)
+	}
+	fmt.Fprintf(stdout, "token %q for %s, scope %s (shown once):\n%s\n", t.Label, u.Email, t.Scope, secret)
+	return nil
+}
+
+// cliError turns an app error into one readable line.
+func cliError(err error) error {
+	if e, ok := fault.As(err); ok {
+		if e.Kind == fault.Invalid {
+			return usageError{e.Error()}
+		}
+		return errors.New(e.Error())
+	}
+	return err
+}

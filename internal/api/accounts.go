@@ -1,0 +1,198 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"tandem/internal/app"
+	"tandem/internal/customer"
+	"tandem/internal/event"
+	"tandem/internal/store"
+)
+
+// AccountInput is the body that creates an account.
+type AccountInput struct {
+	Name       string `json:"name" minLength:"1" maxLength:"200" doc:"The company's or person's name"`
+	Kind       string `json:"kind,omitempty" enum:"organization,person" doc:"Defaults to organization"`
+	OwnerID    string `json:"owner_id,omitempty" doc:"The sales user who owns the relationship; defaults to the caller when they are in sales"`
+	Tier       string `json:"tier,omitempty" enum:"standard,silver,gold,vip" doc:"Defaults to standard"`
+	ExternalID string `json:"external_id,omitempty" maxLength:"100" doc:"The account's id in another system; unique"`
+	Domain     string `json:"domain,omitempty" maxLength:"253"`
+	Phone      string `json:"phone,omitempty" maxLength:"50"`
+}
+
+// AccountPatchInput is the body that changes an account; absent fields stay.
+type AccountPatchInput struct {
+	Name       *string `json:"name,omitempty" maxLength:"200"`
+	Kind       *string `json:"kind,omitempty" enum:"organization,person"`
+	OwnerID    *string `json:"owner_id,omitempty"`
+	Tier       *string `json:"tier,omitempty" enum:"standard,silver,gold,vip"`
+	ExternalID *string `json:"external_id,omitempty" maxLength:"100"`
+	Domain     *string `json:"domain,omitempty" maxLength:"253"`
+	Phone      *string `json:"phone,omitempty" maxLength:"50"`
+}
+
+type accountOut struct {
+	ETag string `header:"ETag"`
+	Body customer.Account
+}
+
+type accountList struct {
+	Body List[customer.Account]
+}
+
+// EventOut is an event as the API shows it.
+type EventOut struct {
+	ID          string          `json:"id"`
+	At          time.Time       `json:"at"`
+	ActorID     string          `json:"actor_id"`
+	AccountID   string          `json:"account_id"`
+	SubjectType string          `json:"subject_type"`
+	SubjectID   string          `json:"subject_id"`
+	Kind        string          `json:"kind"`
+	Team        string          `json:"team"`
+	Before      json.RawMessage `json:"before,omitempty"`
+	After       json.RawMessage `json:"after,omitempty"`
+}
+
+func eventOut(e event.Event) *EventOut {
+	o := EventOut(e)
+	return &o
+}
+
+// TimelineItem is one line of an account's timeline.
+type TimelineItem struct {
+	Type        string                `json:"type" enum:"interaction,event"`
+	ID          string                `json:"id"`
+	At          time.Time             `json:"at" doc:"When the interaction happened, or when the event was recorded"`
+	Kind        string                `json:"kind"`
+	Team        string                `json:"team"`
+	ActorID     string                `json:"actor_id"`
+	Interaction *customer.Interaction `json:"interaction,omitempty"`
+	Event       *EventOut             `json:"event,omitempty"`
+}
+
+func (s *server) registerAccounts(api huma.API) {
+	tag := "Accounts"
+	huma.Register(api, op("list-accounts", http.MethodGet, "/api/v1/accounts", "List accounts by name", tag),
+		func(ctx context.Context, in *struct {
+			ListParams
+			Q          string `query:"q" maxLength:"200" doc:"Search name, domain or external id"`
+			OwnerID    string `query:"owner_id"`
+			ExternalID string `query:"external_id"`
+			Tier       string `query:"tier" enum:"standard,silver,gold,vip,"`
+		}) (*accountList, error) {
+			items, next, err := s.app.Accounts(ctx, actor(ctx), store.AccountFilter{Q: in.Q, OwnerID: in.OwnerID, ExternalID: in.ExternalID, Tier: in.Tier},
+				store.Page{Cursor: in.Cursor, Limit: in.Limit})
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			out := &accountList{}
+			out.Body.Items, out.Body.NextCursor = nonNil(items), next
+			return out, nil
+		})
+
+	huma.Register(api, op("create-account", http.MethodPost, "/api/v1/accounts", "Create an account; likely duplicates answer 409 with candidates", tag),
+		func(ctx context.Context, in *struct {
+			Idempotent
+			AllowDuplicate bool `query:"allow_duplicate" doc:"Create it even if it looks like an existing account"`
+			Body           AccountInput
+		}) (*accountOut, error) {
+			b := in.Body
+			a, err := s.app.CreateAccount(ctx, actor(ctx), customer.Account{Name: b.Name, Kind: b.Kind, OwnerID: b.OwnerID, Tier: b.Tier,
+				ExternalID: b.ExternalID, Domain: b.Domain, Phone: b.Phone}, in.AllowDuplicate)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &accountOut{ETag: etag(a.Version), Body: a}, nil
+		})
+
+	huma.Register(api, op("get-account", http.MethodGet, "/api/v1/accounts/{id}", "Get an account", tag),
+		func(ctx context.Context, in *IDParam) (*accountOut, error) {
+			a, err := s.app.Account(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &accountOut{ETag: etag(a.Version), Body: a}, nil
+		})
+
+	huma.Register(api, op("update-account", http.MethodPatch, "/api/v1/accounts/{id}", "Change an account", tag),
+		func(ctx context.Context, in *struct {
+			IDParam
+			Precondition
+			Body AccountPatchInput
+		}) (*accountOut, error) {
+			b := in.Body
+			a, err := s.app.UpdateAccount(ctx, actor(ctx), in.ID, app.AccountPatch{Name: b.Name, Kind: b.Kind, OwnerID: b.OwnerID, Tier: b.Tier,
+				ExternalID: b.ExternalID, Domain: b.Domain, Phone: b.Phone}, ifMatch(in.IfMatch))
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &accountOut{ETag: etag(a.Version), Body: a}, nil
+		})
+
+	huma.Register(api, op("delete-account", http.MethodDelete, "/api/v1/accounts/{id}", "Delete an account with its contacts and interactions", tag),
+		func(ctx context.Context, in *struct {
+			IDParam
+			Precondition
+		}) (*NoContent, error) {
+			if err := s.app.DeleteAccount(ctx, actor(ctx), in.ID, ifMatch(in.IfMatch)); err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &NoContent{}, nil
+		})
+
+	merge := op("merge-account", http.MethodPost, "/api/v1/accounts/{id}/merge", "Merge another account into this one", tag)
+	merge.DefaultStatus = http.StatusOK
+	huma.Register(api, merge,
+		func(ctx context.Context, in *struct {
+			IDParam
+			Idempotent
+			Body struct {
+				FromID string `json:"from_id" doc:"The account to merge into this one; it is removed"`
+			}
+		}) (*accountOut, error) {
+			a, err := s.app.MergeAccounts(ctx, actor(ctx), in.ID, in.Body.FromID)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &accountOut{ETag: etag(a.Version), Body: a}, nil
+		})
+
+	type timelineOut struct {
+		Body List[TimelineItem]
+	}
+	huma.Register(api, op("account-timeline", http.MethodGet, "/api/v1/accounts/{id}/timeline", "Every event and interaction of the account, newest first", tag),
+		func(ctx context.Context, in *struct {
+			IDParam
+			ListParams
+			Team string `query:"team" enum:"sales,service," doc:"Only this team's items"`
+			Kind string `query:"kind" maxLength:"100" doc:"Only items of this kind, e.g. competitor_quote or account.updated"`
+		}) (*timelineOut, error) {
+			items, next, err := s.app.Timeline(ctx, actor(ctx), in.ID, event.Filter{Team: in.Team, Kind: in.Kind}, store.Page{Cursor: in.Cursor, Limit: in.Limit})
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			out := &timelineOut{}
+			out.Body.Items, out.Body.NextCursor = make([]TimelineItem, len(items)), next
+			for i, it := range items {
+				ti := TimelineItem{Type: it.Type, ID: it.ID, At: it.At, Kind: it.Kind, Team: it.Team, ActorID: it.ActorID, Interaction: it.Interaction}
+				if it.Event != nil {
+					ti.Event = eventOut(*it.Event)
+				}
+				out.Body.Items[i] = ti
+			}
+			return out, nil
+		})
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,233 @@
+// Package server assembles Tandem's HTTP handler: the web UI, the JSON API,
+// health, readiness and metrics, behind one chain of middleware.
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"tandem/internal/access"
+	"tandem/internal/api"
+	"tandem/internal/app"
+	"tandem/internal/httpauth"
+	"tandem/internal/store"
+	"tandem/internal/web"
+)
+
+// Handler is Tandem's whole HTTP surface.
+type Handler struct {
+	http.Handler
+	API huma.API
+}
+
+// New builds the handler.
+func New(a *app.App, log *slog.Logger) *Handler {
+	mux := http.NewServeMux()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.Store().Ping(ctx); err != nil {
+			http.Error(w, "database not answering", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	humaAPI := api.New(mux, a, log)
+	web.Register(mux, a, log)
+
+	var h http.Handler = recordPattern(mux)
+	h = idempotency(a, log)(h)
+	h = httpauth.Middleware(a)(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = securityHeaders(h)
+	h = m.middleware(h)
+	h = recoverPanics(log)(h)
+	return &Handler{Handler: h, API: humaAPI}
+}
+
+type patternKey struct{}
+
+// recordPattern tells the metrics which route served a request.
+func recordPattern(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if p, ok := r.Context().Value(patternKey{}).(*string); ok {
+			*p = r.Pattern
+		}
+	})
+}
+
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "tandem_http_requests_total", Help: "HTTP requests by route and status."},
+			[]string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "tandem_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+func (m *metrics) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		pattern := ""
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), patternKey{}, &pattern)))
+		if pattern == "" {
+			pattern = "unmatched"
+		}
+		m.requests.WithLabelValues(pattern, strconv.Itoa(sw.status)).Inc()
+		m.duration.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail})
+}
+
+func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if v := recover(); v != nil {
+					if v == http.ErrAbortHandler {
+						panic(v)
+					}
+					log.Error("panic serving request", "path", r.URL.Path, "panic", v)
+					writeProblem(w, http.StatusInternalServerError, "something went wrong on our side; try again, and tell an admin if it keeps happening")
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// replayHeaders are the response headers an idempotent replay repeats.
+var replayHeaders = []string{"Content-Type", "ETag", "Location"}
+
+// idempotency makes a POST with an Idempotency-Key safe to retry: the
+// first response is stored and replayed; nothing is created twice.
+func idempotency(a *app.App, log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+			c, signedIn := access.CallerFrom(r.Context())
+			if r.Method != http.MethodPost || key == "" || !signedIn || !strings.HasPrefix(r.URL.Path, "/api/v1/") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if len(key) > 200 {
+				writeProblem(w, http.StatusUnprocessableEntity, "the Idempotency-Key is longer than 200 characters")
+				return
+			}
+			ctx, user := r.Context(), c.Actor.User.ID
+			replay, err := a.ClaimIdempotencyKey(ctx, user, key, r.Method, r.URL.Path)
+			switch {
+			case err != nil:
+				log.Error("idempotency claim", "err", err)
+				writeProblem(w, http.StatusInternalServerError, "something went wrong on our side; try again")
+				return
+			case replay != nil && (replay.Method != r.Method || replay.Path != r.URL.Path):
+				writeProblem(w, http.StatusUnprocessableEntity, "this Idempotency-Key was already used for a different request; use a new key")
+				return
+			case replay != nil && replay.Status == 0:
+				writeProblem(w, http.StatusConflict, "a request with this Idempotency-Key is still being processed; retry in a moment")
+				return
+			case replay != nil:
+				var hs map[string]string
+				json.Unmarshal([]byte(replay.Headers), &hs)
+				for k, v := range hs {
+					w.Header().Set(k, v)
+				}
+				w.Header().Set("Idempotent-Replayed", "true")
+				w.WriteHeader(replay.Status)
+				w.Write(replay.Body)
+				return
+			}
+			rec := &recorder{statusWriter: statusWriter{ResponseWriter: w, status: http.StatusOK}}
+			next.ServeHTTP(rec, r)
+			bg := context.WithoutCancel(ctx)
+			if rec.status >= 500 {
+				if err := a.ReleaseIdempotencyKey(bg, user, key); err != nil {
+					log.Error("idempotency release", "err", err)
+				}
+				return
+			}
+			hs := map[string]string{}
+			for _, h := range replayHeaders {
+				if v := w.Header().Get(h); v != "" {
+					hs[h] = v
+				}
+			}
+			hb, _ := json.Marshal(hs)
+			if err := a.CompleteIdempotencyKey(bg, user, key, store.Replay{Method: r.Method, Path: r.URL.Path, Status: rec.status, Headers: string(hb), Body: rec.body.Bytes()}); err != nil {
+				log.Error("idempotency complete", "err", err)
+			}
+		})
+	}
+}
+
+type recorder struct {
+	statusWriter
+	body bytes.Buffer
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.statusWriter.Write(b)
+}

@@ -1,0 +1,202 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/customer"
+	"tandem/internal/event"
+	"tandem/internal/fault"
+	"tandem/internal/httpauth"
+	"tandem/internal/store"
+)
+
+func (s *site) loginPage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := access.CallerFrom(r.Context()); ok {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", view{Title: "Sign in", Form: url.Values{"next": {r.URL.Query().Get("next")}}})
+}
+
+// safeNext keeps redirects after sign-in on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *site) login(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	secret, _, err := s.app.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"))
+	if err != nil {
+		v := view{Title: "Sign in", Form: url.Values{"email": {r.PostForm.Get("email")}, "next": {r.PostForm.Get("next")}}}
+		if fault.KindOf(err) == fault.Unauthorized {
+			v.Errors = map[string]string{"password": "That email and password do not match. Check both and try again."}
+			s.render(w, r, http.StatusUnauthorized, "login", v)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, httpauth.Cookie(secret, r.TLS != nil))
+	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+}
+
+func (s *site) logout(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	c, _ := access.CallerFrom(r.Context())
+	if c.SessionID != "" {
+		if err := s.app.SignOut(r.Context(), actor, c.SessionID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, httpauth.ClearCookie(r.TLS != nil))
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *site) home(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	att, err := s.app.Attention(r.Context(), actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", view{Title: "Today", Nav: "home", Data: att, Users: s.users(r, actor)})
+}
+
+func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	q := r.URL.Query()
+	f := store.AccountFilter{Q: strings.TrimSpace(q.Get("q"))}
+	if q.Get("mine") == "1" {
+		f.OwnerID = actor.User.ID
+	}
+	list, next, err := s.app.Accounts(r.Context(), actor, f, store.Page{Cursor: q.Get("cursor"), Limit: 50})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	nextURL := ""
+	if next != "" {
+		nq := url.Values{"cursor": {next}}
+		for _, k := range []string{"q", "mine"} {
+			if v := q.Get(k); v != "" {
+				nq.Set(k, v)
+			}
+		}
+		nextURL = "/accounts?" + nq.Encode()
+	}
+	s.render(w, r, http.StatusOK, "accounts", view{Title: "Accounts", Nav: "accounts", Form: q, Users: s.users(r, actor),
+		Data: struct {
+			Accounts []customer.Account
+			Next     string
+		}{list, nextURL}})
+}
+
+type accountPage struct {
+	Account  customer.Account
+	Contacts []customer.Contact
+	Timeline []event.Item
+	Team     string
+	Next     string
+	Channels []string
+	Now      string
+}
+
+func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	s.showAccount(w, r, actor, http.StatusOK, nil, url.Values{}, r.URL.Query().Get("notice"))
+}
+
+func (s *site) showAccount(w http.ResponseWriter, r *http.Request, actor access.Actor, status int, errs map[string]string, form url.Values, notice string) {
+	ctx, id := r.Context(), r.PathValue("id")
+	acc, err := s.app.Account(ctx, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	contacts, _, err := s.app.Contacts(ctx, actor, id, store.Page{Limit: 200})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	team := q.Get("team")
+	if team != customer.TeamSales && team != customer.TeamService {
+		team = ""
+	}
+	items, next, err := s.app.Timeline(ctx, actor, id, event.Filter{Team: team}, store.Page{Cursor: q.Get("cursor"), Limit: 50})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	nextURL := ""
+	if next != "" {
+		nq := url.Values{"cursor": {next}}
+		if team != "" {
+			nq.Set("team", team)
+		}
+		nextURL = "/accounts/" + id + "?" + nq.Encode() + "#timeline"
+	}
+	s.render(w, r, status, "account", view{Title: acc.Name, Nav: "accounts", Errors: errs, Form: form, Notice: notice, Users: s.users(r, actor),
+		Data: accountPage{Account: acc, Contacts: contacts, Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
+			Now: time.Now().Local().Format("2006-01-02T15:04")}})
+}
+
+func (s *site) logInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, fault.New(fault.Invalid, "the form could not be read"))
+		return
+	}
+	f := r.PostForm
+	in := customer.Interaction{AccountID: r.PathValue("id"), ContactID: f.Get("contact_id"), Channel: f.Get("channel"), Direction: f.Get("direction"),
+		Kind: f.Get("kind"), Competitor: f.Get("competitor"), Summary: f.Get("summary"), Body: f.Get("body"), Outcome: f.Get("outcome"), Team: f.Get("team")}
+	errs := map[string]string{}
+	if v := f.Get("occurred_at"); v != "" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", v, time.Local)
+		if err != nil {
+			errs["occurred_at"] = "enter a date and time such as 2026-03-02 14:30"
+		}
+		in.OccurredAt = t
+	}
+	if len(errs) == 0 {
+		_, err := s.app.LogInteraction(r.Context(), actor, in)
+		if err == nil {
+			http.Redirect(w, r, "/accounts/"+in.AccountID+"?notice=logged#timeline", http.StatusSeeOther)
+			return
+		}
+		var ok bool
+		if errs, ok = fieldErrors(err); !ok {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.showAccount(w, r, actor, http.StatusUnprocessableEntity, errs, f, "")
+}
+
+func (s *site) contact(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	ctx := r.Context()
+	c, err := s.app.Contact(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	acc, err := s.app.Account(ctx, actor, c.AccountID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, _, err := s.app.Interactions(ctx, actor, store.InteractionFilter{ContactID: c.ID}, store.Page{Limit: 100})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "contact", view{Title: c.Name, Nav: "accounts", Users: s.users(r, actor),
+		Data: struct {
+			Contact      customer.Contact
+			Account      customer.Account
+			Interactions []customer.Interaction
+		}{c, acc, list}})
+}

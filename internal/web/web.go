@@ -1,0 +1,192 @@
+// Package web serves Tandem's server-rendered HTML pages. Pages work
+// without JavaScript; every form keeps what was typed and shows each
+// problem next to its field.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/fault"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+type site struct {
+	app   *app.App
+	log   *slog.Logger
+	pages map[string]*template.Template
+}
+
+// Register adds the pages to mux.
+func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) {
+	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
+	names, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, n := range names {
+		if strings.HasSuffix(n, "/layout.html") {
+			continue
+		}
+		s.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] =
+			template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+	}
+	static, _ := fs.Sub(staticFS, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	}))
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.signedIn(s.logout))
+	mux.HandleFunc("GET /{$}", s.signedIn(s.home))
+	mux.HandleFunc("GET /accounts", s.signedIn(s.accounts))
+	mux.HandleFunc("GET /accounts/{id}", s.signedIn(s.account))
+	mux.HandleFunc("POST /accounts/{id}/interactions", s.signedIn(s.logInteraction))
+	mux.HandleFunc("GET /contacts/{id}", s.signedIn(s.contact))
+}
+
+// view is what every page template gets.
+type view struct {
+	Title  string
+	Nav    string
+	Me     access.User
+	Data   any
+	Errors map[string]string // field -> message
+	Form   url.Values
+	Notice string
+	Users  map[string]string // id -> name
+}
+
+// Field returns what was typed into a field.
+func (v view) Field(name string) string { return v.Form.Get(name) }
+
+func (s *site) render(w http.ResponseWriter, r *http.Request, status int, page string, v view) {
+	t, ok := s.pages[page]
+	if !ok {
+		http.Error(w, "no such page", http.StatusInternalServerError)
+		return
+	}
+	if c, ok := access.CallerFrom(r.Context()); ok {
+		v.Me = c.Actor.User
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, v); err != nil {
+		s.log.Error("rendering page", "page", page, "err", err)
+		http.Error(w, "this page could not be shown; try again", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// fail shows an error page that says what happened in plain words.
+func (s *site) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := http.StatusInternalServerError, "Something went wrong on our side. Try again, and tell an admin if it keeps happening."
+	if e, ok := fault.As(err); ok {
+		switch e.Kind {
+		case fault.NotFound:
+			status, msg = http.StatusNotFound, "We could not find that. It may have been merged or deleted."
+		case fault.Forbidden:
+			status, msg = http.StatusForbidden, "You can't do that: "+e.Message+"."
+		case fault.Invalid, fault.Conflict, fault.Stale:
+			status, msg = http.StatusUnprocessableEntity, e.Error()
+		}
+	} else {
+		s.log.Error("page failed", "path", r.URL.Path, "err", err)
+	}
+	s.render(w, r, status, "error", view{Title: http.StatusText(status), Data: msg})
+}
+
+type handler func(http.ResponseWriter, *http.Request, access.Actor)
+
+// signedIn sends visitors without a session to the login page.
+func (s *site) signedIn(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, ok := access.CallerFrom(r.Context())
+		if !ok {
+			if r.Method != http.MethodGet {
+				http.Error(w, "Your session has ended. Sign in again.", http.StatusUnauthorized)
+				return
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		h(w, r, c.Actor)
+	}
+}
+
+// users returns every user's name by id, for showing owners and authors.
+func (s *site) users(r *http.Request, actor access.Actor) map[string]string {
+	users, err := s.app.Users(r.Context(), actor)
+	m := map[string]string{"": "Tandem"}
+	if err != nil {
+		return m
+	}
+	for _, u := range users {
+		m[u.ID] = u.Name
+	}
+	return m
+}
+
+func fieldErrors(err error) (map[string]string, bool) {
+	e, ok := fault.As(err)
+	if !ok || (e.Kind != fault.Invalid) {
+		return nil, false
+	}
+	m := map[string]string{}
+	for _, f := range e.Fields {
+		m[f.Field] = f.Message
+	}
+	return m, true
+}
+
+var funcs = template.FuncMap{
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.Local().Format("2 Jan 2006 15:04")
+	},
+	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"ago": func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		d := time.Since(t)
+		switch {
+		case d < time.Minute:
+			return "just now"
+		case d < time.Hour:
+			return fmt.Sprintf("%d min ago", int(d.Minutes()))
+		case d < 48*time.Hour:
+			return fmt.Sprintf("%d h ago", int(d.Hours()))
+		default:
+			return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+		}
+	},
+	"days": func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
+	"human": func(s string) string {
+		s = strings.NewReplacer("_", " ", ".", " ").Replace(s)
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
+	"eq": func(a, b string) bool { return a == b },
+}
