@@ -188,5 +188,4 @@ var funcs = template.FuncMap{
 		}
 		return strings.ToUpper(s[:1]) + s[1:]
 	},
-	"eq": func(a, b string) bool { return a == b },
 }

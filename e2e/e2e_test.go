@@ -1,0 +1,226 @@
+// Package e2e drives the real tandem binary with a real Chromium.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tandem-e2e")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "tandem")
+	build := exec.Command("go", "build", "-o", binary, "../cmd/tandem")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building tandem:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// serve starts the binary with the demo book on a free loopback port.
+func serve(t *testing.T, args ...string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(binary, append([]string{"serve", "--addr", addr, "--data", t.TempDir()}, args...)...)
+	logf, _ := os.Create(filepath.Join(t.TempDir(), "serve.log"))
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("tandem did not shut down cleanly: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			t.Error("tandem did not stop within 20s of SIGINT")
+		}
+	})
+	base := "http://" + addr
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b, _ := os.ReadFile(logf.Name())
+	t.Fatalf("tandem did not become ready:\n%s", b)
+	return ""
+}
+
+// browser starts a headless Chromium.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("TANDEM_CHROMIUM")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("Chromium not found at %s; CI must run the browser tests", path)
+		}
+		t.Skipf("Chromium not found at %s", path)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 1000), chromedp.UserDataDir(t.TempDir()))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+// screenshot saves a full-page PNG into the artifacts directory.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("TANDEM_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSignInFindAccountLogInteraction(t *testing.T) {
+	base := serve(t, "--demo")
+	ctx := browser(t)
+
+	var heading string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/accounts"),
+		chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, "sam@example.com"),
+		chromedp.SendKeys(`#password`, "wrong password!"),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`#password-error`),
+	)
+	if err != nil {
+		t.Fatalf("wrong password: %v", err)
+	}
+	var kept string
+	if err := chromedp.Run(ctx, chromedp.Value(`#email`, &kept)); err != nil || kept != "sam@example.com" {
+		t.Fatalf("the login form lost the email: %q %v", kept, err)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.SetValue(`#password`, "tandem-demo-2026"),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`#q`),
+		chromedp.Text(`h1`, &heading),
+	)
+	if err != nil || heading != "Accounts" {
+		t.Fatalf("sign-in did not return to the account list: %q %v", heading, err)
+	}
+
+	err = chromedp.Run(ctx,
+		chromedp.SendKeys(`#q`, "northwind"),
+		chromedp.Submit(`#q`),
+		chromedp.WaitVisible(`//a[text()="Northwind Traders"]`),
+	)
+	if err != nil {
+		t.Fatalf("search: %v", err)
+	}
+	screenshot(t, ctx, "accounts-search")
+	err = chromedp.Run(ctx,
+		chromedp.Click(`//a[text()="Northwind Traders"]`),
+		chromedp.WaitVisible(`#summary`),
+		chromedp.Text(`h1`, &heading),
+	)
+	if err != nil || heading != "Northwind Traders" {
+		t.Fatalf("account page: %q %v", heading, err)
+	}
+
+	// A bad submission keeps what was typed and says what is wrong.
+	err = chromedp.Run(ctx,
+		chromedp.SendKeys(`#body`, "notes I do not want to lose"),
+		chromedp.Click(`//button[text()="Log it"]`),
+		chromedp.WaitVisible(`#summary-error`),
+	)
+	if err != nil {
+		t.Fatalf("empty summary was not refused: %v", err)
+	}
+	var body string
+	if err := chromedp.Run(ctx, chromedp.Value(`#body`, &body)); err != nil || body != "notes I do not want to lose" {
+		t.Fatalf("the form lost the notes: %q %v", body, err)
+	}
+
+	summary := fmt.Sprintf("Called about the missing pallets %d", time.Now().UnixNano())
+	var timeline string
+	err = chromedp.Run(ctx,
+		chromedp.SetValue(`#channel`, "phone"),
+		chromedp.SetValue(`#outcome`, "positive"),
+		chromedp.SendKeys(`#summary`, summary),
+		chromedp.Click(`//button[text()="Log it"]`),
+		chromedp.WaitVisible(`.notice`),
+		chromedp.Text(`ol.timeline`, &timeline),
+	)
+	if err != nil {
+		t.Fatalf("logging the interaction: %v", err)
+	}
+	if !strings.Contains(timeline, summary) {
+		t.Fatalf("the new interaction is not on the timeline:\n%s", timeline)
+	}
+	screenshot(t, ctx, "account-timeline")
+
+	err = chromedp.Run(ctx,
+		chromedp.Click(`//nav[@aria-label="Timeline filter"]/a[text()="Service"]`),
+		chromedp.WaitVisible(`//nav[@aria-label="Timeline filter"]/a[text()="Service"][@aria-current="page"]`),
+		chromedp.Text(`ol.timeline`, &timeline),
+	)
+	if err != nil {
+		t.Fatalf("service filter: %v", err)
+	}
+	if strings.Contains(timeline, summary) {
+		t.Fatalf("a sales call shows under the service filter")
+	}
+
+	err = chromedp.Run(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(`#signals`), chromedp.Text(`main`, &timeline))
+	if err != nil || !strings.Contains(timeline, "Tailspin Toys") || !strings.Contains(timeline, "Northwind Traders") {
+		t.Fatalf("home does not show the story's signals: %v\n%s", err, timeline)
+	}
+	screenshot(t, ctx, "home")
+}
