@@ -14,7 +14,7 @@ import (
 // InteractionPatch holds the fields to change; nil leaves a field as it is.
 type InteractionPatch struct {
 	ContactID, Team, Channel, Direction, Kind, Competitor, Summary, Body, Outcome *string
-	OccurredAt                                                                 *time.Time
+	OccurredAt                                                                    *time.Time
 }
 
 // LogInteraction records a touch with a customer. The team defaults to the

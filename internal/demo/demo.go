@@ -50,7 +50,11 @@ func Load(ctx context.Context, a *app.App, accounts int) (Result, error) {
 	if m, err := a.Store().CountAccounts(ctx); err != nil || n > 0 || m > 0 {
 		return Result{}, err
 	}
-	b := &book{app: a, rng: rand.New(rand.NewPCG(2026, 11)), now: a.Now(), actors: map[string]access.Actor{}}
+	b := &book{rng: rand.New(rand.NewPCG(2026, 11)), now: a.Now(), actors: map[string]access.Actor{}}
+	// The book's own clock dates each record when it would have been made,
+	// so the timeline reads like eighteen real months.
+	b.clock = b.now.AddDate(0, -19, 0)
+	b.app = app.New(a.Store(), app.WithClock(func() time.Time { return b.clock }))
 	if err := b.load(ctx, accounts); err != nil {
 		return Result{}, err
 	}
@@ -60,7 +64,7 @@ func Load(ctx context.Context, a *app.App, accounts int) (Result, error) {
 type book struct {
 	app                              *app.App
 	rng                              *rand.Rand
-	now                              time.Time
+	now, clock                       time.Time
 	actors                           map[string]access.Actor
 	accounts, contacts, interactions int
 }
@@ -138,6 +142,7 @@ func (b *book) account(ctx context.Context, i int, name string) error {
 	if acc.OwnerID == "" {
 		creator = mia
 	}
+	b.clock = b.now.AddDate(0, -19, 0).Add(time.Duration(i) * 37 * time.Minute)
 	created, err := b.app.CreateAccount(ctx, creator, acc, true)
 	if err != nil {
 		return err
@@ -228,6 +233,10 @@ func (b *book) interaction(ctx context.Context, accountID string, contacts []str
 	if actor.User.ID == "" { // an account without an owner is worked by the manager
 		actor = b.actors["mia@example.com"]
 	}
+	b.clock = at.Add(time.Duration(5+b.rng.IntN(120)) * time.Minute)
+	if b.clock.After(b.now) {
+		b.clock = b.now
+	}
 	_, err := b.app.LogInteraction(ctx, actor, in)
 	if err == nil {
 		b.interactions++
@@ -261,6 +270,7 @@ func (b *book) storyMoments(ctx context.Context, name, accountID string, contact
 		if m.Team == customer.TeamService {
 			actor = val
 		}
+		b.clock = m.OccurredAt.Add(10 * time.Minute)
 		if _, err := b.app.LogInteraction(ctx, actor, m); err != nil {
 			return err
 		}
