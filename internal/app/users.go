@@ -158,11 +158,7 @@ func (a *App) SignOut(ctx context.Context, actor access.Actor, sessionID string)
 // TokenActor returns the actor of an API token.
 func (a *App) TokenActor(ctx context.Context, secret string) (access.Actor, error) {
 	now := a.Now()
-	t, err := a.store.TokenByHash(ctx, access.HashSecret(secret), now)
-	if err != nil {
-		return access.Actor{}, unauthorized(err)
-	}
-	u, err := a.store.User(ctx, t.UserID)
+	t, u, err := a.store.TokenUser(ctx, access.HashSecret(secret), now)
 	if err != nil || !u.Active {
 		return access.Actor{}, unauthorized(err)
 	}

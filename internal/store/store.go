@@ -35,9 +35,11 @@ const (
 // Store holds the database handles: one writer and a pool of readers.
 type Store struct {
 	q
-	engine string
-	writer *sql.DB
-	reader *sql.DB
+	engine      string
+	writer      *sql.DB
+	reader      *sql.DB
+	writerStmts *stmtCache
+	writeMu     sync.Mutex // SQLite has one writer at a time
 }
 
 // dbtx is what both *sql.DB and *sql.Tx offer.
@@ -51,6 +53,49 @@ type dbtx interface {
 type q struct {
 	db     dbtx
 	sqlite bool
+	stmts  *stmtCache // SQLite only: pgx caches prepared statements itself
+	tx     *sql.Tx    // set inside a transaction
+}
+
+// stmtCache keeps prepared statements, since parsing SQL is a large part
+// of a short SQLite query.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+const maxCachedStmts = 500
+
+func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+
+func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st
+	}
+	if len(c.m) >= maxCachedStmts {
+		return nil
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the unprepared call reports the error
+	}
+	c.m[query] = st
+	return st
+}
+
+// stmt returns a cached prepared statement for query, or nil.
+func (q q) stmt(ctx context.Context, query string) *sql.Stmt {
+	if q.stmts == nil {
+		return nil
+	}
+	st := q.stmts.get(ctx, query)
+	if st != nil && q.tx != nil {
+		st = q.tx.StmtContext(ctx, st)
+	}
+	return st
 }
 
 var placeholder = regexp.MustCompile(`\$(\d+)`)
@@ -71,15 +116,27 @@ func (q q) rebind(query string) string {
 }
 
 func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return q.db.ExecContext(ctx, q.rebind(query), args...)
+	query = q.rebind(query)
+	if st := q.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return q.db.ExecContext(ctx, query, args...)
 }
 
 func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return q.db.QueryContext(ctx, q.rebind(query), args...)
+	query = q.rebind(query)
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return q.db.QueryContext(ctx, query, args...)
 }
 
 func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
-	return q.db.QueryRowContext(ctx, q.rebind(query), args...)
+	query = q.rebind(query)
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return q.db.QueryRowContext(ctx, query, args...)
 }
 
 // Open connects to PostgreSQL when dbURL is set, otherwise to SQLite in
@@ -129,7 +186,9 @@ func openSQLite(dir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	writer.SetMaxOpenConns(1)
+	// Transactions are serialised by writeMu, not by SQLite's busy handler;
+	// the second connection only prepares statements for the cache.
+	writer.SetMaxOpenConns(2)
 	writer.SetConnMaxIdleTime(0)
 	writer.SetConnMaxLifetime(0)
 	// The writer creates the file and switches it to WAL before readers open it.
@@ -144,7 +203,8 @@ func openSQLite(dir string) (*Store, error) {
 	}
 	reader.SetMaxOpenConns(8)
 	reader.SetMaxIdleConns(8)
-	return &Store{q: q{db: reader, sqlite: true}, engine: SQLite, writer: writer, reader: reader}, nil
+	return &Store{q: q{db: reader, sqlite: true, stmts: newStmtCache(reader)}, engine: SQLite, writer: writer, reader: reader,
+		writerStmts: newStmtCache(writer)}, nil
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -171,6 +231,13 @@ func (s *Store) Engine() string { return s.engine }
 
 // Close closes the handles.
 func (s *Store) Close() error {
+	for _, c := range []*stmtCache{s.stmts, s.writerStmts} {
+		if c != nil {
+			for _, st := range c.m {
+				st.Close()
+			}
+		}
+	}
 	err := s.writer.Close()
 	if s.reader != s.writer {
 		err = errors.Join(err, s.reader.Close())
@@ -187,11 +254,15 @@ type Tx struct{ q }
 // InTx runs fn in one transaction: committed when fn returns nil, rolled
 // back otherwise, so nothing is ever half-written.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	if s.engine == SQLite {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(&Tx{q{db: tx, sqlite: s.engine == SQLite}}); err != nil {
+	if err := fn(&Tx{q{db: tx, sqlite: s.engine == SQLite, stmts: s.writerStmts, tx: tx}}); err != nil {
 		tx.Rollback()
 		return err
 	}

@@ -120,6 +120,26 @@ func (tx *Tx) InsertToken(ctx context.Context, t Token, hash string) error {
 	return err
 }
 
+// TokenUser finds a live token by the hash of its secret, with its user.
+func (q q) TokenUser(ctx context.Context, hash string, now time.Time) (Token, access.User, error) {
+	var t Token
+	var u access.User
+	var scope, role string
+	var created, uCreated, uUpdated int64
+	var used, expires, revoked sql.NullInt64
+	var active int
+	err := q.row(ctx, `SELECT t.id, t.user_id, t.label, t.scope, t.created_at, t.last_used_at, t.expires_at, t.revoked_at,
+		u.id, u.email, u.name, u.role, u.active, u.created_at, u.updated_at, u.version
+		FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)`, hash, ms(now)).Scan(
+		&t.ID, &t.UserID, &t.Label, &scope, &created, &used, &expires, &revoked,
+		&u.ID, &u.Email, &u.Name, &role, &active, &uCreated, &uUpdated, &u.Version)
+	t.Scope, u.Role, u.Active = access.Scope(scope), access.Role(role), active == 1
+	t.CreatedAt, t.LastUsedAt, t.ExpiresAt, t.RevokedAt = fromMS(created), fromNullMS(used), fromNullMS(expires), fromNullMS(revoked)
+	u.CreatedAt, u.UpdatedAt = fromMS(uCreated), fromMS(uUpdated)
+	return t, u, notFound(err, "token")
+}
+
 // TokenByHash finds a live token by the hash of its secret.
 func (q q) TokenByHash(ctx context.Context, hash string, now time.Time) (Token, error) {
 	t, err := scanToken(q.row(ctx, `SELECT `+tokenCols+` FROM api_tokens

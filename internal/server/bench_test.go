@@ -1,0 +1,74 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/customer"
+	"tandem/internal/server"
+	"tandem/internal/store/storetest"
+)
+
+// BenchmarkCreateInteractionAPI logs interactions through the HTTP API
+// on SQLite with 16 concurrent clients (parallelism × GOMAXPROCS).
+func BenchmarkCreateInteractionAPI(b *testing.B) {
+	s := storetest.SQLite(b)
+	a := app.New(s)
+	ctx := context.Background()
+	u, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: "sam@example.com", Name: "Sam", Role: "sales", Password: "a long enough password"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, secret, _ := a.CreateToken(ctx, access.System, app.NewToken{UserID: u.ID})
+	actor := access.Actor{User: u, Scope: access.ScopeWrite}
+	var ids []string
+	for i := range 100 {
+		acc, err := a.CreateAccount(ctx, actor, customer.Account{Name: "Account " + string(rune('A'+i%26)) + string(rune('a'+i/26))}, true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, acc.ID)
+	}
+	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	client := &http.Client{Transport: tr}
+	body := func(i int) []byte {
+		j, _ := json.Marshal(map[string]any{"account_id": ids[i%len(ids)], "channel": "phone", "direction": "out", "summary": "Quarterly check-in call"})
+		return j
+	}
+	concurrency := 16
+	b.SetParallelism((concurrency + 1) / max(1, runtimeProcs()))
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			i++
+			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/interactions", bytes.NewReader(body(i)))
+			req.Header.Set("Authorization", "Bearer "+secret)
+			req.Header.Set("Content-Type", "application/json")
+			res, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 201 {
+				b.Errorf("status %d", res.StatusCode)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "creates/s")
+}
