@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"tandem/internal/event"
@@ -65,8 +66,14 @@ func (q q) Timeline(ctx context.Context, accountID string, f event.Filter, p Pag
 		return w, ` ORDER BY ` + timeCol + ` DESC, id DESC LIMIT ` + limit
 	}
 
+	// An interaction kind ("touch") never names an event, and an event kind
+	// ("account.updated") never an interaction: skip the source that cannot match.
+	eventKind := strings.Contains(f.Kind, ".")
 	var items []event.Item
 	w, tail := page("occurred_at", "")
+	if eventKind {
+		w.add("1 = 0")
+	}
 	rows, err := q.query(ctx, `SELECT `+interactionCols+` FROM interactions`+w.String()+tail, w.args...)
 	if err != nil {
 		return nil, "", err
@@ -85,6 +92,9 @@ func (q q) Timeline(ctx context.Context, accountID string, f event.Filter, p Pag
 	}
 
 	w, tail = page("at", "on_timeline = 1")
+	if f.Kind != "" && !eventKind {
+		w.add("1 = 0")
+	}
 	rows, err = q.query(ctx, `SELECT `+eventCols+` FROM events`+w.String()+tail, w.args...)
 	if err != nil {
 		return nil, "", err

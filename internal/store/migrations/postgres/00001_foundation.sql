@@ -113,6 +113,7 @@ CREATE TABLE events (
     after_json   TEXT
 );
 CREATE INDEX events_timeline ON events(account_id, at, id) WHERE on_timeline = 1;
+CREATE INDEX events_timeline_team ON events(account_id, team, at, id) WHERE on_timeline = 1;
 CREATE INDEX events_at ON events(at, id);
 CREATE INDEX events_subject ON events(subject_id);
 
