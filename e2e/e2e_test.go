@@ -224,3 +224,68 @@ func TestSignInFindAccountLogInteraction(t *testing.T) {
 	}
 	screenshot(t, ctx, "home")
 }
+
+func signIn(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, email),
+		chromedp.SendKeys(`#password`, "tandem-demo-2026"),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`#signals`),
+	)
+	if err != nil {
+		t.Fatalf("sign in as %s: %v", email, err)
+	}
+}
+
+func TestNewAccountWarnsOfDuplicates(t *testing.T) {
+	base := serve(t, "--demo")
+	ctx := browser(t)
+	signIn(t, ctx, base, "sue@example.com")
+
+	var text string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/accounts"),
+		chromedp.Click(`//a[text()="New account"]`),
+		chromedp.WaitVisible(`#name`),
+		chromedp.SendKeys(`#name`, "Northwind Traders LLC"),
+		chromedp.SendKeys(`#phone`, "12"),
+		chromedp.Click(`//button[text()="Create account"]`),
+		chromedp.WaitVisible(`#phone-error`),
+	)
+	if err != nil {
+		t.Fatalf("a bad phone was not refused: %v", err)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Clear(`#phone`),
+		chromedp.Click(`//button[text()="Create account"]`),
+		chromedp.WaitVisible(`#duplicates`),
+		chromedp.Text(`#duplicates`, &text),
+	)
+	if err != nil || !strings.Contains(text, "Northwind Traders") || !strings.Contains(text, "same name") {
+		t.Fatalf("no duplicate warning naming Northwind Traders: %v %q", err, text)
+	}
+	screenshot(t, ctx, "new-account-duplicate")
+	var heading string
+	err = chromedp.Run(ctx,
+		chromedp.Click(`input[name="allow_duplicate"]`),
+		chromedp.Click(`//button[text()="Create account"]`),
+		chromedp.WaitVisible(`#summary`),
+		chromedp.Text(`h1`, &heading),
+	)
+	if err != nil || heading != "Northwind Traders LLC" {
+		t.Fatalf("save anyway: %q %v", heading, err)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Click(`//summary[text()="Add a contact"]`),
+		chromedp.SendKeys(`#contact_name`, "Rita Ramos"),
+		chromedp.SendKeys(`#contact_email`, "rita@northwind-llc.example"),
+		chromedp.Click(`//button[text()="Add contact"]`),
+		chromedp.WaitVisible(`//a[text()="Rita Ramos"]`),
+	)
+	if err != nil {
+		t.Fatalf("add contact: %v", err)
+	}
+}

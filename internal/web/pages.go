@@ -107,10 +107,10 @@ type accountPage struct {
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	s.showAccount(w, r, actor, http.StatusOK, nil, url.Values{}, r.URL.Query().Get("notice"))
+	s.renderAccount(w, r, actor, view{Notice: r.URL.Query().Get("notice")}, http.StatusOK)
 }
 
-func (s *site) showAccount(w http.ResponseWriter, r *http.Request, actor access.Actor, status int, errs map[string]string, form url.Values, notice string) {
+func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int) {
 	ctx, id := r.Context(), r.PathValue("id")
 	acc, err := s.app.Account(ctx, actor, id)
 	if err != nil {
@@ -140,9 +140,10 @@ func (s *site) showAccount(w http.ResponseWriter, r *http.Request, actor access.
 		}
 		nextURL = "/accounts/" + id + "?" + nq.Encode() + "#timeline"
 	}
-	s.render(w, r, status, "account", view{Title: acc.Name, Nav: "accounts", Errors: errs, Form: form, Notice: notice, Users: s.users(r, actor),
-		Data: accountPage{Account: acc, Contacts: contacts, Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
-			Now: time.Now().Local().Format("2006-01-02T15:04")}})
+	v.Title, v.Nav, v.Users = acc.Name, "accounts", s.users(r, actor)
+	v.Data = accountPage{Account: acc, Contacts: contacts, Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
+		Now: time.Now().Local().Format("2006-01-02T15:04")}
+	s.render(w, r, status, "account", v)
 }
 
 func (s *site) logInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -168,12 +169,70 @@ func (s *site) logInteraction(w http.ResponseWriter, r *http.Request, actor acce
 			return
 		}
 		var ok bool
-		if errs, ok = fieldErrors(err); !ok {
+		if errs, _, ok = formErrors(err); !ok {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	s.showAccount(w, r, actor, http.StatusUnprocessableEntity, errs, f, "")
+	s.renderAccount(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
+}
+
+func (s *site) newAccount(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	s.render(w, r, http.StatusOK, "account_new", view{Title: "New account", Nav: "accounts", Form: url.Values{"kind": {customer.Organization}}})
+}
+
+func (s *site) createAccount(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, fault.New(fault.Invalid, "the form could not be read"))
+		return
+	}
+	f := r.PostForm
+	acc, err := s.app.CreateAccount(r.Context(), actor, customer.Account{Name: f.Get("name"), Kind: f.Get("kind"), Tier: f.Get("tier"),
+		Domain: f.Get("domain"), Phone: f.Get("phone"), ExternalID: f.Get("external_id")}, f.Get("allow_duplicate") == "1")
+	if err == nil {
+		http.Redirect(w, r, "/accounts/"+acc.ID, http.StatusSeeOther)
+		return
+	}
+	errs, cands, ok := formErrors(err)
+	if !ok {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	if len(cands) > 0 {
+		status = http.StatusConflict
+	}
+	s.render(w, r, status, "account_new", view{Title: "New account", Nav: "accounts", Form: f, Errors: errs, Candidates: cands, CandidatePath: "/accounts/"})
+}
+
+func (s *site) createContact(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, fault.New(fault.Invalid, "the form could not be read"))
+		return
+	}
+	f := r.PostForm
+	id := r.PathValue("id")
+	_, err := s.app.CreateContact(r.Context(), actor, customer.Contact{AccountID: id, Name: f.Get("contact_name"), Email: f.Get("contact_email"),
+		Phone: f.Get("contact_phone"), Title: f.Get("contact_title")}, f.Get("allow_duplicate") == "1")
+	if err == nil {
+		http.Redirect(w, r, "/accounts/"+id+"?notice=contact#contacts", http.StatusSeeOther)
+		return
+	}
+	errs, cands, ok := formErrors(err)
+	if !ok {
+		s.fail(w, r, err)
+		return
+	}
+	// The contact form names its fields contact_*.
+	prefixed := map[string]string{}
+	for k, v := range errs {
+		prefixed["contact_"+k] = v
+	}
+	status := http.StatusUnprocessableEntity
+	if len(cands) > 0 {
+		status = http.StatusConflict
+	}
+	s.renderAccount(w, r, actor, view{Errors: prefixed, Form: f, Candidates: cands, CandidatePath: "/contacts/"}, status)
 }
 
 func (s *site) contact(w http.ResponseWriter, r *http.Request, actor access.Actor) {

@@ -17,6 +17,7 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/customer"
 	"tandem/internal/fault"
 )
 
@@ -37,11 +38,11 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) {
 	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
-		if strings.HasSuffix(n, "/layout.html") {
+		if strings.HasSuffix(n, "/layout.html") || strings.HasSuffix(n, "/candidates.html") {
 			continue
 		}
 		s.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] =
-			template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+			template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/candidates.html", n))
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
@@ -54,7 +55,10 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) {
 	mux.HandleFunc("POST /logout", s.signedIn(s.logout))
 	mux.HandleFunc("GET /{$}", s.signedIn(s.home))
 	mux.HandleFunc("GET /accounts", s.signedIn(s.accounts))
+	mux.HandleFunc("GET /accounts/new", s.signedIn(s.newAccount))
+	mux.HandleFunc("POST /accounts", s.signedIn(s.createAccount))
 	mux.HandleFunc("GET /accounts/{id}", s.signedIn(s.account))
+	mux.HandleFunc("POST /accounts/{id}/contacts", s.signedIn(s.createContact))
 	mux.HandleFunc("POST /accounts/{id}/interactions", s.signedIn(s.logInteraction))
 	mux.HandleFunc("GET /contacts/{id}", s.signedIn(s.contact))
 }
@@ -69,6 +73,10 @@ type view struct {
 	Form   url.Values
 	Notice string
 	Users  map[string]string // id -> name
+	// Candidates are existing records the submitted one may duplicate,
+	// each found at CandidatePath + its id.
+	Candidates    []customer.Candidate
+	CandidatePath string
 }
 
 // Field returns what was typed into a field.
@@ -144,16 +152,29 @@ func (s *site) users(r *http.Request, actor access.Actor) map[string]string {
 	return m
 }
 
-func fieldErrors(err error) (map[string]string, bool) {
-	e, ok := fault.As(err)
-	if !ok || (e.Kind != fault.Invalid) {
-		return nil, false
+// formErrors turns an app error into what a form shows: messages by field
+// and duplicate candidates. ok is false for errors a form cannot show.
+func formErrors(err error) (fields map[string]string, cands []customer.Candidate, ok bool) {
+	e, isFault := fault.As(err)
+	if !isFault {
+		return nil, nil, false
 	}
-	m := map[string]string{}
-	for _, f := range e.Fields {
-		m[f.Field] = f.Message
+	switch e.Kind {
+	case fault.Invalid:
+		fields = map[string]string{}
+		for _, f := range e.Fields {
+			fields[f.Field] = f.Message
+		}
+		return fields, nil, true
+	case fault.Conflict:
+		if c, isCands := e.Detail.([]customer.Candidate); isCands {
+			return map[string]string{}, c, true
+		}
+		if len(e.Fields) > 0 {
+			return map[string]string{e.Fields[0].Field: e.Fields[0].Message}, nil, true
+		}
 	}
-	return m, true
+	return nil, nil, false
 }
 
 var funcs = template.FuncMap{
@@ -180,6 +201,7 @@ var funcs = template.FuncMap{
 			return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 		}
 	},
+	"list": func(s ...string) []string { return s },
 	"days": func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
 	"human": func(s string) string {
 		s = strings.NewReplacer("_", " ", ".", " ").Replace(s)
