@@ -32,7 +32,9 @@ func TestPasswords(t *testing.T) {
 }
 
 func TestPermissionTable(t *testing.T) {
-	u := func(r Role, active bool) Actor { return Actor{User: User{ID: "u", Role: r, Active: active}, Scope: ScopeAdmin} }
+	u := func(r Role, active bool) Actor {
+		return Actor{User: User{ID: "u", Role: r, Active: active}, Scope: ScopeAdmin}
+	}
 	cases := []struct {
 		actor Actor
 		act   Action
