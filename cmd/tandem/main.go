@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime"
@@ -22,6 +23,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/demo"
 	"tandem/internal/fault"
+	"tandem/internal/httpauth"
 	"tandem/internal/server"
 	"tandem/internal/store"
 )
@@ -127,8 +129,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	withDemo := fs.Bool("demo", false, "fill an empty database with a demo book")
 	region := fs.String("region", env("TANDEM_REGION", "US"), "country whose phone numbers may be written without a country code (env TANDEM_REGION)")
 	verbose := fs.Bool("verbose", false, "log every request")
+	trusted := fs.String("trusted-proxy", env("TANDEM_TRUSTED_PROXY", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto to believe (env TANDEM_TRUSTED_PROXY)")
+	tlsCert := fs.String("tls-cert", env("TANDEM_TLS_CERT", ""), "TLS certificate file, to serve HTTPS directly (with --tls-key)")
+	tlsKey := fs.String("tls-key", env("TANDEM_TLS_KEY", ""), "TLS private key file")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	proxies, err := parseProxies(*trusted)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return usageError{"--tls-cert and --tls-key go together"}
 	}
 	level := slog.LevelInfo
 	if *verbose {
@@ -156,11 +168,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			log.Info("the database already holds data; the demo book was not loaded")
 		}
 	}
-	srv := &http.Server{Addr: *addr, Handler: server.New(a, log), ReadHeaderTimeout: 10 * time.Second,
+	srv := &http.Server{Addr: *addr, Handler: server.New(a, log, server.Options{Auth: httpauth.Options{TrustedProxies: proxies}}), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("tandem is running", "url", "http://"+*addr, "database", st.Engine(), "version", version)
+	scheme := "http"
+	go func() {
+		if *tlsCert != "" {
+			errc <- srv.ListenAndServeTLS(*tlsCert, *tlsKey)
+			return
+		}
+		errc <- srv.ListenAndServe()
+	}()
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	log.Info("tandem is running", "url", scheme+"://"+*addr, "database", st.Engine(), "version", version)
 	if *withDemo {
 		fmt.Fprintf(stdout, "\nOpen http://%s and sign in as sam@example.com (sales), val@example.com (service),\nmia@example.com (manager) or ada@example.com (admin), password %s\n\n", *addr, demo.Password)
 	}
@@ -173,6 +195,27 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// parseProxies reads "10.0.0.1,192.168.0.0/16" into prefixes.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(part); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy: %q is neither an address nor a CIDR", part)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

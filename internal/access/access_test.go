@@ -72,3 +72,16 @@ func BenchmarkVerifyPassword(b *testing.B) {
 		VerifyPassword(h, "correct horse battery")
 	}
 }
+
+func TestCommonPasswords(t *testing.T) {
+	for _, pw := range []string{"password1234", "Password1234!", "passwordpassword", "123456789012", "aaaaaaaaaaaa", "!!qwerty12345", "pornographic", "iloveyou2024!!"} {
+		if !IsCommonPassword(pw) || CheckPassword(pw) == "" {
+			t.Errorf("%q should count as common", pw)
+		}
+	}
+	for _, pw := range []string{"tandem-demo-2026", "correct horse battery", "Zq8#mvL1px0!"} {
+		if IsCommonPassword(pw) {
+			t.Errorf("%q is not common", pw)
+		}
+	}
+}

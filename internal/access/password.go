@@ -29,6 +29,12 @@ func CheckPassword(pw string) string {
 	if len([]rune(pw)) < MinPasswordLength {
 		return fmt.Sprintf("use at least %d characters", MinPasswordLength)
 	}
+	if len(pw) > 1000 {
+		return "use at most 1,000 characters"
+	}
+	if IsCommonPassword(pw) {
+		return "this password is one of the most common ones; choose another"
+	}
 	return ""
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -89,6 +90,7 @@ func (s *server) problem(ctx context.Context, err error) error {
 	status := map[fault.Kind]int{
 		fault.Invalid: http.StatusUnprocessableEntity, fault.NotFound: http.StatusNotFound, fault.Conflict: http.StatusConflict,
 		fault.Stale: http.StatusPreconditionFailed, fault.Forbidden: http.StatusForbidden, fault.Unauthorized: http.StatusUnauthorized,
+		fault.Throttled: http.StatusTooManyRequests,
 	}[e.Kind]
 	if status == 0 {
 		status = http.StatusInternalServerError
@@ -97,6 +99,10 @@ func (s *server) problem(ctx context.Context, err error) error {
 	p.Errors = e.Fields
 	if c, ok := e.Detail.([]customer.Candidate); ok {
 		p.Candidates = c
+	}
+	if wait, ok := e.Detail.(time.Duration); ok && e.Kind == fault.Throttled {
+		secs := int(wait.Seconds()) + 1
+		return huma.ErrorWithHeaders(p, http.Header{"Retry-After": {strconv.Itoa(secs)}})
 	}
 	return p
 }

@@ -9,6 +9,7 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/event"
 	"tandem/internal/httpauth"
 	"tandem/internal/store"
 )
@@ -52,6 +53,17 @@ func tokenOut(t store.Token) TokenOut {
 
 type userBody struct{ Body UserOut }
 
+// SessionOut is a signed-in browser.
+type SessionOut struct {
+	ID         string    `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	UserAgent  string    `json:"user_agent"`
+	IP         string    `json:"ip"`
+	Current    bool      `json:"current" doc:"This is the session making the request"`
+}
+
 func (s *server) registerSession(api huma.API) {
 	tag := "Session"
 	signIn := op("sign-in", http.MethodPost, "/api/v1/session", "Sign in with email and password; sets the session cookie", tag)
@@ -67,7 +79,7 @@ func (s *server) registerSession(api huma.API) {
 		SetCookie http.Cookie `header:"Set-Cookie"`
 		Body      UserOut
 	}, error) {
-		secret, u, err := s.app.SignIn(ctx, in.Body.Email, in.Body.Password)
+		secret, u, err := s.app.SignIn(ctx, in.Body.Email, in.Body.Password, httpauth.OriginFrom(ctx).Client)
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}
@@ -75,7 +87,7 @@ func (s *server) registerSession(api huma.API) {
 			SetCookie http.Cookie `header:"Set-Cookie"`
 			Body      UserOut
 		}{Body: userOut(u)}
-		out.SetCookie = *httpauth.Cookie(secret, false)
+		out.SetCookie = *httpauth.Cookie(ctx, secret)
 		return out, nil
 	})
 
@@ -91,12 +103,51 @@ func (s *server) registerSession(api huma.API) {
 			}
 			return &struct {
 				SetCookie http.Cookie `header:"Set-Cookie"`
-			}{SetCookie: *httpauth.ClearCookie(false)}, nil
+			}{SetCookie: *httpauth.ClearCookie(ctx)}, nil
 		})
 
 	huma.Register(api, op("me", http.MethodGet, "/api/v1/me", "Who the caller is", tag),
 		func(ctx context.Context, _ *struct{}) (*userBody, error) {
 			return &userBody{Body: userOut(actor(ctx).User)}, nil
+		})
+
+	pw := op("change-password", http.MethodPut, "/api/v1/me/password", "Change the caller's password; ends their other sessions", tag)
+	pw.DefaultStatus = http.StatusNoContent
+	huma.Register(api, pw, func(ctx context.Context, in *struct {
+		Body struct {
+			CurrentPassword string `json:"current_password" maxLength:"1000"`
+			NewPassword     string `json:"new_password" maxLength:"1000"`
+		}
+	}) (*NoContent, error) {
+		c, _ := access.CallerFrom(ctx)
+		if err := s.app.ChangePassword(ctx, c.Actor, in.Body.CurrentPassword, in.Body.NewPassword, c.SessionID); err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &NoContent{}, nil
+	})
+
+	huma.Register(api, op("list-sessions", http.MethodGet, "/api/v1/me/sessions", "The caller's signed-in browsers", tag),
+		func(ctx context.Context, _ *struct{}) (*struct{ Body List[SessionOut] }, error) {
+			c, _ := access.CallerFrom(ctx)
+			list, err := s.app.Sessions(ctx, c.Actor)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			out := &struct{ Body List[SessionOut] }{}
+			out.Body.Items = make([]SessionOut, len(list))
+			for i, x := range list {
+				out.Body.Items[i] = SessionOut{ID: x.ID, CreatedAt: x.CreatedAt, LastSeenAt: x.LastSeenAt, ExpiresAt: x.ExpiresAt,
+					UserAgent: x.UserAgent, IP: x.IP, Current: x.ID == c.SessionID}
+			}
+			return out, nil
+		})
+
+	huma.Register(api, op("revoke-session", http.MethodDelete, "/api/v1/me/sessions/{id}", "Sign out one of the caller's browsers", tag),
+		func(ctx context.Context, in *IDParam) (*NoContent, error) {
+			if err := s.app.RevokeSession(ctx, actor(ctx), in.ID); err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &NoContent{}, nil
 		})
 }
 
@@ -161,12 +212,66 @@ func (s *server) registerUsers(api huma.API) {
 		return out, nil
 	})
 
+	update := op("update-user", http.MethodPatch, "/api/v1/users/{id}", "Rename a user, change their role, or (de)activate them (admins)", tag)
+	update.Metadata = map[string]any{needAdmin: true}
+	huma.Register(api, update, func(ctx context.Context, in *struct {
+		IDParam
+		Precondition
+		Body struct {
+			Name   *string `json:"name,omitempty" maxLength:"200"`
+			Role   *string `json:"role,omitempty" doc:"admin, manager, sales or service"`
+			Active *bool   `json:"active,omitempty" doc:"false: sessions and tokens stop working at once"`
+		}
+	}) (*struct {
+		ETag string `header:"ETag"`
+		Body UserOut
+	}, error) {
+		u, err := s.app.UpdateUser(ctx, actor(ctx), in.ID, app.UserPatch{Name: in.Body.Name, Role: in.Body.Role, Active: in.Body.Active}, ifMatch(in.IfMatch))
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &struct {
+			ETag string `header:"ETag"`
+			Body UserOut
+		}{ETag: etag(u.Version), Body: userOut(u)}, nil
+	})
+
+	reset := op("reset-password", http.MethodPost, "/api/v1/users/{id}/password", "Set a user's password and end their sessions (admins)", tag)
+	reset.Metadata = map[string]any{needAdmin: true}
+	reset.DefaultStatus = http.StatusOK
+	huma.Register(api, reset, func(ctx context.Context, in *struct {
+		IDParam
+		Body struct {
+			Password string `json:"password,omitempty" maxLength:"1000" doc:"Leave out to generate one"`
+		}
+	}) (*struct {
+		Body struct {
+			Password string `json:"password,omitempty" doc:"The generated password, shown only once"`
+		}
+	}, error) {
+		pw, err := s.app.ResetPassword(ctx, actor(ctx), in.ID, in.Body.Password)
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		out := &struct {
+			Body struct {
+				Password string `json:"password,omitempty" doc:"The generated password, shown only once"`
+			}
+		}{}
+		if in.Body.Password == "" {
+			out.Body.Password = pw
+		}
+		return out, nil
+	})
+
 	tokTag := "Tokens"
-	huma.Register(api, op("list-tokens", http.MethodGet, "/api/v1/tokens", "The caller's API tokens", tokTag),
-		func(ctx context.Context, _ *struct{}) (*struct {
+	huma.Register(api, op("list-tokens", http.MethodGet, "/api/v1/tokens", "The caller's API tokens (admins: anyone's with user_id)", tokTag),
+		func(ctx context.Context, in *struct {
+			UserID string `query:"user_id" doc:"Admins: list this user's tokens"`
+		}) (*struct {
 			Body List[TokenOut]
 		}, error) {
-			toks, err := s.app.Tokens(ctx, actor(ctx))
+			toks, err := s.app.Tokens(ctx, actor(ctx), in.UserID)
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
@@ -184,12 +289,13 @@ func (s *server) registerUsers(api huma.API) {
 		func(ctx context.Context, in *struct {
 			Idempotent
 			Body struct {
+				UserID    string    `json:"user_id,omitempty" doc:"Admins: create the token for this user"`
 				Label     string    `json:"label,omitempty" maxLength:"100"`
-				Scope     string    `json:"scope,omitempty" doc:"read, write (default) or admin"`
+				Scope     string    `json:"scope,omitempty" doc:"read, write (default) or admin; never more than the owner's role"`
 				ExpiresAt time.Time `json:"expires_at,omitzero"`
 			}
 		}) (*struct{ Body TokenOut }, error) {
-			t, secret, err := s.app.CreateToken(ctx, actor(ctx), app.NewToken{Label: in.Body.Label, Scope: in.Body.Scope, ExpiresAt: in.Body.ExpiresAt})
+			t, secret, err := s.app.CreateToken(ctx, actor(ctx), app.NewToken{UserID: in.Body.UserID, Label: in.Body.Label, Scope: in.Body.Scope, ExpiresAt: in.Body.ExpiresAt})
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
@@ -198,7 +304,7 @@ func (s *server) registerUsers(api huma.API) {
 			return &struct{ Body TokenOut }{Body: out}, nil
 		})
 
-	huma.Register(api, op("revoke-token", http.MethodDelete, "/api/v1/tokens/{id}", "Revoke one of the caller's tokens", tokTag),
+	huma.Register(api, op("revoke-token", http.MethodDelete, "/api/v1/tokens/{id}", "Revoke a token (the caller's own; admins: anyone's)", tokTag),
 		func(ctx context.Context, in *IDParam) (*NoContent, error) {
 			if err := s.app.RevokeToken(ctx, actor(ctx), in.ID); err != nil {
 				return nil, s.problem(ctx, err)
@@ -207,21 +313,51 @@ func (s *server) registerUsers(api huma.API) {
 		})
 }
 
+// AuditQuery filters the event log.
+type AuditQuery struct {
+	ActorID   string    `query:"actor_id"`
+	AccountID string    `query:"account_id"`
+	Kind      string    `query:"kind"`
+	From      time.Time `query:"from" doc:"RFC 3339; events at or after"`
+	To        time.Time `query:"to" doc:"RFC 3339; events before"`
+}
+
+func (q AuditQuery) filter() store.AuditFilter {
+	return store.AuditFilter{ActorID: q.ActorID, AccountID: q.AccountID, Kind: q.Kind, From: q.From, To: q.To}
+}
+
 func (s *server) registerAudit(api huma.API) {
+	huma.Register(api, op("export-audit", http.MethodGet, "/api/v1/audit/export", "The event log as CSV (managers and admins)", "Audit"),
+		func(ctx context.Context, in *AuditQuery) (*huma.StreamResponse, error) {
+			a := actor(ctx)
+			if err := a.Require(access.ReadAudit, false); err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &huma.StreamResponse{Body: func(hctx huma.Context) {
+				hctx.SetHeader("Content-Type", "text/csv; charset=utf-8")
+				hctx.SetHeader("Content-Disposition", `attachment; filename="tandem-audit.csv"`)
+				w, err := event.NewCSVWriter(hctx.BodyWriter())
+				if err == nil {
+					err = s.app.AuditEach(ctx, a, in.filter(), w.Write)
+				}
+				if err == nil {
+					err = w.Flush()
+				}
+				if err != nil {
+					s.log.ErrorContext(ctx, "audit export", "err", err)
+				}
+			}}, nil
+		})
+
 	type listOut struct {
 		Body List[EventOut]
 	}
 	huma.Register(api, op("list-audit", http.MethodGet, "/api/v1/audit", "The event log, newest first (managers and admins)", "Audit"),
 		func(ctx context.Context, in *struct {
 			ListParams
-			ActorID   string    `query:"actor_id"`
-			AccountID string    `query:"account_id"`
-			Kind      string    `query:"kind"`
-			From      time.Time `query:"from" doc:"RFC 3339; events at or after"`
-			To        time.Time `query:"to" doc:"RFC 3339; events before"`
+			AuditQuery
 		}) (*listOut, error) {
-			evs, next, err := s.app.Audit(ctx, actor(ctx), store.AuditFilter{ActorID: in.ActorID, AccountID: in.AccountID, Kind: in.Kind, From: in.From, To: in.To},
-				store.Page{Cursor: in.Cursor, Limit: in.Limit})
+			evs, next, err := s.app.Audit(ctx, actor(ctx), in.filter(), store.Page{Cursor: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}

@@ -272,7 +272,7 @@ func TestSignInAndTokens(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, s *store.Store) {
 		f := setup(t, s)
 		ctx := context.Background()
-		secret, u, err := f.app.SignIn(ctx, "SAM@example.com", "correct horse battery")
+		secret, u, err := f.app.SignIn(ctx, "SAM@example.com", "correct horse battery", app.Client{IP: "10.0.0.1"})
 		if err != nil || u.ID != f.sales.User.ID {
 			t.Fatalf("sign in: %v", err)
 		}
@@ -280,9 +280,9 @@ func TestSignInAndTokens(t *testing.T) {
 		if err != nil || actor.User.ID != u.ID {
 			t.Fatalf("session: %v", err)
 		}
-		_, _, err = f.app.SignIn(ctx, "sam@example.com", "wrong password!!")
+		_, _, err = f.app.SignIn(ctx, "sam@example.com", "wrong password!!", app.Client{IP: "10.0.0.1"})
 		wantKind(t, err, fault.Unauthorized)
-		_, _, err = f.app.SignIn(ctx, "nobody@example.com", "wrong password!!")
+		_, _, err = f.app.SignIn(ctx, "nobody@example.com", "wrong password!!", app.Client{IP: "10.0.0.1"})
 		wantKind(t, err, fault.Unauthorized)
 		if err := f.app.SignOut(ctx, actor, sess.ID); err != nil {
 			t.Fatal(err)
@@ -300,7 +300,7 @@ func TestSignInAndTokens(t *testing.T) {
 		if err != nil || ta.Scope != access.ScopeRead || ta.User.ID != f.sales.User.ID {
 			t.Fatalf("token actor: %v %+v", err, ta)
 		}
-		if err := f.app.RevokeToken(ctx, f.service, tok.ID); fault.KindOf(err) != fault.NotFound {
+		if err := f.app.RevokeToken(ctx, f.service, tok.ID); fault.KindOf(err) != fault.Forbidden {
 			t.Fatalf("another user revoked a token: %v", err)
 		}
 		if err := f.app.RevokeToken(ctx, f.sales, tok.ID); err != nil {

@@ -203,3 +203,23 @@ func (a *App) Attention(ctx context.Context, actor access.Actor) (Attention, err
 	}
 	return Attention{Signals: sig, Quiet: quiet}, nil
 }
+
+// AuditEach calls each for every event matching the filter, newest first.
+func (a *App) AuditEach(ctx context.Context, actor access.Actor, f store.AuditFilter, each func(event.Event) error) error {
+	cursor := ""
+	for {
+		evs, next, err := a.Audit(ctx, actor, f, store.Page{Cursor: cursor, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			if err := each(e); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		cursor = next
+	}
+}

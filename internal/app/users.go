@@ -89,28 +89,91 @@ func (a *App) User(ctx context.Context, actor access.Actor, id string) (access.U
 
 var errBadLogin = &fault.Error{Kind: fault.Unauthorized, Message: "that email and password do not match an active user"}
 
+// Client describes where a sign-in comes from.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
 // SignIn checks a password and opens a session; it returns the cookie
-// secret. An unknown email costs the same time as a wrong password.
-func (a *App) SignIn(ctx context.Context, email, password string) (string, access.User, error) {
-	u, hash, err := a.store.UserByEmail(ctx, email)
+// secret. Failures are throttled per email (known or not) and per address,
+// an email locks after access.LockAfter failures in a row, and an unknown
+// email costs the same time as a wrong password.
+func (a *App) SignIn(ctx context.Context, email, password string, c Client) (string, access.User, error) {
+	now := a.Now()
+	normEmail := strings.ToLower(strings.TrimSpace(email))
+	et, err := a.store.Throttle(ctx, "email:"+normEmail)
+	if err != nil {
+		return "", access.User{}, err
+	}
+	it, err := a.store.Throttle(ctx, "ip:"+c.IP)
+	if err != nil {
+		return "", access.User{}, err
+	}
+	if wait, locked := et.Wait(now); wait > 0 {
+		msg := "too many failed sign-ins; wait a moment and try again"
+		if locked {
+			msg = "too many failed sign-ins: this account is locked for now; try again later or ask an admin to reset the password"
+		}
+		return "", access.User{}, &fault.Error{Kind: fault.Throttled, Message: msg, Detail: wait}
+	}
+	if wait, _ := it.Wait(now); wait > 0 {
+		return "", access.User{}, &fault.Error{Kind: fault.Throttled, Message: "too many failed sign-ins from this address; wait a moment and try again", Detail: wait}
+	}
+	u, hash, err := a.store.UserByEmail(ctx, normEmail)
 	if err != nil && fault.KindOf(err) != fault.NotFound {
 		return "", access.User{}, err
 	}
 	ok := access.VerifyPassword(hash, password)
 	if err != nil || !ok || !u.Active {
+		err := a.store.InTx(ctx, func(tx *store.Tx) error {
+			lockedNow := et.Fail(now, access.FreeFailures, true)
+			it.Fail(now, access.IPFreeFailures, false)
+			if err := tx.SaveThrottle(ctx, et); err != nil {
+				return err
+			}
+			if err := tx.SaveThrottle(ctx, it); err != nil {
+				return err
+			}
+			detail := map[string]any{"email": normEmail, "ip": c.IP}
+			if err := a.record(ctx, tx, access.Actor{}, now, change{kind: "session.sign_in_failed", subjectType: "user", subjectID: u.ID,
+				offTimeline: true, after: detail}); err != nil {
+				return err
+			}
+			if lockedNow {
+				// The lockout notice: an event now, an email once email exists.
+				return a.record(ctx, tx, access.Actor{}, now, change{kind: "user.locked", subjectType: "user", subjectID: u.ID,
+					offTimeline: true, after: map[string]any{"email": normEmail, "until": et.LockedUntil}})
+			}
+			return nil
+		})
+		if err != nil {
+			return "", access.User{}, err
+		}
 		return "", access.User{}, errBadLogin
 	}
 	secret := access.NewSecret("tds_")
-	now := a.Now()
-	s := store.Session{ID: newID(), UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionIdle)}
+	s := store.Session{ID: newID(), UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionIdle),
+		UserAgent: truncate(c.UserAgent, 300), IP: c.IP}
 	actor := access.Actor{User: u, Scope: access.ScopeAdmin}
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ClearThrottle(ctx, et.Key); err != nil {
+			return err
+		}
 		if err := tx.InsertSession(ctx, s, access.HashSecret(secret)); err != nil {
 			return err
 		}
-		return a.record(ctx, tx, actor, now, change{kind: "session.signed_in", subjectType: "user", subjectID: u.ID, offTimeline: true})
+		return a.record(ctx, tx, actor, now, change{kind: "session.signed_in", subjectType: "user", subjectID: u.ID, offTimeline: true,
+			after: map[string]any{"session_id": s.ID, "ip": c.IP}})
 	})
 	return secret, u, err
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
 
 // SessionActor returns the signed-in user of a session cookie and keeps the
@@ -155,6 +218,29 @@ func (a *App) SignOut(ctx context.Context, actor access.Actor, sessionID string)
 	})
 }
 
+// Sessions lists the actor's own live sessions.
+func (a *App) Sessions(ctx context.Context, actor access.Actor) ([]store.Session, error) {
+	return a.store.Sessions(ctx, actor.User.ID, a.Now())
+}
+
+// RevokeSession ends one of the actor's own sessions.
+func (a *App) RevokeSession(ctx context.Context, actor access.Actor, id string) error {
+	return a.store.InTx(ctx, func(tx *store.Tx) error {
+		s, err := tx.Session(ctx, id)
+		if err != nil {
+			return err
+		}
+		if s.UserID != actor.User.ID {
+			return fault.Forbiddenf("this session is not yours")
+		}
+		if err := tx.DeleteSession(ctx, id); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, actor, a.Now(), change{kind: "session.revoked", subjectType: "user", subjectID: actor.User.ID, offTimeline: true,
+			after: map[string]any{"session_id": id}})
+	})
+}
+
 // TokenActor returns the actor of an API token.
 func (a *App) TokenActor(ctx context.Context, secret string) (access.Actor, error) {
 	now := a.Now()
@@ -162,12 +248,21 @@ func (a *App) TokenActor(ctx context.Context, secret string) (access.Actor, erro
 	if err != nil || !u.Active {
 		return access.Actor{}, unauthorized(err)
 	}
+	actor := access.Actor{User: u, Scope: t.Scope}
 	if now.Sub(t.LastUsedAt) > time.Minute {
-		if err := a.store.TouchToken(ctx, t.ID, now); err != nil {
+		// Token use is audited at most once a minute per token.
+		err := a.store.InTx(ctx, func(tx *store.Tx) error {
+			wrote, err := tx.TouchToken(ctx, t.ID, now)
+			if err != nil || !wrote {
+				return err
+			}
+			return a.record(ctx, tx, actor, now, change{kind: "token.used", subjectType: "token", subjectID: t.ID, offTimeline: true})
+		})
+		if err != nil {
 			a.log.Warn("token touch failed", "err", err)
 		}
 	}
-	return access.Actor{User: u, Scope: t.Scope}, nil
+	return actor, nil
 }
 
 // NewToken is the input for creating an API token.
@@ -233,19 +328,39 @@ func (a *App) CreateToken(ctx context.Context, actor access.Actor, in NewToken) 
 	return t, secret, err
 }
 
-// Tokens lists the actor's own live tokens.
-func (a *App) Tokens(ctx context.Context, actor access.Actor) ([]store.Token, error) {
-	return a.store.Tokens(ctx, actor.User.ID)
+// Tokens lists a user's live tokens: the actor's own, or, for admins, anyone's.
+func (a *App) Tokens(ctx context.Context, actor access.Actor, userID string) ([]store.Token, error) {
+	if userID == "" {
+		userID = actor.User.ID
+	}
+	if userID != actor.User.ID {
+		if err := actor.Require(access.ManageOtherTokens, false); err != nil {
+			return nil, err
+		}
+	}
+	return a.store.Tokens(ctx, userID)
 }
 
-// RevokeToken revokes one of the actor's own tokens.
+// RevokeToken revokes a token: the actor's own, or, for admins, anyone's.
+// Revocation is effective on the next request.
 func (a *App) RevokeToken(ctx context.Context, actor access.Actor, id string) error {
 	now := a.Now()
 	return a.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.RevokeToken(ctx, actor.User.ID, id, now); err != nil {
+		t, err := tx.Token(ctx, id)
+		if err != nil && fault.KindOf(err) != fault.NotFound {
 			return err
 		}
-		return a.record(ctx, tx, actor, now, change{kind: "token.revoked", subjectType: "token", subjectID: id, offTimeline: true})
+		if err != nil || !t.RevokedAt.IsZero() {
+			return fault.NotFoundf("no live token has that id")
+		}
+		if t.UserID != actor.User.ID && !actor.Can(access.ManageOtherTokens, false) {
+			return fault.Forbiddenf("this token is not yours")
+		}
+		if err := tx.RevokeToken(ctx, id, now); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, actor, now, change{kind: "token.revoked", subjectType: "token", subjectID: id, offTimeline: true,
+			after: map[string]any{"user_id": t.UserID, "label": t.Label}})
 	})
 }
 

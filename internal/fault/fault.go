@@ -19,6 +19,7 @@ const (
 	Stale             // the caller's version is out of date: 412
 	Forbidden         // the caller may not do this: 403
 	Unauthorized      // the caller is not signed in: 401
+	Throttled         // too many attempts; Detail is how long to wait (time.Duration): 429
 )
 
 // FieldError says what is wrong with one input field.

@@ -1,9 +1,13 @@
 // Package httpauth recognises the caller of an HTTP request: an API token
-// in the Authorization header, or a browser session cookie.
+// in the Authorization header, or a browser session cookie; and where the
+// request comes from, through trusted proxies.
 package httpauth
 
 import (
+	"context"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -14,38 +18,84 @@ import (
 // CookieName is the browser session cookie.
 const CookieName = "tandem_session"
 
-// Cookie returns the session cookie for a secret; secure when served over TLS.
-func Cookie(secret string, secure bool) *http.Cookie {
-	return &http.Cookie{Name: CookieName, Value: secret, Path: "/", HttpOnly: true, Secure: secure,
+// Cookie returns the session cookie for a secret.
+func Cookie(ctx context.Context, secret string) *http.Cookie {
+	return &http.Cookie{Name: CookieName, Value: secret, Path: "/", HttpOnly: true, Secure: OriginFrom(ctx).Secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionAbsolute / time.Second)}
 }
 
 // ClearCookie removes the session cookie.
-func ClearCookie(secure bool) *http.Cookie {
-	return &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode, MaxAge: -1}
+func ClearCookie(ctx context.Context) *http.Cookie {
+	return &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true, Secure: OriginFrom(ctx).Secure, SameSite: http.SameSiteLaxMode, MaxAge: -1}
 }
 
-// Middleware puts the caller into the request context when the request
-// carries a valid token or session; it never refuses a request itself.
-func Middleware(a *app.App) func(http.Handler) http.Handler {
+// Origin is where a request comes from.
+type Origin struct {
+	Client app.Client
+	Secure bool // served over TLS, directly or at a trusted proxy
+}
+
+type originKey struct{}
+
+// OriginFrom returns where the request of ctx comes from.
+func OriginFrom(ctx context.Context) Origin {
+	o, _ := ctx.Value(originKey{}).(Origin)
+	return o
+}
+
+// Options configure the middleware.
+type Options struct {
+	// TrustedProxies may set X-Forwarded-For and X-Forwarded-Proto.
+	TrustedProxies []netip.Prefix
+}
+
+func (o Options) origin(r *http.Request) Origin {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	org := Origin{Client: app.Client{IP: host, UserAgent: r.UserAgent()}, Secure: r.TLS != nil}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return org
+	}
+	for _, p := range o.TrustedProxies {
+		if p.Contains(addr.Unmap()) {
+			if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
+				parts := strings.Split(fwd, ",")
+				org.Client.IP = strings.TrimSpace(parts[len(parts)-1])
+			}
+			if strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+				org.Secure = true
+			}
+			break
+		}
+	}
+	return org
+}
+
+// Middleware puts the origin and, when the request carries a valid token
+// or session, the caller into the request context; it never refuses a
+// request itself.
+func Middleware(a *app.App, opts Options) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := r.Context()
+			ctx := context.WithValue(r.Context(), originKey{}, opts.origin(r))
 			if h := r.Header.Get("Authorization"); h != "" {
 				if secret, ok := strings.CutPrefix(h, "Bearer "); ok {
 					if actor, err := a.TokenActor(ctx, strings.TrimSpace(secret)); err == nil {
-						r = r.WithContext(access.WithCaller(ctx, access.Caller{Actor: actor}))
+						ctx = access.WithCaller(ctx, access.Caller{Actor: actor})
 					}
 				}
-				next.ServeHTTP(w, r)
+				next.ServeHTTP(w, r.WithContext(ctx))
 				return
 			}
 			if c, err := r.Cookie(CookieName); err == nil && c.Value != "" {
 				if actor, sess, err := a.SessionActor(ctx, c.Value); err == nil {
-					r = r.WithContext(access.WithCaller(ctx, access.Caller{Actor: actor, SessionID: sess.ID}))
+					ctx = access.WithCaller(ctx, access.Caller{Actor: actor, SessionID: sess.ID})
 				}
 			}
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
 }

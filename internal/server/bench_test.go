@@ -38,7 +38,7 @@ func BenchmarkCreateInteractionAPI(b *testing.B) {
 		}
 		ids = append(ids, acc.ID)
 	}
-	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{}))
 	defer srv.Close()
 	tr := &http.Transport{MaxIdleConnsPerHost: 64}
 	client := &http.Client{Transport: tr}

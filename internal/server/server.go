@@ -31,8 +31,13 @@ type Handler struct {
 	API huma.API
 }
 
+// Options configure the handler.
+type Options struct {
+	Auth httpauth.Options
+}
+
 // New builds the handler.
-func New(a *app.App, log *slog.Logger) *Handler {
+func New(a *app.App, log *slog.Logger, opts Options) *Handler {
 	mux := http.NewServeMux()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -54,7 +59,7 @@ func New(a *app.App, log *slog.Logger) *Handler {
 
 	var h http.Handler = recordPattern(mux)
 	h = idempotency(a, log)(h)
-	h = httpauth.Middleware(a)(h)
+	h = httpauth.Middleware(a, opts.Auth)(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = securityHeaders(h)
 	h = m.middleware(h)

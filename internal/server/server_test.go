@@ -85,7 +85,7 @@ type env struct {
 func setup(t *testing.T, s *store.Store) env {
 	t.Helper()
 	a := app.New(s)
-	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{}))
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
 	e := env{base: srv.URL, app: a}
@@ -235,7 +235,7 @@ func TestSessionsAndTokens(t *testing.T) {
 	reader := client{t: t, base: e.base, token: secret}
 	reader.do("GET", "/api/v1/me", nil).want(t, 200)
 	e.sam.do("POST", "/api/v1/tokens", map[string]any{"scope": "admin"}).want(t, 422)
-	e.val.do("DELETE", "/api/v1/tokens/"+tok.str("id"), nil).want(t, 404)
+	e.val.do("DELETE", "/api/v1/tokens/"+tok.str("id"), nil).want(t, 403)
 	e.sam.do("DELETE", "/api/v1/tokens/"+tok.str("id"), nil).want(t, 204)
 	reader.do("GET", "/api/v1/me", nil).want(t, 401)
 	anon.do("DELETE", "/api/v1/session", nil, "Cookie", session).want(t, 204)

@@ -147,6 +147,12 @@ func (q q) TokenByHash(ctx context.Context, hash string, now time.Time) (Token, 
 	return t, notFound(err, "token")
 }
 
+// Token returns a token by id.
+func (q q) Token(ctx context.Context, id string) (Token, error) {
+	t, err := scanToken(q.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE id = $1`, id))
+	return t, notFound(err, "token")
+}
+
 // Tokens lists a user's tokens, newest first.
 func (q q) Tokens(ctx context.Context, userID string) ([]Token, error) {
 	rows, err := q.query(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC`, userID)
@@ -165,25 +171,22 @@ func (q q) Tokens(ctx context.Context, userID string) ([]Token, error) {
 	return out, rows.Err()
 }
 
-// RevokeToken revokes one of a user's tokens.
-func (tx *Tx) RevokeToken(ctx context.Context, userID, id string, now time.Time) error {
-	res, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL`, ms(now), id, userID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fault.NotFoundf("you have no token with that id")
-	}
-	return nil
+// RevokeToken revokes a token.
+func (tx *Tx) RevokeToken(ctx context.Context, id string, now time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, ms(now), id)
+	return err
 }
 
-// TouchToken records that a token was used, at most once a minute.
-func (s *Store) TouchToken(ctx context.Context, id string, now time.Time) error {
-	return s.InTx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
-			ms(now), id, ms(now.Add(-time.Minute)))
-		return err
-	})
+// TouchToken records that a token was used, at most once a minute; it
+// reports whether it wrote.
+func (tx *Tx) TouchToken(ctx context.Context, id string, now time.Time) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
+		ms(now), id, ms(now.Add(-time.Minute)))
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
 }
 
 // Session is a signed-in browser.
@@ -193,23 +196,119 @@ type Session struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
+	UserAgent  string
+	IP         string
 }
 
 // InsertSession stores a session under the hash of its cookie value.
 func (tx *Tx) InsertSession(ctx context.Context, s Session, hash string) error {
-	_, err := tx.exec(ctx, `INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, s.ID, s.UserID, hash, ms(s.CreatedAt), ms(s.LastSeenAt), ms(s.ExpiresAt))
+	_, err := tx.exec(ctx, `INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at, expires_at, user_agent, ip)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, s.ID, s.UserID, hash, ms(s.CreatedAt), ms(s.LastSeenAt), ms(s.ExpiresAt), s.UserAgent, s.IP)
 	return err
+}
+
+const sessionCols = `id, user_id, created_at, last_seen_at, expires_at, user_agent, ip`
+
+func scanSession(sc interface{ Scan(...any) error }) (Session, error) {
+	var s Session
+	var created, seen, expires int64
+	err := sc.Scan(&s.ID, &s.UserID, &created, &seen, &expires, &s.UserAgent, &s.IP)
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
+	return s, err
 }
 
 // SessionByHash finds a live session.
 func (q q) SessionByHash(ctx context.Context, hash string, now time.Time) (Session, error) {
-	var s Session
-	var created, seen, expires int64
-	err := q.row(ctx, `SELECT id, user_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2`,
-		hash, ms(now)).Scan(&s.ID, &s.UserID, &created, &seen, &expires)
-	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
+	s, err := scanSession(q.row(ctx, `SELECT `+sessionCols+` FROM sessions WHERE token_hash = $1 AND expires_at > $2`, hash, ms(now)))
 	return s, notFound(err, "session")
+}
+
+// Session returns a session by id.
+func (q q) Session(ctx context.Context, id string) (Session, error) {
+	s, err := scanSession(q.row(ctx, `SELECT `+sessionCols+` FROM sessions WHERE id = $1`, id))
+	return s, notFound(err, "session")
+}
+
+// Sessions lists a user's live sessions, most recently used first.
+func (q q) Sessions(ctx context.Context, userID string, now time.Time) ([]Session, error) {
+	rows, err := q.query(ctx, `SELECT `+sessionCols+` FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, id`, userID, ms(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// DeleteUserSessions ends every session of a user but keep (may be "").
+func (tx *Tx) DeleteUserSessions(ctx context.Context, userID, keep string) error {
+	_, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keep)
+	return err
+}
+
+// UpdateUser writes a user's name, role and active flag if the version is
+// still expected.
+func (tx *Tx) UpdateUser(ctx context.Context, u access.User, expected int64) error {
+	res, err := tx.exec(ctx, `UPDATE users SET name = $1, role = $2, active = $3, updated_at = $4, version = version + 1
+		WHERE id = $5 AND version = $6`, u.Name, string(u.Role), boolInt(u.Active), ms(u.UpdatedAt), u.ID, expected)
+	if err != nil {
+		return err
+	}
+	return staleUnlessOne(res, "user")
+}
+
+// SetPassword replaces a user's password hash.
+func (tx *Tx) SetPassword(ctx context.Context, userID, hash string, now time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE users SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3`, hash, ms(now), userID)
+	return err
+}
+
+// PasswordHash returns a user's password hash.
+func (q q) PasswordHash(ctx context.Context, userID string) (string, error) {
+	var h string
+	err := q.row(ctx, `SELECT password_hash FROM users WHERE id = $1`, userID).Scan(&h)
+	return h, notFound(err, "user")
+}
+
+// CountActiveAdmins counts the active admins.
+func (q q) CountActiveAdmins(ctx context.Context) (int, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1`).Scan(&n)
+	return n, err
+}
+
+// Throttle returns the sign-in failures recorded for a key.
+func (q q) Throttle(ctx context.Context, key string) (access.Throttle, error) {
+	t := access.Throttle{Key: key}
+	var last, next, locked int64
+	err := q.row(ctx, `SELECT failures, last_failure_at, next_allowed_at, locked_until FROM login_throttle WHERE key = $1`, key).
+		Scan(&t.Failures, &last, &next, &locked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, nil
+	}
+	t.LastFailureAt, t.NextAllowedAt, t.LockedUntil = fromMS(last), fromMS(next), fromMS(locked)
+	return t, err
+}
+
+// SaveThrottle writes the failures of a key.
+func (tx *Tx) SaveThrottle(ctx context.Context, t access.Throttle) error {
+	_, err := tx.exec(ctx, `INSERT INTO login_throttle (key, failures, last_failure_at, next_allowed_at, locked_until) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (key) DO UPDATE SET failures = $2, last_failure_at = $3, next_allowed_at = $4, locked_until = $5`,
+		t.Key, t.Failures, ms(t.LastFailureAt), ms(t.NextAllowedAt), ms(t.LockedUntil))
+	return err
+}
+
+// ClearThrottle forgets the failures of a key.
+func (tx *Tx) ClearThrottle(ctx context.Context, key string) error {
+	_, err := tx.exec(ctx, `DELETE FROM login_throttle WHERE key = $1`, key)
+	return err
 }
 
 // TouchSession moves a session's idle deadline, at most once a minute.

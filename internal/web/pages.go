@@ -32,7 +32,7 @@ func safeNext(next string) string {
 
 func (s *site) login(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	secret, _, err := s.app.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"))
+	secret, _, err := s.app.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), httpauth.OriginFrom(r.Context()).Client)
 	if err != nil {
 		v := view{Title: "Sign in", Form: url.Values{"email": {r.PostForm.Get("email")}, "next": {r.PostForm.Get("next")}}}
 		if fault.KindOf(err) == fault.Unauthorized {
@@ -43,7 +43,7 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.SetCookie(w, httpauth.Cookie(secret, r.TLS != nil))
+	http.SetCookie(w, httpauth.Cookie(r.Context(), secret))
 	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
 }
 
@@ -55,7 +55,7 @@ func (s *site) logout(w http.ResponseWriter, r *http.Request, actor access.Actor
 			return
 		}
 	}
-	http.SetCookie(w, httpauth.ClearCookie(r.TLS != nil))
+	http.SetCookie(w, httpauth.ClearCookie(r.Context()))
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
