@@ -1,6 +1,7 @@
 package access
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -83,5 +84,19 @@ func TestCommonPasswords(t *testing.T) {
 		if IsCommonPassword(pw) {
 			t.Errorf("%q is not common", pw)
 		}
+	}
+}
+
+func TestPermissionsDocIsCurrent(t *testing.T) {
+	const path = "../../docs/permissions.md"
+	want := Markdown()
+	if os.Getenv("TANDEM_UPDATE_DOCS") == "1" {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != want {
+		t.Fatalf("docs/permissions.md is not the rendering of the permission table; run TANDEM_UPDATE_DOCS=1 go test ./internal/access/")
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,9 +36,19 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 	secret, _, err := s.app.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), httpauth.OriginFrom(r.Context()).Client)
 	if err != nil {
 		v := view{Title: "Sign in", Form: url.Values{"email": {r.PostForm.Get("email")}, "next": {r.PostForm.Get("next")}}}
-		if fault.KindOf(err) == fault.Unauthorized {
+		switch fault.KindOf(err) {
+		case fault.Unauthorized:
 			v.Errors = map[string]string{"password": "That email and password do not match. Check both and try again."}
 			s.render(w, r, http.StatusUnauthorized, "login", v)
+			return
+		case fault.Throttled:
+			e, _ := fault.As(err)
+			msg := strings.ToUpper(e.Message[:1]) + e.Message[1:] + "."
+			if wait, ok := e.Detail.(time.Duration); ok {
+				w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			}
+			v.Errors = map[string]string{"password": msg}
+			s.render(w, r, http.StatusTooManyRequests, "login", v)
 			return
 		}
 		s.fail(w, r, err)
@@ -65,7 +76,7 @@ func (s *site) home(w http.ResponseWriter, r *http.Request, actor access.Actor) 
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", view{Title: "Today", Nav: "home", Data: att, Users: s.users(r, actor)})
+	s.render(w, r, http.StatusOK, "home", view{Title: "Today", Nav: "home", Data: att, Users: s.userNames(r, actor)})
 }
 
 func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -89,7 +100,7 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		}
 		nextURL = "/accounts?" + nq.Encode()
 	}
-	s.render(w, r, http.StatusOK, "accounts", view{Title: "Accounts", Nav: "accounts", Form: q, Users: s.users(r, actor),
+	s.render(w, r, http.StatusOK, "accounts", view{Title: "Accounts", Nav: "accounts", Form: q, Users: s.userNames(r, actor),
 		Data: struct {
 			Accounts []customer.Account
 			Next     string
@@ -140,7 +151,7 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		}
 		nextURL = "/accounts/" + id + "?" + nq.Encode() + "#timeline"
 	}
-	v.Title, v.Nav, v.Users = acc.Name, "accounts", s.users(r, actor)
+	v.Title, v.Nav, v.Users = acc.Name, "accounts", s.userNames(r, actor)
 	v.Data = accountPage{Account: acc, Contacts: contacts, Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
 		Now: time.Now().Local().Format("2006-01-02T15:04")}
 	s.render(w, r, status, "account", v)
@@ -252,7 +263,7 @@ func (s *site) contact(w http.ResponseWriter, r *http.Request, actor access.Acto
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "contact", view{Title: c.Name, Nav: "accounts", Users: s.users(r, actor),
+	s.render(w, r, http.StatusOK, "contact", view{Title: c.Name, Nav: "accounts", Users: s.userNames(r, actor),
 		Data: struct {
 			Contact      customer.Contact
 			Account      customer.Account

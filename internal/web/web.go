@@ -50,17 +50,51 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 	}))
-	mux.HandleFunc("GET /login", s.loginPage)
-	mux.HandleFunc("POST /login", s.login)
-	mux.HandleFunc("POST /logout", s.signedIn(s.logout))
-	mux.HandleFunc("GET /{$}", s.signedIn(s.home))
-	mux.HandleFunc("GET /accounts", s.signedIn(s.accounts))
-	mux.HandleFunc("GET /accounts/new", s.signedIn(s.newAccount))
-	mux.HandleFunc("POST /accounts", s.signedIn(s.createAccount))
-	mux.HandleFunc("GET /accounts/{id}", s.signedIn(s.account))
-	mux.HandleFunc("POST /accounts/{id}/contacts", s.signedIn(s.createContact))
-	mux.HandleFunc("POST /accounts/{id}/interactions", s.signedIn(s.logInteraction))
-	mux.HandleFunc("GET /contacts/{id}", s.signedIn(s.contact))
+	for _, rt := range s.routes() {
+		mux.HandleFunc(rt.pattern, rt.handler)
+	}
+}
+
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+}
+
+func (s *site) routes() []route {
+	return []route{
+		{"GET /login", s.loginPage},
+		{"POST /login", s.login},
+		{"POST /logout", s.signedIn(s.logout)},
+		{"GET /{$}", s.signedIn(s.home)},
+		{"GET /accounts", s.signedIn(s.accounts)},
+		{"GET /accounts/new", s.signedIn(s.newAccount)},
+		{"POST /accounts", s.signedIn(s.createAccount)},
+		{"GET /accounts/{id}", s.signedIn(s.account)},
+		{"POST /accounts/{id}/contacts", s.signedIn(s.createContact)},
+		{"POST /accounts/{id}/interactions", s.signedIn(s.logInteraction)},
+		{"GET /contacts/{id}", s.signedIn(s.contact)},
+		{"GET /settings", s.signedIn(s.settings)},
+		{"POST /settings/password", s.signedIn(s.changePassword)},
+		{"POST /settings/sessions/{id}/revoke", s.signedIn(s.revokeSession)},
+		{"POST /settings/tokens", s.signedIn(s.createToken)},
+		{"POST /tokens/{id}/revoke", s.signedIn(s.revokeToken)},
+		{"GET /admin/users", s.signedIn(s.users)},
+		{"POST /admin/users", s.signedIn(s.addUser)},
+		{"POST /admin/users/{id}", s.signedIn(s.updateUser)},
+		{"POST /admin/users/{id}/password", s.signedIn(s.resetPassword)},
+		{"GET /audit", s.signedIn(s.audit)},
+		{"GET /audit.csv", s.signedIn(s.auditCSV)},
+	}
+}
+
+// Patterns lists the patterns of every page and form handler, so that
+// tests can check each of them for each role.
+func Patterns() []string {
+	var out []string
+	for _, rt := range (&site{}).routes() {
+		out = append(out, rt.pattern)
+	}
+	return append(out, "GET /static/")
 }
 
 // view is what every page template gets.
@@ -135,12 +169,16 @@ func (s *site) signedIn(h handler) http.HandlerFunc {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
+		if r.Method != http.MethodGet && !c.Actor.Scope.Allows(true, false) {
+			s.fail(w, r, fault.Forbiddenf("this token's scope (%s) does not allow this request", c.Actor.Scope))
+			return
+		}
 		h(w, r, c.Actor)
 	}
 }
 
-// users returns every user's name by id, for showing owners and authors.
-func (s *site) users(r *http.Request, actor access.Actor) map[string]string {
+// userNames returns every user's name by id, for showing owners and authors.
+func (s *site) userNames(r *http.Request, actor access.Actor) map[string]string {
 	users, err := s.app.Users(r.Context(), actor)
 	m := map[string]string{"": "Tandem"}
 	if err != nil {

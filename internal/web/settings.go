@@ -1,0 +1,272 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/event"
+	"tandem/internal/fault"
+	"tandem/internal/store"
+)
+
+type settingsPage struct {
+	Sessions []store.Session
+	Current  string
+	Tokens   []store.Token
+	NewToken string // a secret just created, shown once
+	Scopes   []access.Scope
+}
+
+func (s *site) settings(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	s.renderSettings(w, r, actor, view{Notice: r.URL.Query().Get("notice")}, http.StatusOK, "")
+}
+
+func (s *site) renderSettings(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int, newToken string) {
+	ctx := r.Context()
+	sessions, err := s.app.Sessions(ctx, actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tokens, err := s.app.Tokens(ctx, actor, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	scopes := []access.Scope{access.ScopeRead, access.ScopeWrite}
+	if actor.User.Role == access.Admin {
+		scopes = append(scopes, access.ScopeAdmin)
+	}
+	c, _ := access.CallerFrom(ctx)
+	v.Title, v.Nav = "Settings", "settings"
+	v.Data = settingsPage{Sessions: sessions, Current: c.SessionID, Tokens: tokens, NewToken: newToken, Scopes: scopes}
+	s.render(w, r, status, "settings", v)
+}
+
+func (s *site) changePassword(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	r.ParseForm()
+	c, _ := access.CallerFrom(r.Context())
+	err := s.app.ChangePassword(r.Context(), actor, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), c.SessionID)
+	if err == nil {
+		http.Redirect(w, r, "/settings?notice=password", http.StatusSeeOther)
+		return
+	}
+	errs, _, ok := formErrors(err)
+	if !ok {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderSettings(w, r, actor, view{Errors: errs}, http.StatusUnprocessableEntity, "")
+}
+
+func (s *site) revokeSession(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if err := s.app.RevokeSession(r.Context(), actor, r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/settings?notice=session", http.StatusSeeOther)
+}
+
+func (s *site) createToken(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	r.ParseForm()
+	in := app.NewToken{Label: r.PostForm.Get("label"), Scope: r.PostForm.Get("scope")}
+	if d := r.PostForm.Get("days"); d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 1 || n > 3650 {
+			s.renderSettings(w, r, actor, view{Errors: map[string]string{"days": "enter a number of days from 1 to 3650, or leave it empty"}, Form: r.PostForm},
+				http.StatusUnprocessableEntity, "")
+			return
+		}
+		in.ExpiresAt = s.app.Now().Add(time.Duration(n) * 24 * time.Hour)
+	}
+	_, secret, err := s.app.CreateToken(r.Context(), actor, in)
+	if err != nil {
+		errs, _, ok := formErrors(err)
+		if !ok {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderSettings(w, r, actor, view{Errors: errs, Form: r.PostForm}, http.StatusUnprocessableEntity, "")
+		return
+	}
+	s.renderSettings(w, r, actor, view{}, http.StatusCreated, secret)
+}
+
+func (s *site) revokeToken(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if err := s.app.RevokeToken(r.Context(), actor, r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	back := "/settings?notice=token"
+	if u := r.FormValue("user_id"); u != "" && u != actor.User.ID {
+		back = "/admin/users?notice=token"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+type usersPage struct {
+	Users    []access.User
+	Roles    []access.Role
+	Password string // a password just set, shown once
+	For      string
+}
+
+func (s *site) users(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	s.renderUsers(w, r, actor, view{Notice: r.URL.Query().Get("notice")}, http.StatusOK, usersPage{})
+}
+
+func (s *site) renderUsers(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int, p usersPage) {
+	if err := actor.Require(access.ManageUsers, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	users, err := s.app.Users(r.Context(), actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Users, p.Roles = users, access.Roles
+	v.Title, v.Nav, v.Data = "Users", "users", p
+	s.render(w, r, status, "users", v)
+}
+
+func (s *site) addUser(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	r.ParseForm()
+	f := r.PostForm
+	u, pw, err := s.app.AddUser(r.Context(), actor, app.NewUser{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role")})
+	if err != nil {
+		errs, _, ok := formErrors(err)
+		if !ok {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderUsers(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity, usersPage{})
+		return
+	}
+	s.renderUsers(w, r, actor, view{}, http.StatusCreated, usersPage{Password: pw, For: u.Email})
+}
+
+func (s *site) updateUser(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	r.ParseForm()
+	f := r.PostForm
+	id := r.PathValue("id")
+	var p app.UserPatch
+	if role := f.Get("role"); role != "" {
+		p.Role = &role
+	}
+	if a := f.Get("active"); a != "" {
+		active := a == "1"
+		p.Active = &active
+	}
+	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+	if _, err := s.app.UpdateUser(r.Context(), actor, id, p, version); err != nil {
+		if e, ok := fault.As(err); ok && (e.Kind == fault.Invalid || e.Kind == fault.Stale) {
+			s.renderUsers(w, r, actor, view{Notice: "error", Errors: map[string]string{"user": e.Error()}}, http.StatusUnprocessableEntity, usersPage{})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/users?notice=updated", http.StatusSeeOther)
+}
+
+func (s *site) resetPassword(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	id := r.PathValue("id")
+	pw, err := s.app.ResetPassword(r.Context(), actor, id, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, err := s.app.User(r.Context(), actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderUsers(w, r, actor, view{}, http.StatusOK, usersPage{Password: pw, For: u.Email})
+}
+
+func auditFilter(q url.Values) (store.AuditFilter, map[string]string) {
+	f := store.AuditFilter{ActorID: q.Get("actor_id"), AccountID: strings.TrimSpace(q.Get("account_id")), Kind: strings.TrimSpace(q.Get("kind"))}
+	errs := map[string]string{}
+	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
+		if v := q.Get(name); v != "" {
+			t, err := time.ParseInLocation("2006-01-02", v, time.Local)
+			if err != nil {
+				errs[name] = "enter a date such as 2026-03-02"
+			}
+			*dst = t
+		}
+	}
+	if !f.To.IsZero() {
+		f.To = f.To.AddDate(0, 0, 1) // the whole "to" day
+	}
+	return f, errs
+}
+
+func (s *site) audit(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	q := r.URL.Query()
+	f, errs := auditFilter(q)
+	status := http.StatusOK
+	var evs []event.Event
+	next := ""
+	if len(errs) == 0 {
+		var err error
+		evs, next, err = s.app.Audit(r.Context(), actor, f, store.Page{Cursor: q.Get("cursor"), Limit: 100})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	} else {
+		status = http.StatusUnprocessableEntity
+	}
+	nextURL := ""
+	if next != "" {
+		nq := url.Values{}
+		for k, v := range q {
+			nq[k] = v
+		}
+		nq.Set("cursor", next)
+		nextURL = "/audit?" + nq.Encode()
+	}
+	cq := url.Values{}
+	for k, v := range q {
+		if k != "cursor" {
+			cq[k] = v
+		}
+	}
+	s.render(w, r, status, "audit", view{Title: "Audit trail", Nav: "audit", Form: q, Errors: errs, Users: s.userNames(r, actor),
+		Data: struct {
+			Events []event.Event
+			Next   string
+			CSV    string
+		}{evs, nextURL, "/audit.csv?" + cq.Encode()}})
+}
+
+func (s *site) auditCSV(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	f, errs := auditFilter(r.URL.Query())
+	if len(errs) > 0 {
+		s.fail(w, r, fault.New(fault.Invalid, "the dates of the export are not valid"))
+		return
+	}
+	if err := actor.Require(access.ReadAudit, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="tandem-audit.csv"`)
+	cw, err := event.NewCSVWriter(w)
+	if err == nil {
+		err = s.app.AuditEach(r.Context(), actor, f, cw.Write)
+	}
+	if err == nil {
+		err = cw.Flush()
+	}
+	if err != nil {
+		s.log.Error("audit export", "err", err)
+	}
+}
