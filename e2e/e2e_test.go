@@ -289,3 +289,80 @@ func TestNewAccountWarnsOfDuplicates(t *testing.T) {
 		t.Fatalf("add contact: %v", err)
 	}
 }
+
+// TestCrossOriginFormIsRefused posts the log-interaction form from a page
+// on another origin with the victim's session cookie.
+func TestCrossOriginFormIsRefused(t *testing.T) {
+	base := serve(t, "--demo")
+	ctx := browser(t)
+	signIn(t, ctx, base, "sam@example.com")
+	var accountURL string
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/accounts?q=contoso"),
+		chromedp.Click(`//a[text()="Contoso"]`),
+		chromedp.WaitVisible(`#summary`),
+		chromedp.Location(&accountURL),
+	); err != nil {
+		t.Fatal(err)
+	}
+	// Another site on another port (another origin) hosts a form aimed at Tandem.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := strings.Split(accountURL, "#")[0] + "/interactions"
+	evil := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<!doctype html><form id="f" method="post" action="%s">
+<input name="channel" value="phone"><input name="direction" value="in"><input name="summary" value="forged by another site">
+</form><script>document.getElementById("f").submit()</script>`, target)
+	})}
+	go evil.Serve(l)
+	t.Cleanup(func() { evil.Close() })
+	var body string
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate("http://localhost:"+strings.Split(l.Addr().String(), ":")[1]+"/"),
+		chromedp.Sleep(1500*time.Millisecond),
+		chromedp.Text(`body`, &body),
+	); err != nil {
+		t.Fatal(err)
+	}
+	var timeline string
+	if err := chromedp.Run(ctx, chromedp.Navigate(accountURL), chromedp.WaitVisible(`ol.timeline`), chromedp.Text(`ol.timeline`, &timeline)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(timeline, "forged by another site") {
+		t.Fatalf("a cross-origin form post was accepted")
+	}
+	if !strings.Contains(strings.ToLower(body), "cross-origin") && !strings.Contains(strings.ToLower(body), "forbidden") {
+		t.Fatalf("the forged post was not refused visibly: %q", body)
+	}
+}
+
+// TestDeactivatedUserIsSignedOut deactivates a user while their browser is
+// signed in; their next click lands on the login page.
+func TestDeactivatedUserIsSignedOut(t *testing.T) {
+	base := serve(t, "--demo")
+	sam := browser(t)
+	signIn(t, sam, base, "sam@example.com")
+	ada := browser(t)
+	signIn(t, ada, base, "ada@example.com")
+	if err := chromedp.Run(ada,
+		chromedp.Navigate(base+"/admin/users"),
+		chromedp.Click(`//button[text()="Deactivate Sam Seller"]`),
+		chromedp.WaitVisible(`//button[text()="Reactivate Sam Seller"]`),
+	); err != nil {
+		t.Fatalf("deactivating: %v", err)
+	}
+	screenshot(t, ada, "admin-users")
+	var loc string
+	if err := chromedp.Run(sam,
+		chromedp.Click(`//nav[@aria-label="Main"]/a[text()="Accounts"]`),
+		chromedp.WaitVisible(`#password`),
+		chromedp.Location(&loc),
+	); err != nil {
+		t.Fatalf("the deactivated user's next click: %v", err)
+	}
+	if !strings.Contains(loc, "/login") {
+		t.Fatalf("want the login page, got %s", loc)
+	}
+}

@@ -1,0 +1,69 @@
+package httpauth_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"testing"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/httpauth"
+	"tandem/internal/store/storetest"
+)
+
+func TestOriginBehindTrustedProxy(t *testing.T) {
+	opts := httpauth.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
+	a := app.New(storetest.SQLite(t))
+	var got httpauth.Origin
+	h := httpauth.Middleware(a, opts)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = httpauth.OriginFrom(r.Context()) }))
+	for _, c := range []struct {
+		remote, fwd, proto string
+		ip                 string
+		secure             bool
+	}{
+		{"10.1.2.3:5555", "198.51.100.7", "https", "198.51.100.7", true},
+		{"192.0.2.1:5555", "198.51.100.7", "https", "192.0.2.1", false}, // not a trusted proxy: headers ignored
+		{"10.1.2.3:5555", "", "http", "10.1.2.3", false},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = c.remote
+		if c.fwd != "" {
+			r.Header.Set("X-Forwarded-For", c.fwd)
+		}
+		r.Header.Set("X-Forwarded-Proto", c.proto)
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if got.Client.IP != c.ip || got.Secure != c.secure {
+			t.Errorf("%+v: got %+v", c, got)
+		}
+		if ck := httpauth.Cookie(context.Background(), "x"); ck.Secure {
+			t.Errorf("a cookie outside a secure request must not be Secure")
+		}
+	}
+}
+
+// BenchmarkAuthenticateAndAuthorize measures what authentication (a bearer
+// token looked up with its user) and the permission check add to a request.
+func BenchmarkAuthenticateAndAuthorize(b *testing.B) {
+	a := app.New(storetest.SQLite(b))
+	ctx := context.Background()
+	u, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: "sam@example.com", Name: "Sam", Role: "sales", Password: "a long enough password"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, secret, _ := a.CreateToken(ctx, access.System, app.NewToken{UserID: u.ID})
+	h := httpauth.Middleware(a, httpauth.Options{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, ok := access.CallerFrom(r.Context())
+		if !ok || c.Actor.Require(access.LogInteraction, false) != nil {
+			b.Fatal("not authorised")
+		}
+	}))
+	r := httptest.NewRequest("POST", "/api/v1/interactions", nil)
+	r.Header.Set("Authorization", "Bearer "+secret)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r) // the first use is audited; later ones within a minute are not
+	for b.Loop() {
+		h.ServeHTTP(w, r)
+	}
+}
