@@ -115,7 +115,6 @@ CREATE TABLE events (
 CREATE INDEX events_timeline ON events(account_id, at, id) WHERE on_timeline = 1;
 CREATE INDEX events_timeline_team ON events(account_id, team, at, id) WHERE on_timeline = 1;
 CREATE INDEX events_at ON events(at, id);
-CREATE INDEX events_subject ON events(subject_id);
 
 CREATE TABLE idempotency_keys (
     user_id    TEXT NOT NULL,

@@ -11,10 +11,8 @@ CREATE TABLE login_throttle (
     next_allowed_at BIGINT NOT NULL DEFAULT 0,
     locked_until    BIGINT NOT NULL DEFAULT 0
 );
-CREATE INDEX events_actor ON events(actor_id, at);
 
 -- +goose Down
-DROP INDEX events_actor;
 DROP TABLE login_throttle;
 ALTER TABLE sessions DROP COLUMN ip;
 ALTER TABLE sessions DROP COLUMN user_agent;
