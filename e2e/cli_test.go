@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -65,5 +69,78 @@ func TestCLI(t *testing.T) {
 	}
 	if out, _, code := tandem(t, "", "version"); code != 0 || !strings.HasPrefix(out, "tandem ") {
 		t.Fatalf("version: %d %q", code, out)
+	}
+}
+
+func TestCLVCommands(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, c := range []struct{ body, want string }{
+		{"", "line 1: the file is empty"},
+		{"customer_id,amount\n1,5\n", "line 1, column date"},
+		{"customer_id,date,amount\n1,1997-02-30,5\n", "line 2, column date"},
+		{"customer_id,date,amount\n1,1997-01-01,5\n1,1997-01-09,-1\n", "line 3, column amount"},
+	} {
+		_, stderr, code := tandem(t, "", "clv", "fit", "--transactions", write("bad.csv", c.body))
+		if code != 2 || !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+			t.Errorf("%q: want exit 2 and one line with %q, got %d %q", c.body, c.want, code, stderr)
+		}
+	}
+	// The CDNOW sample, rewritten as the CSV the command reads.
+	raw, err := os.ReadFile(filepath.Join("..", "..", "shared", "data", "cdnow", "CDNOW_sample.txt"))
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip("the CDNOW data set is not beside the repository")
+	}
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	for _, line := range strings.Split(string(raw), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 5 {
+			fmt.Fprintf(&b, "%s,%s,%s\n", f[1], f[2], f[4])
+		}
+	}
+	csvPath := write("cdnow.csv", b.String())
+	out, stderr, code := tandem(t, "", "clv", "fit", "--transactions", csvPath, "--calibration-end", "1997-09-30")
+	if code != 0 {
+		t.Fatalf("clv fit: %d %s", code, stderr)
+	}
+	var fit struct {
+		Customers int `json:"customers"`
+		BGNBD     struct {
+			R, Alpha, A, B float64
+			Converged      bool
+		} `json:"bgnbd"`
+		GammaGamma struct {
+			P, Q, Gamma float64
+			Customers   int
+		} `json:"gamma_gamma"`
+	}
+	if err := json.Unmarshal([]byte(out), &fit); err != nil {
+		t.Fatal(err)
+	}
+	if fit.Customers != 2357 || !fit.BGNBD.Converged || fmt.Sprintf("%.3f", fit.BGNBD.R) != "0.243" || fmt.Sprintf("%.2f", fit.GammaGamma.P) != "6.25" || fit.GammaGamma.Customers != 946 {
+		t.Fatalf("clv fit: %s", out)
+	}
+	predictions := filepath.Join(dir, "clv.csv")
+	if _, stderr, code := tandem(t, "", "clv", "predict", "--transactions", csvPath, "--calibration-end", "1997-09-30", "--horizon", "39", "--out", predictions); code != 0 {
+		t.Fatalf("clv predict: %d %s", code, stderr)
+	}
+	rows, _ := os.ReadFile(predictions)
+	lines := strings.Split(strings.TrimSpace(string(rows)), "\n")
+	if len(lines) != 2358 || lines[0] != "customer_id,x,t_x,T,p_alive,expected_purchases,expected_spend,clv,rfm_segment" ||
+		!strings.HasPrefix(lines[1], "0001,2,30.4286,38.8571,") {
+		t.Fatalf("clv predict wrote %d lines: %q …", len(lines), lines[:2])
+	}
+	if _, stderr, code := tandem(t, "", "clv", "predict", "--transactions", csvPath); code != 2 || !strings.Contains(stderr, "--horizon") {
+		t.Fatalf("predict without a horizon: %d %q", code, stderr)
 	}
 }

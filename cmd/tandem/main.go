@@ -56,6 +56,8 @@ commands:
   migrate        bring the database schema up to date
   user add       add a user
   token create   create an API token for a user
+  clv fit        fit the BG/NBD and Gamma-Gamma models to a transaction log
+  clv predict    predict purchases, spend and lifetime value per customer
   version        print the version
 
 Run "tandem COMMAND -h" for the flags of a command.`
@@ -65,7 +67,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return usageError{usage}
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "user" || cmd == "token") && len(rest) > 0 {
+	if (cmd == "user" || cmd == "token" || cmd == "clv") && len(rest) > 0 {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -77,6 +79,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return userAdd(ctx, rest, stdin, stdout, stderr)
 	case "token create":
 		return tokenCreate(ctx, rest, stdout, stderr)
+	case "clv fit":
+		return clvFit(rest, stdout, stderr)
+	case "clv predict":
+		return clvPredict(rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "tandem %s (%s)\n", version, runtime.Version())
 		return nil
@@ -97,9 +103,14 @@ func env(name, fallback string) string {
 // dbFlags are the flags of every command that touches data.
 type dbFlags struct{ data, db string }
 
-func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *dbFlags) {
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("tandem "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	return fs
+}
+
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *dbFlags) {
+	fs := newFlagSet(name, stderr)
 	d := &dbFlags{}
 	fs.StringVar(&d.data, "data", env("TANDEM_DATA", "./tandem-data"), "directory of the embedded SQLite database (env TANDEM_DATA)")
 	fs.StringVar(&d.db, "db", env("TANDEM_DB", ""), "PostgreSQL URL, postgres://… (env TANDEM_DB); overrides --data")
