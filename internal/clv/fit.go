@@ -56,7 +56,10 @@ func maximize(ll logLikFunc, starts [][]float64, n float64) Fit {
 		for i, s := range start {
 			theta0[i] = math.Log(s)
 		}
-		res, err := optimize.Minimize(prob, theta0, &optimize.Settings{GradientThreshold: 1e-9, MajorIterations: 500}, &optimize.BFGS{})
+		// A line search that fails next to the optimum (the objective is flat
+		// to machine precision there) still ends at a maximum; convergence is
+		// judged by the gradient below, not by how the search stopped.
+		res, _ := optimize.Minimize(prob, theta0, &optimize.Settings{GradientThreshold: 1e-9, MajorIterations: 500}, &optimize.BFGS{})
 		if res == nil {
 			continue
 		}
@@ -66,13 +69,22 @@ func maximize(ll logLikFunc, starts [][]float64, n float64) Fit {
 		for i := range grad {
 			gnorm = math.Max(gnorm, math.Abs(grad[i]*p[i]/n))
 		}
-		converged := (err == nil || res.Status == optimize.GradientThreshold) && gnorm < 1e-5 && !math.IsNaN(v)
+		converged := gnorm < 1e-5 && !math.IsNaN(v) && !math.IsInf(v, 0)
 		if (converged && !best.Converged) || (converged == best.Converged && v > best.LogLikelihood) {
 			best = Fit{Params: p, LogLikelihood: v, Converged: converged, Iterations: res.Stats.MajorIterations}
 		}
 	}
 	if best.Params != nil {
 		best.StdErrors = stdErrors(ll, best.Params)
+		// A maximum on the edge of the parameter space (a rate run off to 0
+		// or infinity) or a flat direction (a parameter the data cannot
+		// identify) is no estimate, however small the gradient there.
+		for i, p := range best.Params {
+			se := best.StdErrors[i]
+			if p < 1e-4 || p > 1e5 || math.IsNaN(se) || se <= 0 || math.IsInf(se, 0) {
+				best.Converged = false
+			}
+		}
 	}
 	return best
 }

@@ -16,33 +16,72 @@ type GammaGamma struct {
 
 type ggTerm struct{ x, m float64 }
 
-func ggTerms(ss []Summary) []ggTerm {
-	var out []ggTerm
-	for _, s := range ss {
-		if s.X > 0 && s.MeanRepeat > 0 {
-			out = append(out, ggTerm{float64(s.X), s.MeanRepeat})
-		}
-	}
-	return out
+// ggData groups the customers with repeat purchases by x, so that the
+// gamma functions are evaluated once per distinct x and each customer costs
+// one logarithm per evaluation.
+type ggData struct {
+	terms      []ggTerm
+	xs, counts []float64 // distinct x and how many customers have it
+	sumXLnM    float64   // Σ x ln m
+	sumLnM     float64   // Σ ln m
 }
 
-func ggLogLik(terms []ggTerm, gg GammaGamma, grad []float64) float64 {
+func newGGData(ss []Summary) *ggData {
+	d := &ggData{}
+	index := map[int]int{}
+	for _, s := range ss {
+		if s.X <= 0 || s.MeanRepeat <= 0 {
+			continue
+		}
+		x := float64(s.X)
+		d.terms = append(d.terms, ggTerm{x, s.MeanRepeat})
+		i, ok := index[s.X]
+		if !ok {
+			i = len(d.xs)
+			index[s.X] = i
+			d.xs = append(d.xs, x)
+			d.counts = append(d.counts, 0)
+		}
+		d.counts[i]++
+		lnM := math.Log(s.MeanRepeat)
+		d.sumXLnM += x * lnM
+		d.sumLnM += lnM
+	}
+	return d
+}
+
+// logLik is Σ ln Γ(px+q)/(Γ(px)Γ(q)) γ^q m^(px−1) x^(px) / (γ+mx)^(px+q)
+// over the customers with repeat purchases, with its gradient in (p, q, γ)
+// when grad is not nil.
+func (d *ggData) logLik(gg GammaGamma, grad []float64) float64 {
 	p, q, g := gg.P, gg.Q, gg.Gamma
 	lgQ, _ := math.Lgamma(q)
 	psiQ := mathext.Digamma(q)
 	lnG := math.Log(g)
-	var ll, dp, dq, dg float64
-	for _, t := range terms {
-		px := p * t.x
+	ll := p*d.sumXLnM - d.sumLnM
+	dp, dq, dg := d.sumXLnM, 0.0, 0.0
+	for i, x := range d.xs {
+		n := d.counts[i]
+		px := p * x
 		lgPXQ, _ := math.Lgamma(px + q)
 		lgPX, _ := math.Lgamma(px)
-		lnGMX := math.Log(g + t.m*t.x)
-		ll += lgPXQ - lgPX - lgQ + q*lnG + (px-1)*math.Log(t.m) + px*math.Log(t.x) - (px+q)*lnGMX
+		lnX := math.Log(x)
+		ll += n * (lgPXQ - lgPX - lgQ + q*lnG + px*lnX)
 		if grad != nil {
 			psiPXQ := mathext.Digamma(px + q)
-			dp += t.x * (psiPXQ - mathext.Digamma(px) + math.Log(t.m) + math.Log(t.x) - lnGMX)
-			dq += psiPXQ - psiQ + lnG - lnGMX
-			dg += q/g - (px+q)/(g+t.m*t.x)
+			dp += n * x * (psiPXQ - mathext.Digamma(px) + lnX)
+			dq += n * (psiPXQ - psiQ + lnG)
+			dg += n * q / g
+		}
+	}
+	for _, t := range d.terms {
+		gmx := g + t.m*t.x
+		lnGMX := math.Log(gmx)
+		ll -= (p*t.x + q) * lnGMX
+		if grad != nil {
+			dp -= t.x * lnGMX
+			dq -= lnGMX
+			dg -= (p*t.x + q) / gmx
 		}
 	}
 	if grad != nil {
@@ -53,7 +92,7 @@ func ggLogLik(terms []ggTerm, gg GammaGamma, grad []float64) float64 {
 
 // LogLikelihood is the Gamma-Gamma log-likelihood of the customers with
 // repeat purchases.
-func (gg GammaGamma) LogLikelihood(ss []Summary) float64 { return ggLogLik(ggTerms(ss), gg, nil) }
+func (gg GammaGamma) LogLikelihood(ss []Summary) float64 { return newGGData(ss).logLik(gg, nil) }
 
 // ExpectedSpend is the expected value of a purchase of a customer with x
 // repeat purchases of mean value m; with x = 0 it is the population mean.
@@ -66,7 +105,8 @@ func (gg GammaGamma) ExpectedSpend(x int, m float64) float64 {
 // and reports how many there were and the correlation between their number
 // of repeat purchases and mean spend (the model assumes none).
 func FitGammaGamma(ss []Summary) (GammaGamma, Fit, int, float64) {
-	terms := ggTerms(ss)
+	d := newGGData(ss)
+	terms := d.terms
 	if len(terms) < 3 {
 		return GammaGamma{}, Fit{}, len(terms), math.NaN()
 	}
@@ -80,7 +120,7 @@ func FitGammaGamma(ss []Summary) (GammaGamma, Fit, int, float64) {
 	corr := stat.Correlation(xs, ms, nil)
 	starts := [][]float64{{1, 1, 1}, {5, 3, mean}, {2, 2, mean / 2}, {10, 5, 2 * mean}}
 	f := maximize(func(p, g []float64) float64 {
-		return ggLogLik(terms, GammaGamma{p[0], p[1], p[2]}, g)
+		return d.logLik(GammaGamma{p[0], p[1], p[2]}, g)
 	}, starts, float64(len(terms)))
 	if f.Params == nil {
 		return GammaGamma{}, f, len(terms), corr

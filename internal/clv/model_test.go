@@ -120,16 +120,16 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	for i := range ss {
 		ss[i].MeanRepeat = 10 + float64(i%17)
 	}
-	terms := ggTerms(ss)
+	gd := newGGData(ss)
 	q := []float64{3, 2.5, 12}
 	g := make([]float64, 3)
-	ggLogLik(terms, GammaGamma{q[0], q[1], q[2]}, g)
+	gd.logLik(GammaGamma{q[0], q[1], q[2]}, g)
 	for i := range q {
 		h := 1e-6 * q[i]
 		up, down := append([]float64{}, q...), append([]float64{}, q...)
 		up[i] += h
 		down[i] -= h
-		num := (ggLogLik(terms, GammaGamma{up[0], up[1], up[2]}, nil) - ggLogLik(terms, GammaGamma{down[0], down[1], down[2]}, nil)) / (2 * h)
+		num := (gd.logLik(GammaGamma{up[0], up[1], up[2]}, nil) - gd.logLik(GammaGamma{down[0], down[1], down[2]}, nil)) / (2 * h)
 		if math.Abs(num-g[i]) > 1e-4*math.Max(1, math.Abs(num)) {
 			t.Errorf("Gamma-Gamma d/dparam%d: analytic %.6f, finite differences %.6f", i, g[i], num)
 		}
@@ -248,5 +248,18 @@ func TestReadCSVErrors(t *testing.T) {
 	txs, err := ReadCSV(strings.NewReader("date,extra,amount,customer_id\n19970101,x,29.33,7\n1997-01-18,y,1,7\n"))
 	if err != nil || len(txs) != 2 || txs[0].CustomerID != "7" || !txs[1].Date.Equal(time.Date(1997, 1, 18, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("columns in any order: %v %+v", err, txs)
+	}
+}
+
+func TestFitWithoutAMaximumSaysSo(t *testing.T) {
+	var ss []Summary
+	for i := range 500 {
+		ss = append(ss, Summary{X: 0, T: float64(30 + i%10)}) // nobody came back: a and b cannot be estimated
+	}
+	if _, fit := FitBGNBD(ss); fit.Converged {
+		t.Fatalf("a fit without repeat purchases claims to have converged: %+v", fit)
+	}
+	if _, fit, n, _ := FitGammaGamma(ss); fit.Converged || n != 0 {
+		t.Fatalf("a spend model without repeat purchases claims to have converged: %+v", fit)
 	}
 }
