@@ -92,19 +92,29 @@ func (a *App) Interactions(ctx context.Context, actor access.Actor, f store.Inte
 	return a.store.Interactions(ctx, f, p)
 }
 
+// editableInteraction loads an interaction the actor may change at the
+// version they expect.
+func editableInteraction(ctx context.Context, tx *store.Tx, actor access.Actor, id string, version int64) (customer.Interaction, error) {
+	i, err := tx.Interaction(ctx, id)
+	if err != nil {
+		return i, err
+	}
+	if err := actor.Require(access.EditInteraction, i.UserID == actor.User.ID); err != nil {
+		return i, err
+	}
+	if version != 0 && version != i.Version {
+		return i, fault.StaleVersion("interaction")
+	}
+	return i, nil
+}
+
 // UpdateInteraction corrects an interaction; its author or a manager may.
 func (a *App) UpdateInteraction(ctx context.Context, actor access.Actor, id string, p InteractionPatch, version int64) (customer.Interaction, error) {
 	var out customer.Interaction
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		before, err := tx.Interaction(ctx, id)
+		before, err := editableInteraction(ctx, tx, actor, id, version)
 		if err != nil {
 			return err
-		}
-		if err := actor.Require(access.EditInteraction, before.UserID == actor.User.ID); err != nil {
-			return err
-		}
-		if version != 0 && version != before.Version {
-			return fault.StaleVersion("interaction")
 		}
 		after := before
 		for dst, v := range map[*string]*string{&after.ContactID: p.ContactID, &after.Team: p.Team, &after.Channel: p.Channel,
@@ -136,15 +146,9 @@ func (a *App) UpdateInteraction(ctx context.Context, actor access.Actor, id stri
 // DeleteInteraction removes an interaction; its author or a manager may.
 func (a *App) DeleteInteraction(ctx context.Context, actor access.Actor, id string, version int64) error {
 	return a.store.InTx(ctx, func(tx *store.Tx) error {
-		before, err := tx.Interaction(ctx, id)
+		before, err := editableInteraction(ctx, tx, actor, id, version)
 		if err != nil {
 			return err
-		}
-		if err := actor.Require(access.EditInteraction, before.UserID == actor.User.ID); err != nil {
-			return err
-		}
-		if version != 0 && version != before.Version {
-			return fault.StaleVersion("interaction")
 		}
 		if err := tx.DeleteInteraction(ctx, id); err != nil {
 			return err

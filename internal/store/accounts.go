@@ -11,11 +11,12 @@ import (
 
 const accountCols = `id, name, kind, owner_id, tier, external_id, domain, phone, created_at, updated_at, version`
 
-func scanAccount(sc interface{ Scan(...any) error }) (customer.Account, error) {
+// scanAccount scans the account columns and then any extra columns.
+func scanAccount(sc interface{ Scan(...any) error }, extra ...any) (customer.Account, error) {
 	var a customer.Account
 	var owner, ext sql.NullString
 	var created, updated int64
-	err := sc.Scan(&a.ID, &a.Name, &a.Kind, &owner, &a.Tier, &ext, &a.Domain, &a.Phone, &created, &updated, &a.Version)
+	err := sc.Scan(append([]any{&a.ID, &a.Name, &a.Kind, &owner, &a.Tier, &ext, &a.Domain, &a.Phone, &created, &updated, &a.Version}, extra...)...)
 	a.OwnerID, a.ExternalID = owner.String, ext.String
 	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
 	return a, err
@@ -69,15 +70,11 @@ func (q q) Accounts(ctx context.Context, f AccountFilter, p Page) ([]customer.Ac
 	var out []customer.Account
 	var keys []string
 	for rows.Next() {
-		var a customer.Account
-		var owner, ext sql.NullString
-		var created, updated int64
 		var key string
-		if err := rows.Scan(&a.ID, &a.Name, &a.Kind, &owner, &a.Tier, &ext, &a.Domain, &a.Phone, &created, &updated, &a.Version, &key); err != nil {
+		a, err := scanAccount(rows, &key)
+		if err != nil {
 			return nil, "", err
 		}
-		a.OwnerID, a.ExternalID = owner.String, ext.String
-		a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
 		out = append(out, a)
 		keys = append(keys, key)
 	}
@@ -196,10 +193,11 @@ func (q q) CountAccounts(ctx context.Context) (int, error) {
 
 const contactCols = `id, account_id, name, email, phone, title, created_at, updated_at, version`
 
-func scanContact(sc interface{ Scan(...any) error }) (customer.Contact, error) {
+// scanContact scans the contact columns and then any extra columns.
+func scanContact(sc interface{ Scan(...any) error }, extra ...any) (customer.Contact, error) {
 	var c customer.Contact
 	var created, updated int64
-	err := sc.Scan(&c.ID, &c.AccountID, &c.Name, &c.Email, &c.Phone, &c.Title, &created, &updated, &c.Version)
+	err := sc.Scan(append([]any{&c.ID, &c.AccountID, &c.Name, &c.Email, &c.Phone, &c.Title, &created, &updated, &c.Version}, extra...)...)
 	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
 	return c, err
 }
@@ -233,13 +231,11 @@ func (q q) Contacts(ctx context.Context, accountID string, p Page) ([]customer.C
 	var out []customer.Contact
 	var keys []string
 	for rows.Next() {
-		var c customer.Contact
-		var created, updated int64
 		var key string
-		if err := rows.Scan(&c.ID, &c.AccountID, &c.Name, &c.Email, &c.Phone, &c.Title, &created, &updated, &c.Version, &key); err != nil {
+		c, err := scanContact(rows, &key)
+		if err != nil {
 			return nil, "", err
 		}
-		c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
 		out = append(out, c)
 		keys = append(keys, key)
 	}
@@ -263,14 +259,11 @@ func (q q) ContactCandidates(ctx context.Context, k customer.ContactKeys) ([]cus
 	var out []customer.Contact
 	var keys []customer.ContactKeys
 	for rows.Next() {
-		var c customer.Contact
-		var created, updated int64
 		var ck customer.ContactKeys
-		if err := rows.Scan(&c.ID, &c.AccountID, &c.Name, &c.Email, &c.Phone, &c.Title, &created, &updated, &c.Version,
-			&ck.NameKey, &ck.Email, &ck.PhoneE164); err != nil {
+		c, err := scanContact(rows, &ck.NameKey, &ck.Email, &ck.PhoneE164)
+		if err != nil {
 			return nil, nil, err
 		}
-		c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
 		ck.AccountID = c.AccountID
 		out = append(out, c)
 		keys = append(keys, ck)

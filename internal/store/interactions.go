@@ -11,12 +11,13 @@ import (
 
 const interactionCols = `id, account_id, contact_id, user_id, team, channel, direction, kind, competitor, summary, body, outcome, occurred_at, created_at, updated_at, version`
 
-func scanInteraction(sc interface{ Scan(...any) error }) (customer.Interaction, error) {
+// scanInteraction scans the interaction columns and then any extra columns.
+func scanInteraction(sc interface{ Scan(...any) error }, extra ...any) (customer.Interaction, error) {
 	var i customer.Interaction
 	var contact, user sql.NullString
 	var occurred, created, updated int64
-	err := sc.Scan(&i.ID, &i.AccountID, &contact, &user, &i.Team, &i.Channel, &i.Direction, &i.Kind, &i.Competitor,
-		&i.Summary, &i.Body, &i.Outcome, &occurred, &created, &updated, &i.Version)
+	err := sc.Scan(append([]any{&i.ID, &i.AccountID, &contact, &user, &i.Team, &i.Channel, &i.Direction, &i.Kind, &i.Competitor,
+		&i.Summary, &i.Body, &i.Outcome, &occurred, &created, &updated, &i.Version}, extra...)...)
 	i.ContactID, i.UserID = contact.String, user.String
 	i.OccurredAt, i.CreatedAt, i.UpdatedAt = fromMS(occurred), fromMS(created), fromMS(updated)
 	return i, err
@@ -136,15 +137,10 @@ func (q q) Signals(ctx context.Context, ownerID string, since time.Time, limit i
 	var out []Signal
 	for rows.Next() {
 		var s Signal
-		var contact, user sql.NullString
-		var occurred, created, updated int64
-		i := &s.Interaction
-		if err := rows.Scan(&i.ID, &i.AccountID, &contact, &user, &i.Team, &i.Channel, &i.Direction, &i.Kind, &i.Competitor,
-			&i.Summary, &i.Body, &i.Outcome, &occurred, &created, &updated, &i.Version, &s.AccountName); err != nil {
+		var err error
+		if s.Interaction, err = scanInteraction(rows, &s.AccountName); err != nil {
 			return nil, err
 		}
-		i.ContactID, i.UserID = contact.String, user.String
-		i.OccurredAt, i.CreatedAt, i.UpdatedAt = fromMS(occurred), fromMS(created), fromMS(updated)
 		out = append(out, s)
 	}
 	return out, rows.Err()
@@ -172,15 +168,11 @@ func (q q) QuietAccounts(ctx context.Context, ownerID string, since time.Time, l
 	defer rows.Close()
 	var out []Quiet
 	for rows.Next() {
-		var a customer.Account
-		var owner, ext sql.NullString
-		var created, updated int64
 		var last sql.NullInt64
-		if err := rows.Scan(&a.ID, &a.Name, &a.Kind, &owner, &a.Tier, &ext, &a.Domain, &a.Phone, &created, &updated, &a.Version, &last); err != nil {
+		a, err := scanAccount(rows, &last)
+		if err != nil {
 			return nil, err
 		}
-		a.OwnerID, a.ExternalID = owner.String, ext.String
-		a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
 		out = append(out, Quiet{Account: a, LastTouchAt: fromNullMS(last)})
 	}
 	return out, rows.Err()
