@@ -1,0 +1,205 @@
+// Package cases holds service cases: their life from new to closed, the
+// rule that a case is closed *confirmed* only when the customer agrees the
+// solution resolved their situation, and the SLA targets by tier and
+// priority. Pure domain code.
+package cases
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"tandem/internal/fault"
+)
+
+// Status is where a case stands.
+type Status string
+
+const (
+	New             Status = "new"
+	Open            Status = "open"
+	PendingCustomer Status = "pending_customer"
+	Resolved        Status = "resolved"
+	Closed          Status = "closed"
+)
+
+// Priorities, most urgent last.
+var Priorities = []string{"low", "normal", "high", "urgent"}
+
+// next lists the statuses each status may move to. Reopening is moving a
+// resolved or closed case back to open.
+var next = map[Status][]Status{
+	New:             {Open, PendingCustomer, Resolved},
+	Open:            {PendingCustomer, Resolved},
+	PendingCustomer: {Open, Resolved},
+	Resolved:        {Closed, Open},
+	Closed:          {Open},
+}
+
+// Allowed lists the statuses a case in s may move to.
+func Allowed(s Status) []Status { return next[s] }
+
+// Case is a customer's problem or request that service works on.
+type Case struct {
+	ID           string    `json:"id"`
+	Number       int64     `json:"number"`
+	AccountID    string    `json:"account_id"`
+	ContactID    string    `json:"contact_id"`
+	Subject      string    `json:"subject"`
+	Description  string    `json:"description"`
+	Category     string    `json:"category"`
+	Priority     string    `json:"priority"`
+	Status       Status    `json:"status"`
+	AssigneeID   string    `json:"assignee_id"`
+	Channel      string    `json:"channel"`
+	Solution     string    `json:"solution"`
+	Confirmed    *bool     `json:"confirmed"` // set when closed: did the customer agree it is resolved?
+	CloseReason  string    `json:"close_reason"`
+	MinutesSpent int       `json:"minutes_spent"`
+	Reopened     int       `json:"reopened"`
+	OpenedAt     time.Time `json:"opened_at"`
+	RespondedAt  time.Time `json:"responded_at"`
+	ResolvedAt   time.Time `json:"resolved_at"`
+	ClosedAt     time.Time `json:"closed_at"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	Version      int64     `json:"version"`
+}
+
+// Normalize trims a new case's fields and fills defaults.
+func (c *Case) Normalize() {
+	c.Subject = strings.Join(strings.Fields(c.Subject), " ")
+	c.Description = strings.TrimSpace(c.Description)
+	c.Category = strings.TrimSpace(c.Category)
+	c.Priority = strings.ToLower(strings.TrimSpace(c.Priority))
+	if c.Priority == "" {
+		c.Priority = "normal"
+	}
+	if c.Category == "" {
+		c.Category = "general"
+	}
+	c.Channel = strings.TrimSpace(c.Channel)
+	if c.Channel == "" {
+		c.Channel = "phone"
+	}
+}
+
+// Validate reports every field of a new case that breaks a rule.
+func (c Case) Validate() error {
+	var f fault.Fields
+	if c.AccountID == "" {
+		f.Add("account_id", "choose the account this case is for")
+	}
+	if c.Subject == "" {
+		f.Add("subject", "say in a line what the customer needs")
+	} else if len(c.Subject) > 200 {
+		f.Add("subject", "keep the subject under 200 characters")
+	}
+	if len(c.Description) > 20000 {
+		f.Add("description", "keep the description under 20,000 characters")
+	}
+	if !slices.Contains(Priorities, c.Priority) {
+		f.Add("priority", "use one of: "+strings.Join(Priorities, ", "))
+	}
+	return f.Err()
+}
+
+// Transition is a request to move a case to another status.
+type Transition struct {
+	To        Status
+	Solution  string // required to resolve
+	Confirmed *bool  // required to close: did the customer agree?
+	Reason    string // required to close unconfirmed, and to reopen
+}
+
+// Apply moves the case at now, or says why it may not.
+func (c *Case) Apply(t Transition, now time.Time) error {
+	allowed := Allowed(c.Status)
+	if !slices.Contains(allowed, t.To) {
+		names := make([]string, len(allowed))
+		for i, s := range allowed {
+			names[i] = string(s)
+		}
+		return &fault.Error{Kind: fault.Invalid, Message: fmt.Sprintf("a %s case cannot move to %s", c.Status, t.To),
+			Fields: []fault.FieldError{{Field: "to", Message: "allowed from " + string(c.Status) + ": " + strings.Join(names, ", ")}}}
+	}
+	var f fault.Fields
+	switch t.To {
+	case Resolved:
+		if strings.TrimSpace(t.Solution) == "" {
+			f.Add("solution", "write the solution the customer is to confirm")
+		}
+	case Closed:
+		if t.Confirmed == nil {
+			f.Add("confirmed", "say whether the customer agreed the solution resolved their situation")
+		} else if !*t.Confirmed && strings.TrimSpace(t.Reason) == "" {
+			f.Add("reason", "say why the case closes without the customer's confirmation")
+		}
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	from := c.Status
+	c.Status = t.To
+	switch t.To {
+	case Resolved:
+		c.Solution, c.ResolvedAt = strings.TrimSpace(t.Solution), now
+	case Closed:
+		c.Confirmed, c.ClosedAt, c.CloseReason = t.Confirmed, now, strings.TrimSpace(t.Reason)
+	case Open:
+		if from == Resolved || from == Closed {
+			c.Reopened++
+			c.ResolvedAt, c.ClosedAt, c.Confirmed, c.CloseReason = time.Time{}, time.Time{}, nil, strings.TrimSpace(t.Reason)
+		}
+	}
+	if c.RespondedAt.IsZero() && from == New {
+		c.RespondedAt = now // moving a new case is the first response
+	}
+	return nil
+}
+
+// Targets are the SLA targets of a case, in business time.
+type Targets struct {
+	FirstResponse time.Duration `json:"first_response"`
+	Resolution    time.Duration `json:"resolution"`
+}
+
+// Policy sets targets per account tier and case priority; Default applies
+// where a tier has no row.
+type Policy struct {
+	ID      string
+	Name    string
+	Default map[string]Targets            // by priority
+	ByTier  map[string]map[string]Targets // tier → priority → targets
+}
+
+// DefaultPolicy ships with Tandem so that every case has an SLA at once.
+func DefaultPolicy() Policy {
+	h := time.Hour
+	return Policy{ID: "default", Name: "Standard service", Default: map[string]Targets{
+		"urgent": {time.Hour, 8 * h}, "high": {2 * h, 16 * h}, "normal": {4 * h, 24 * h}, "low": {8 * h, 40 * h},
+	}, ByTier: map[string]map[string]Targets{
+		"vip": {"urgent": {30 * time.Minute, 4 * h}, "high": {h, 8 * h}, "normal": {2 * h, 16 * h}, "low": {4 * h, 24 * h}},
+	}}
+}
+
+// For returns the targets of a case of a tier and priority.
+func (p Policy) For(tier, priority string) Targets {
+	if t, ok := p.ByTier[tier][priority]; ok {
+		return t
+	}
+	return p.Default[priority]
+}
+
+// ValidateTargets reports targets that are not positive durations.
+func ValidateTargets(t Targets) error {
+	var f fault.Fields
+	if t.FirstResponse <= 0 {
+		f.Add("first_response", "use a positive duration of business time, such as 4h or 30m")
+	}
+	if t.Resolution <= 0 {
+		f.Add("resolution", "use a positive duration of business time, such as 24h")
+	}
+	return f.Err()
+}

@@ -1,0 +1,62 @@
+package cases
+
+import (
+	"testing"
+	"time"
+
+	"tandem/internal/fault"
+)
+
+func TestLifecycle(t *testing.T) {
+	now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	c := Case{Status: New}
+	yes, no := true, false
+	steps := []struct {
+		t    Transition
+		want fault.Kind // -1: succeeds
+	}{
+		{Transition{To: Closed, Confirmed: &yes}, fault.Invalid}, // new cannot close
+		{Transition{To: Open}, -1},                               // first response
+		{Transition{To: Resolved}, fault.Invalid},                // no solution
+		{Transition{To: PendingCustomer}, -1},
+		{Transition{To: Resolved, Solution: "Replaced the unit"}, -1},
+		{Transition{To: Closed}, fault.Invalid},                 // confirmed unknown
+		{Transition{To: Closed, Confirmed: &no}, fault.Invalid}, // unconfirmed needs a reason
+		{Transition{To: Closed, Confirmed: &no, Reason: "no answer in 10 days"}, -1},
+		{Transition{To: PendingCustomer}, fault.Invalid},                       // closed → pending_customer
+		{Transition{To: Open, Reason: "customer says it is not resolved"}, -1}, // reopen
+	}
+	for i, s := range steps {
+		err := c.Apply(s.t, now.Add(time.Duration(i)*time.Hour))
+		if s.want == -1 && err != nil || s.want != -1 && fault.KindOf(err) != s.want {
+			t.Fatalf("step %d (%s → %s): %v", i, c.Status, s.t.To, err)
+		}
+	}
+	if c.Status != Open || c.Reopened != 1 || c.Confirmed != nil || !c.RespondedAt.Equal(now.Add(time.Hour)) {
+		t.Fatalf("after reopening: %+v", c)
+	}
+	err := (&Case{Status: Closed}).Apply(Transition{To: PendingCustomer}, now)
+	e, _ := fault.As(err)
+	if e == nil || e.Fields[0].Message != "allowed from closed: open" {
+		t.Fatalf("an illegal transition names the allowed ones: %v", err)
+	}
+}
+
+func TestPolicyAndValidation(t *testing.T) {
+	p := DefaultPolicy()
+	if p.For("vip", "urgent").FirstResponse != 30*time.Minute || p.For("gold", "urgent").FirstResponse != time.Hour {
+		t.Fatal("policy lookup")
+	}
+	if ValidateTargets(Targets{0, time.Hour}) == nil || ValidateTargets(Targets{time.Hour, -time.Hour}) == nil {
+		t.Fatal("non-positive targets accepted")
+	}
+	c := Case{AccountID: "a", Subject: "  Printer   jammed ", Priority: "HIGH"}
+	c.Normalize()
+	if c.Subject != "Printer jammed" || c.Priority != "high" || c.Validate() != nil {
+		t.Fatalf("%+v %v", c, c.Validate())
+	}
+	bad := Case{Priority: "asap"}
+	if e, _ := fault.As(bad.Validate()); e == nil || len(e.Fields) != 3 {
+		t.Fatalf("want account, subject and priority errors: %v", bad.Validate())
+	}
+}
