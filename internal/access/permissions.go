@@ -16,6 +16,9 @@ const (
 	DeleteContact     Action = "delete contacts"
 	LogInteraction    Action = "log interactions"
 	EditInteraction   Action = "edit or delete interactions"
+	OpenCase          Action = "open cases"
+	WorkCases         Action = "work cases: assign, move, resolve, close"
+	CommentCases      Action = "comment on cases"
 	ReadAudit         Action = "read the audit trail"
 	ManageUsers       Action = "manage users"
 	CreateOwnToken    Action = "create API tokens for themselves"
@@ -42,6 +45,9 @@ var Table = []Grant{
 	{DeleteContact, []Role{Admin, Manager}, []Role{Sales}},
 	{LogInteraction, []Role{Admin, Manager, Sales, Service}, nil},
 	{EditInteraction, []Role{Admin, Manager}, []Role{Sales, Service}},
+	{OpenCase, []Role{Admin, Manager, Sales, Service}, nil},
+	{WorkCases, []Role{Admin, Manager, Service}, nil},
+	{CommentCases, []Role{Admin, Manager, Sales, Service}, nil},
 	{ReadAudit, []Role{Admin, Manager}, nil},
 	{ManageUsers, []Role{Admin}, nil},
 	{CreateOwnToken, []Role{Admin, Manager, Sales, Service}, nil},

@@ -140,6 +140,7 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerContacts(api)
 	s.registerInteractions(api)
 	s.registerAudit(api)
+	s.registerCases(api)
 	return api
 }
 

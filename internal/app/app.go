@@ -11,16 +11,20 @@ import (
 	"github.com/google/uuid"
 
 	"tandem/internal/access"
+	"tandem/internal/cases"
 	"tandem/internal/event"
+	"tandem/internal/sla"
 	"tandem/internal/store"
 )
 
 // App is Tandem's use cases over a store.
 type App struct {
-	store  *store.Store
-	now    func() time.Time
-	region string
-	log    *slog.Logger
+	store    *store.Store
+	now      func() time.Time
+	region   string
+	log      *slog.Logger
+	calendar sla.Calendar
+	policy   cases.Policy
 }
 
 // Option configures an App.
@@ -32,12 +36,16 @@ func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now 
 // WithRegion sets the region used to read phone numbers without a country code.
 func WithRegion(region string) Option { return func(a *App) { a.region = region } }
 
+// WithTimeZone sets the zone of the default service calendar
+// (Monday to Friday, 09:00–17:00).
+func WithTimeZone(loc *time.Location) Option { return func(a *App) { a.calendar = sla.Default(loc) } }
+
 // WithLogger sets the logger.
 func WithLogger(l *slog.Logger) Option { return func(a *App) { a.log = l } }
 
 // New returns the app over a store.
 func New(s *store.Store, opts ...Option) *App {
-	a := &App{store: s, now: time.Now, region: "US", log: slog.Default()}
+	a := &App{store: s, now: time.Now, region: "US", log: slog.Default(), calendar: sla.Default(time.UTC), policy: cases.DefaultPolicy()}
 	for _, o := range opts {
 		o(a)
 	}

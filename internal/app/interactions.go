@@ -8,6 +8,7 @@ import (
 	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/fault"
+	"tandem/internal/inbox"
 	"tandem/internal/store"
 )
 
@@ -43,8 +44,19 @@ func (a *App) LogInteraction(ctx context.Context, actor access.Actor, in custome
 		if err := tx.InsertInteraction(ctx, in); err != nil {
 			return err
 		}
-		return a.record(ctx, tx, actor, now, change{kind: "interaction.logged", accountID: in.AccountID, subjectType: "interaction",
-			subjectID: in.ID, team: in.Team, after: in, offTimeline: true})
+		if err := a.record(ctx, tx, actor, now, change{kind: "interaction.logged", accountID: in.AccountID, subjectType: "interaction",
+			subjectID: in.ID, team: in.Team, after: in, offTimeline: true}); err != nil {
+			return err
+		}
+		switch {
+		case in.Kind == customer.CompetitorQuote:
+			return a.notifyOwner(ctx, tx, actor, in.AccountID, inbox.Notification{Kind: inbox.CompetitorQuote, SubjectType: "interaction",
+				SubjectID: in.ID, URL: "/accounts/" + in.AccountID + "#timeline", Message: "shopping elsewhere: " + in.Competitor + " quoted — " + in.Summary})
+		case in.Outcome == "negative":
+			return a.notifyOwner(ctx, tx, actor, in.AccountID, inbox.Notification{Kind: inbox.NegativeInteraction, SubjectType: "interaction",
+				SubjectID: in.ID, URL: "/accounts/" + in.AccountID + "#timeline", Message: "a " + in.Team + " contact went badly — " + in.Summary})
+		}
+		return nil
 	})
 	return in, err
 }

@@ -62,9 +62,22 @@ type Case struct {
 	RespondedAt  time.Time `json:"responded_at"`
 	ResolvedAt   time.Time `json:"resolved_at"`
 	ClosedAt     time.Time `json:"closed_at"`
+	Clocks       Clocks    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 	Version      int64     `json:"version"`
+}
+
+// Clocks are what a case keeps of its two SLA clocks (first response and
+// resolution), both started when it was opened. Due times are stored so
+// that queues sort by them; ResolutionDue is zero while the clock is paused.
+type Clocks struct {
+	FirstResponseTarget time.Duration
+	ResolutionTarget    time.Duration
+	ResolutionPaused    time.Duration
+	ResolutionPausedAt  time.Time
+	FirstResponseDue    time.Time
+	ResolutionDue       time.Time
 }
 
 // Normalize trims a new case's fields and fills defaults.

@@ -15,6 +15,7 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/server"
 	"tandem/internal/store/storetest"
@@ -93,6 +94,14 @@ func (w *world) newInteraction() customer.Interaction {
 	return i
 }
 
+func (w *world) newCase() string {
+	c, err := w.a.OpenCase(context.Background(), w.actor("service"), cases.Case{AccountID: w.account.ID, Subject: "Route test"})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return c.ID
+}
+
 func (w *world) newUser() access.User {
 	u, _, err := w.a.AddUser(context.Background(), access.System, app.NewUser{Email: strings.ToLower(access.GeneratePassword()[:8]) + "@example.com", Name: "Temp", Role: "sales"})
 	if err != nil {
@@ -162,7 +171,23 @@ func apiRows() map[string]row {
 		"POST /api/v1/accounts/{id}/merge": {func(w *world) (string, string) {
 			return "/api/v1/accounts/" + w.newAccount().ID + "/merge", `{"from_id":"` + w.newAccount().ID + `"}`
 		}, apiOnly(200, "admin", "manager")},
-		"GET /api/v1/contacts": {fixed("/api/v1/contacts", ""), apiRead},
+		"GET /api/v1/cases": {fixed("/api/v1/cases?status=new&status=open", ""), apiRead},
+		"POST /api/v1/cases": {func(w *world) (string, string) {
+			return "/api/v1/cases", `{"account_id":"` + w.account.ID + `","subject":"Help"}`
+		}, apiWrite(201)},
+		"GET /api/v1/cases/{id}": {func(w *world) (string, string) { return "/api/v1/cases/" + w.newCase(), "" }, apiRead},
+		"POST /api/v1/cases/{id}/transitions": {func(w *world) (string, string) {
+			return "/api/v1/cases/" + w.newCase() + "/transitions", `{"to":"open"}`
+		},
+			apiOnly(200, "admin", "manager", "service")},
+		"GET /api/v1/cases/{id}/comments": {func(w *world) (string, string) { return "/api/v1/cases/" + w.newCase() + "/comments", "" }, apiRead},
+		"POST /api/v1/cases/{id}/comments": {func(w *world) (string, string) {
+			return "/api/v1/cases/" + w.newCase() + "/comments", `{"body":"Called back"}`
+		}, apiWrite(201)},
+		"GET /api/v1/notifications":            {fixed("/api/v1/notifications?unread=true", ""), apiRead},
+		"POST /api/v1/notifications/read":      {fixed("/api/v1/notifications/read", ""), apiWrite(204)},
+		"POST /api/v1/notifications/{id}/read": {fixed("/api/v1/notifications/01a20535-0000-7000-8000-000000000000/read", ""), apiWrite(404)},
+		"GET /api/v1/contacts":                 {fixed("/api/v1/contacts", ""), apiRead},
 		"POST /api/v1/contacts": {func(w *world) (string, string) {
 			return "/api/v1/contacts?allow_duplicate=true", `{"account_id":"` + w.account.ID + `","name":"Rita Route"}`
 		}, apiWrite(201)},

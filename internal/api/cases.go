@@ -1,0 +1,189 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"tandem/internal/cases"
+	"tandem/internal/inbox"
+	"tandem/internal/store"
+)
+
+// SLAOut is how a case stands against its targets.
+type SLAOut struct {
+	FirstResponseDueAt time.Time  `json:"first_response_due_at"`
+	ResolutionDueAt    *time.Time `json:"resolution_due_at" doc:"null while the case waits on the customer or is finished"`
+	State              string     `json:"state" enum:"on_track,at_risk,breached,met"`
+}
+
+// CaseOut is a case with its SLA.
+type CaseOut struct {
+	cases.Case
+	SLA SLAOut `json:"sla"`
+}
+
+func (s *server) caseOut(c cases.Case) CaseOut {
+	v := s.app.SLAOf(c)
+	return CaseOut{Case: c, SLA: SLAOut{FirstResponseDueAt: v.FirstResponseDueAt, ResolutionDueAt: optTime(v.ResolutionDueAt), State: string(v.State)}}
+}
+
+type caseBody struct {
+	ETag string `header:"ETag"`
+	Body CaseOut
+}
+
+func (s *server) registerCases(api huma.API) {
+	tag := "Cases"
+	huma.Register(api, op("list-cases", http.MethodGet, "/api/v1/cases", "Cases in queue order: the soonest resolution due first", tag),
+		func(ctx context.Context, in *struct {
+			ListParams
+			AccountID  string   `query:"account_id"`
+			AssigneeID string   `query:"assignee_id"`
+			Category   string   `query:"category"`
+			Status     []string `query:"status" enum:"new,open,pending_customer,resolved,closed" doc:"One or more statuses; default all"`
+		}) (*struct{ Body List[CaseOut] }, error) {
+			f := store.CaseFilter{AccountID: in.AccountID, AssigneeID: in.AssigneeID, Category: in.Category}
+			for _, st := range in.Status {
+				f.Statuses = append(f.Statuses, cases.Status(st))
+			}
+			list, next, err := s.app.Cases(ctx, actor(ctx), f, store.Page{Cursor: in.Cursor, Limit: in.Limit})
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			out := &struct{ Body List[CaseOut] }{}
+			out.Body.Items, out.Body.NextCursor = make([]CaseOut, len(list)), next
+			for i, c := range list {
+				out.Body.Items[i] = s.caseOut(c)
+			}
+			return out, nil
+		})
+
+	huma.Register(api, op("open-case", http.MethodPost, "/api/v1/cases", "Open a case; the account's owner hears of it at once", tag),
+		func(ctx context.Context, in *struct {
+			Idempotent
+			Body struct {
+				AccountID   string `json:"account_id"`
+				ContactID   string `json:"contact_id,omitempty"`
+				Subject     string `json:"subject" maxLength:"200"`
+				Description string `json:"description,omitempty" maxLength:"20000"`
+				Category    string `json:"category,omitempty" maxLength:"100" doc:"Defaults to general"`
+				Priority    string `json:"priority,omitempty" enum:"low,normal,high,urgent" doc:"Defaults to normal"`
+				AssigneeID  string `json:"assignee_id,omitempty"`
+				Channel     string `json:"channel,omitempty" maxLength:"50"`
+			}
+		}) (*caseBody, error) {
+			b := in.Body
+			c, err := s.app.OpenCase(ctx, actor(ctx), cases.Case{AccountID: b.AccountID, ContactID: b.ContactID, Subject: b.Subject, Description: b.Description,
+				Category: b.Category, Priority: b.Priority, AssigneeID: b.AssigneeID, Channel: b.Channel})
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &caseBody{ETag: etag(c.Version), Body: s.caseOut(c)}, nil
+		})
+
+	huma.Register(api, op("get-case", http.MethodGet, "/api/v1/cases/{id}", "Get a case", tag),
+		func(ctx context.Context, in *IDParam) (*caseBody, error) {
+			c, err := s.app.Case(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &caseBody{ETag: etag(c.Version), Body: s.caseOut(c)}, nil
+		})
+
+	tr := op("transition-case", http.MethodPost, "/api/v1/cases/{id}/transitions", "Move a case: open, pending_customer, resolved (with a solution), closed (confirmed or not), or reopen", tag)
+	tr.DefaultStatus = http.StatusOK
+	huma.Register(api, tr, func(ctx context.Context, in *struct {
+		IDParam
+		Precondition
+		Body struct {
+			To        string `json:"to" enum:"new,open,pending_customer,resolved,closed"`
+			Solution  string `json:"solution,omitempty" maxLength:"20000" doc:"Required to resolve"`
+			Confirmed *bool  `json:"confirmed,omitempty" doc:"Required to close: did the customer agree the solution resolved their situation?"`
+			Reason    string `json:"reason,omitempty" maxLength:"2000" doc:"Required to close unconfirmed; recorded when reopening"`
+		}
+	}) (*caseBody, error) {
+		b := in.Body
+		c, err := s.app.TransitionCase(ctx, actor(ctx), in.ID, cases.Transition{To: cases.Status(b.To), Solution: b.Solution, Confirmed: b.Confirmed, Reason: b.Reason}, ifMatch(in.IfMatch))
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &caseBody{ETag: etag(c.Version), Body: s.caseOut(c)}, nil
+	})
+
+	huma.Register(api, op("list-case-comments", http.MethodGet, "/api/v1/cases/{id}/comments", "A case's comments, oldest first", tag),
+		func(ctx context.Context, in *IDParam) (*struct{ Body List[store.Comment] }, error) {
+			list, err := s.app.Comments(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			out := &struct{ Body List[store.Comment] }{}
+			out.Body.Items = nonNil(list)
+			return out, nil
+		})
+
+	huma.Register(api, op("comment-case", http.MethodPost, "/api/v1/cases/{id}/comments", "Comment on a case, internally or to the customer", tag),
+		func(ctx context.Context, in *struct {
+			IDParam
+			Idempotent
+			Body struct {
+				Body     string `json:"body" maxLength:"20000"`
+				Internal bool   `json:"internal,omitempty" doc:"true: only colleagues see it"`
+				Minutes  int    `json:"minutes,omitempty" doc:"Time spent, which feeds cost to serve"`
+			}
+		}) (*struct{ Body store.Comment }, error) {
+			cm, err := s.app.CommentCase(ctx, actor(ctx), in.ID, in.Body.Body, in.Body.Internal, in.Body.Minutes)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &struct{ Body store.Comment }{Body: cm}, nil
+		})
+
+	ntag := "Notifications"
+	huma.Register(api, op("list-notifications", http.MethodGet, "/api/v1/notifications", "The caller's notifications, newest first", ntag),
+		func(ctx context.Context, in *struct {
+			ListParams
+			Unread bool `query:"unread" doc:"Only unread ones"`
+		}) (*struct {
+			Body struct {
+				List[inbox.Notification]
+				Unread int `json:"unread" doc:"How many are unread"`
+			}
+		}, error) {
+			list, next, err := s.app.Notifications(ctx, actor(ctx), in.Unread, store.Page{Cursor: in.Cursor, Limit: in.Limit})
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			n, err := s.app.UnreadCount(ctx, actor(ctx))
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			out := &struct {
+				Body struct {
+					List[inbox.Notification]
+					Unread int `json:"unread" doc:"How many are unread"`
+				}
+			}{}
+			out.Body.Items, out.Body.NextCursor, out.Body.Unread = nonNil(list), next, n
+			return out, nil
+		})
+
+	read := op("read-notification", http.MethodPost, "/api/v1/notifications/{id}/read", "Mark a notification read", ntag)
+	read.DefaultStatus = http.StatusNoContent
+	huma.Register(api, read, func(ctx context.Context, in *IDParam) (*NoContent, error) {
+		if err := s.app.MarkRead(ctx, actor(ctx), in.ID); err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &NoContent{}, nil
+	})
+	readAll := op("read-all-notifications", http.MethodPost, "/api/v1/notifications/read", "Mark all the caller's notifications read", ntag)
+	readAll.DefaultStatus = http.StatusNoContent
+	huma.Register(api, readAll, func(ctx context.Context, _ *struct{}) (*NoContent, error) {
+		if err := s.app.MarkRead(ctx, actor(ctx), ""); err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &NoContent{}, nil
+	})
+}

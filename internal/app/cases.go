@@ -1,0 +1,286 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/cases"
+	"tandem/internal/fault"
+	"tandem/internal/inbox"
+	"tandem/internal/sla"
+	"tandem/internal/store"
+)
+
+// SLA is how a case stands against its targets.
+type SLA struct {
+	FirstResponseDueAt time.Time
+	ResolutionDueAt    time.Time // zero while waiting on the customer
+	State              sla.State
+}
+
+func (a *App) clocks(c cases.Case) (fr, res sla.Clock) {
+	k := c.Clocks
+	fr = sla.Clock{Started: c.OpenedAt, Target: k.FirstResponseTarget, Stopped: c.RespondedAt}
+	res = sla.Clock{Started: c.OpenedAt, Target: k.ResolutionTarget, Paused: k.ResolutionPaused, PausedAt: k.ResolutionPausedAt, Stopped: c.ResolvedAt}
+	return fr, res
+}
+
+// SLAOf returns the SLA of a case at the app's now.
+func (a *App) SLAOf(c cases.Case) SLA {
+	fr, res := a.clocks(c)
+	now := a.Now()
+	out := SLA{FirstResponseDueAt: c.Clocks.FirstResponseDue, ResolutionDueAt: c.Clocks.ResolutionDue}
+	rs := res.State(a.calendar, now)
+	if rs == sla.Met || rs == sla.Breached {
+		out.State = rs
+		return out
+	}
+	out.State = rs
+	if fs := fr.State(a.calendar, now); fs == sla.Breached || (fs == sla.AtRisk && rs == sla.OnTrack) {
+		out.State = fs
+	}
+	return out
+}
+
+// refreshDue recomputes the stored due times after the clocks changed.
+func (a *App) refreshDue(c *cases.Case) {
+	fr, res := a.clocks(*c)
+	c.Clocks.FirstResponseDue = fr.Due(a.calendar)
+	c.Clocks.ResolutionDue = time.Time{}
+	if res.PausedAt.IsZero() && res.Stopped.IsZero() {
+		c.Clocks.ResolutionDue = res.Due(a.calendar)
+	}
+}
+
+// notifyOwner tells the account's owner (or, when it has none, every
+// manager) about something at the account, in the transaction that caused
+// it; the actor is not told of their own doing.
+func (a *App) notifyOwner(ctx context.Context, tx *store.Tx, actor access.Actor, accountID string, n inbox.Notification) error {
+	acc, err := tx.Account(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	recipients := []string{acc.OwnerID}
+	if acc.OwnerID == "" {
+		if recipients, err = tx.Managers(ctx); err != nil {
+			return err
+		}
+	}
+	n.AccountID, n.CreatedAt = accountID, a.Now()
+	n.Message = acc.Name + ": " + n.Message
+	for _, r := range recipients {
+		if r == actor.User.ID {
+			continue
+		}
+		n.ID, n.RecipientID = newID(), r
+		if err := tx.InsertNotification(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OpenCase opens a case on an account with its SLA clocks running, and
+// tells the account's owner.
+func (a *App) OpenCase(ctx context.Context, actor access.Actor, in cases.Case) (cases.Case, error) {
+	if err := actor.Require(access.OpenCase, false); err != nil {
+		return cases.Case{}, err
+	}
+	in.Normalize()
+	now := a.Now()
+	in.ID, in.Status, in.OpenedAt, in.CreatedAt, in.UpdatedAt, in.Version = newID(), cases.New, now, now, now, 1
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		var f fault.Fields
+		if err := in.Validate(); err != nil {
+			fe, _ := fault.As(err)
+			f = append(f, fe.Fields...)
+		}
+		var acc, err = tx.Account(ctx, in.AccountID)
+		if in.AccountID != "" && fault.KindOf(err) == fault.NotFound {
+			f.Add("account_id", "no account has this id")
+		} else if in.AccountID != "" && err != nil {
+			return err
+		}
+		if in.AssigneeID != "" {
+			u, err := tx.User(ctx, in.AssigneeID)
+			if err != nil || !u.Active || (u.Role != access.Service && u.Role != access.Manager) {
+				f.Add("assignee_id", "assign the case to an active service agent")
+			}
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		t := a.policy.For(acc.Tier, in.Priority)
+		in.Clocks.FirstResponseTarget, in.Clocks.ResolutionTarget = t.FirstResponse, t.Resolution
+		a.refreshDue(&in)
+		if in.Number, err = tx.NextNumber(ctx, "case"); err != nil {
+			return err
+		}
+		if err := tx.InsertCase(ctx, in); err != nil {
+			return err
+		}
+		if err := a.record(ctx, tx, actor, now, change{kind: "case.opened", accountID: in.AccountID, subjectType: "case", subjectID: in.ID,
+			team: "service", after: in}); err != nil {
+			return err
+		}
+		return a.notifyOwner(ctx, tx, actor, in.AccountID, inbox.Notification{Kind: inbox.CaseOpened, SubjectType: "case", SubjectID: in.ID,
+			URL: "/cases/" + in.ID, Message: fmt.Sprintf("case #%d opened (%s priority): %s", in.Number, in.Priority, in.Subject)})
+	})
+	return in, err
+}
+
+// Case returns one case.
+func (a *App) Case(ctx context.Context, actor access.Actor, id string) (cases.Case, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return cases.Case{}, err
+	}
+	return a.store.Case(ctx, id)
+}
+
+// Cases lists cases in queue order.
+func (a *App) Cases(ctx context.Context, actor access.Actor, f store.CaseFilter, p store.Page) ([]cases.Case, string, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, "", err
+	}
+	return a.store.Cases(ctx, f, p)
+}
+
+// TransitionCase moves a case. Waiting on the customer pauses the
+// resolution clock; resolving stops it; reopening restarts it and tells
+// the owner, as does closing without the customer's confirmation.
+func (a *App) TransitionCase(ctx context.Context, actor access.Actor, id string, t cases.Transition, version int64) (cases.Case, error) {
+	if err := actor.Require(access.WorkCases, false); err != nil {
+		return cases.Case{}, err
+	}
+	var out cases.Case
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		before, err := tx.Case(ctx, id)
+		if err != nil {
+			return err
+		}
+		if version != 0 && version != before.Version {
+			return fault.StaleVersion("case")
+		}
+		now := a.Now()
+		c := before
+		if err := c.Apply(t, now); err != nil {
+			return err
+		}
+		_, res := a.clocks(before)
+		switch {
+		case t.To == cases.PendingCustomer:
+			res.Pause(now)
+		case t.To == cases.Open && (before.Status == cases.Resolved || before.Status == cases.Closed):
+			// Time while resolved does not count; the clock runs again.
+			res.Paused += a.calendar.Between(before.ResolvedAt, now)
+			res.Stopped, res.PausedAt = time.Time{}, time.Time{}
+		case t.To == cases.Resolved:
+			res.Stop(a.calendar, now)
+		default:
+			res.Resume(a.calendar, now)
+		}
+		c.Clocks.ResolutionPaused, c.Clocks.ResolutionPausedAt = res.Paused, res.PausedAt
+		a.refreshDue(&c)
+		c.UpdatedAt, c.Version = now, before.Version+1
+		if err := tx.UpdateCase(ctx, c, before.Version); err != nil {
+			return err
+		}
+		out = c
+		if err := a.record(ctx, tx, actor, now, change{kind: "case." + string(c.Status), accountID: c.AccountID, subjectType: "case", subjectID: c.ID,
+			team: "service", before: before, after: c}); err != nil {
+			return err
+		}
+		switch {
+		case c.Status == cases.Open && c.Reopened > before.Reopened:
+			return a.notifyOwner(ctx, tx, actor, c.AccountID, inbox.Notification{Kind: inbox.CaseReopened, SubjectType: "case", SubjectID: c.ID,
+				URL: "/cases/" + c.ID, Message: fmt.Sprintf("case #%d reopened: %s", c.Number, strings.TrimSpace(t.Reason+" "))})
+		case c.Status == cases.Closed && !*c.Confirmed:
+			return a.notifyOwner(ctx, tx, actor, c.AccountID, inbox.Notification{Kind: inbox.CaseClosedUnconfirmed, SubjectType: "case", SubjectID: c.ID,
+				URL: "/cases/" + c.ID, Message: fmt.Sprintf("case #%d closed without the customer's confirmation: %s", c.Number, c.CloseReason)})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CommentCase adds a comment to a case, internal or to the customer, with
+// the minutes it took.
+func (a *App) CommentCase(ctx context.Context, actor access.Actor, caseID, body string, internal bool, minutes int) (store.Comment, error) {
+	if err := actor.Require(access.CommentCases, false); err != nil {
+		return store.Comment{}, err
+	}
+	var f fault.Fields
+	body = strings.TrimSpace(body)
+	if body == "" {
+		f.Add("body", "write the comment")
+	} else if len(body) > 20000 {
+		f.Add("body", "keep the comment under 20,000 characters")
+	}
+	if minutes < 0 || minutes > 24*60 {
+		f.Add("minutes", "enter the minutes spent, from 0 to 1440")
+	}
+	if err := f.Err(); err != nil {
+		return store.Comment{}, err
+	}
+	now := a.Now()
+	cm := store.Comment{ID: newID(), CaseID: caseID, AuthorID: actor.User.ID, Body: body, Internal: internal, Minutes: minutes, CreatedAt: now}
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.Case(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertComment(ctx, cm); err != nil {
+			return err
+		}
+		if minutes > 0 || (!internal && c.RespondedAt.IsZero()) {
+			before := c
+			c.MinutesSpent += minutes
+			if !internal && c.RespondedAt.IsZero() && actor.Can(access.WorkCases, false) {
+				c.RespondedAt = now // a reply to the customer is the first response
+				a.refreshDue(&c)
+			}
+			c.UpdatedAt, c.Version = now, before.Version+1
+			if err := tx.UpdateCase(ctx, c, before.Version); err != nil {
+				return err
+			}
+		}
+		return a.record(ctx, tx, actor, now, change{kind: "case.commented", accountID: c.AccountID, subjectType: "case", subjectID: c.ID,
+			team: "service", after: cm})
+	})
+	return cm, err
+}
+
+// Comments lists a case's comments.
+func (a *App) Comments(ctx context.Context, actor access.Actor, caseID string) ([]store.Comment, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, err
+	}
+	if _, err := a.store.Case(ctx, caseID); err != nil {
+		return nil, err
+	}
+	return a.store.Comments(ctx, caseID)
+}
+
+// Notifications lists the actor's own notifications.
+func (a *App) Notifications(ctx context.Context, actor access.Actor, unreadOnly bool, p store.Page) ([]inbox.Notification, string, error) {
+	return a.store.Notifications(ctx, actor.User.ID, unreadOnly, p)
+}
+
+// UnreadCount counts the actor's unread notifications.
+func (a *App) UnreadCount(ctx context.Context, actor access.Actor) (int, error) {
+	return a.store.UnreadCount(ctx, actor.User.ID)
+}
+
+// MarkRead marks one of the actor's notifications read, or all when id is "".
+func (a *App) MarkRead(ctx context.Context, actor access.Actor, id string) error {
+	return a.store.InTx(ctx, func(tx *store.Tx) error {
+		n, err := tx.MarkRead(ctx, actor.User.ID, id, a.Now())
+		if err == nil && n == 0 && id != "" {
+			return fault.NotFoundf("you have no unread notification with that id")
+		}
+		return err
+	})
+}

@@ -1,0 +1,126 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/cases"
+	"tandem/internal/customer"
+	"tandem/internal/fault"
+	"tandem/internal/inbox"
+	"tandem/internal/sla"
+	"tandem/internal/store"
+	"tandem/internal/store/storetest"
+)
+
+func TestCaseLifeAndOwnerIsFirstToKnow(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := setup(t, s)
+		ctx := context.Background()
+		acc, _ := f.app.CreateAccount(ctx, f.sales, customer.Account{Name: "Northwind", Tier: "vip"}, false)
+		// Monday 2 March 2026, 09:00 UTC: the default calendar is office hours in UTC.
+		c, err := f.app.OpenCase(ctx, f.service, cases.Case{AccountID: acc.ID, Subject: "Pallets arrived short", Priority: "urgent"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Number != 1001 || c.Status != cases.New || c.Clocks.FirstResponseDue.Sub(c.OpenedAt) != 30*time.Minute ||
+			c.Clocks.ResolutionDue.Sub(c.OpenedAt) != 4*time.Hour {
+			t.Fatalf("opened: %+v", c)
+		}
+		if st := f.app.SLAOf(c).State; st != sla.OnTrack {
+			t.Fatalf("new case: %s", st)
+		}
+		inboxOf := func(a access.Actor) []inbox.Notification {
+			list, _, err := f.app.Notifications(ctx, a, true, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return list
+		}
+		got := inboxOf(f.sales)
+		if len(got) != 1 || got[0].Kind != inbox.CaseOpened || got[0].URL != "/cases/"+c.ID {
+			t.Fatalf("the owner was not told first: %+v", got)
+		}
+		if len(inboxOf(f.service)) != 0 {
+			t.Fatal("the agent who opened the case was notified of it")
+		}
+		_, err = f.app.TransitionCase(ctx, f.sales, c.ID, cases.Transition{To: cases.Open}, 0)
+		wantKind(t, err, fault.Forbidden)
+		f.tick(20 * time.Minute)
+		c, err = f.app.TransitionCase(ctx, f.service, c.ID, cases.Transition{To: cases.Open}, 1)
+		if err != nil || c.RespondedAt.IsZero() {
+			t.Fatalf("open: %v %+v", err, c)
+		}
+		f.tick(3 * time.Hour) // 3h20m of 4h: at risk
+		if st := f.app.SLAOf(c).State; st != sla.AtRisk {
+			t.Fatalf("after 3h20m of 4h: %s", st)
+		}
+		c, _ = f.app.TransitionCase(ctx, f.service, c.ID, cases.Transition{To: cases.PendingCustomer}, 0)
+		if !c.Clocks.ResolutionDue.IsZero() {
+			t.Fatal("a paused clock has a due time")
+		}
+		f.tick(24 * time.Hour)
+		if st := f.app.SLAOf(c).State; st != sla.AtRisk {
+			t.Fatalf("the clock ran while waiting on the customer: %s", st)
+		}
+		c, _ = f.app.TransitionCase(ctx, f.service, c.ID, cases.Transition{To: cases.Open}, 0)
+		if want := f.clock.Add(40 * time.Minute); !c.Clocks.ResolutionDue.Equal(want) {
+			t.Fatalf("due after the pause %v, want %v", c.Clocks.ResolutionDue, want)
+		}
+		_, err = f.app.TransitionCase(ctx, f.service, c.ID, cases.Transition{To: cases.Resolved}, 0)
+		e := wantKind(t, err, fault.Invalid)
+		if e.Fields[0].Field != "solution" {
+			t.Fatalf("%+v", e)
+		}
+		c, err = f.app.TransitionCase(ctx, f.service, c.ID, cases.Transition{To: cases.Resolved, Solution: "Sent the four missing units"}, 0)
+		if err != nil || f.app.SLAOf(c).State != sla.Met {
+			t.Fatalf("resolved: %v %s", err, f.app.SLAOf(c).State)
+		}
+		no := false
+		if _, err := f.app.TransitionCase(ctx, f.service, c.ID, cases.Transition{To: cases.Closed, Confirmed: &no, Reason: "no answer"}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.app.CommentCase(ctx, f.service, c.ID, "Called twice, no answer", true, 15); err != nil {
+			t.Fatal(err)
+		}
+		c, _ = f.app.Case(ctx, f.sales, c.ID)
+		if c.MinutesSpent != 15 || c.Status != cases.Closed || *c.Confirmed {
+			t.Fatalf("closed: %+v", c)
+		}
+		kinds := map[string]int{}
+		for _, n := range inboxOf(f.sales) {
+			kinds[n.Kind]++
+		}
+		if kinds[inbox.CaseClosedUnconfirmed] != 1 {
+			t.Fatalf("inbox: %v", kinds)
+		}
+		// A competitor quote and a bad call reach the owner too; reading clears the count.
+		f.app.LogInteraction(ctx, f.service, customer.Interaction{AccountID: acc.ID, Channel: "phone", Direction: "in", Kind: customer.CompetitorQuote, Competitor: "Globex", Summary: "Globex is cheaper"})
+		f.app.LogInteraction(ctx, f.service, customer.Interaction{AccountID: acc.ID, Channel: "phone", Direction: "in", Outcome: "negative", Summary: "Angry about delays"})
+		if n, _ := f.app.UnreadCount(ctx, f.sales); n != 4 {
+			t.Fatalf("unread %d, want 4", n)
+		}
+		if err := f.app.MarkRead(ctx, f.sales, ""); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := f.app.UnreadCount(ctx, f.sales); n != 0 {
+			t.Fatalf("unread after reading all: %d", n)
+		}
+		// An account without an owner tells the managers.
+		mgr, _, _ := f.app.AddUser(ctx, access.System, app.NewUser{Email: "mia@example.com", Name: "Mia", Role: "manager", Password: "a long enough password"})
+		orphan, _ := f.app.CreateAccount(ctx, f.admin, customer.Account{Name: "Orphan Ltd"}, false)
+		if _, err := f.app.OpenCase(ctx, f.service, cases.Case{AccountID: orphan.ID, Subject: "Help"}); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := f.app.UnreadCount(ctx, access.Actor{User: mgr}); n != 1 {
+			t.Fatalf("managers were not told of a case at an account without an owner: %d", n)
+		}
+		_, err = f.app.OpenCase(ctx, f.service, cases.Case{AccountID: "nope", Subject: "", Priority: "asap"})
+		if e := wantKind(t, err, fault.Invalid); len(e.Fields) != 3 {
+			t.Fatalf("bad case: %+v", e.Fields)
+		}
+	})
+}

@@ -1,0 +1,31 @@
+// Package inbox holds notifications: what reaches a person because
+// something at their accounts needs them ("first to know"). Each says why
+// it came and links to the thing.
+package inbox
+
+import "time"
+
+// Kinds of notification.
+const (
+	CaseOpened            = "case_opened"
+	CaseReopened          = "case_reopened"
+	CaseClosedUnconfirmed = "case_closed_unconfirmed"
+	SLAAtRisk             = "sla_at_risk"
+	SLABreached           = "sla_breached"
+	NegativeInteraction   = "negative_interaction"
+	CompetitorQuote       = "competitor_quote"
+)
+
+// Notification is one message in a person's inbox.
+type Notification struct {
+	ID          string    `json:"id"`
+	RecipientID string    `json:"recipient_id"`
+	Kind        string    `json:"kind"`
+	SubjectType string    `json:"subject_type"`
+	SubjectID   string    `json:"subject_id"`
+	AccountID   string    `json:"account_id"`
+	Message     string    `json:"message"`
+	URL         string    `json:"url"`
+	CreatedAt   time.Time `json:"created_at"`
+	ReadAt      time.Time `json:"read_at"`
+}

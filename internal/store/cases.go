@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"tandem/internal/cases"
+)
+
+// NextNumber takes the next human-facing number of a counter.
+func (tx *Tx) NextNumber(ctx context.Context, name string) (int64, error) {
+	var n int64
+	err := tx.row(ctx, `UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value`, name).Scan(&n)
+	return n, err
+}
+
+const caseCols = `id, number, account_id, contact_id, subject, description, category, priority, status, assignee_id, channel, solution,
+	confirmed, close_reason, minutes_spent, reopened, opened_at, responded_at, resolved_at, closed_at,
+	fr_target_ms, res_target_ms, res_paused_ms, res_paused_at, fr_due_at, res_due_at, created_at, updated_at, version`
+
+func scanCase(sc interface{ Scan(...any) error }) (cases.Case, error) {
+	var c cases.Case
+	var contact, assignee sql.NullString
+	var confirmed, responded, resolved, closed, pausedAt, resDue sql.NullInt64
+	var status string
+	var opened, frTarget, resTarget, resPaused, frDue, created, updated int64
+	err := sc.Scan(&c.ID, &c.Number, &c.AccountID, &contact, &c.Subject, &c.Description, &c.Category, &c.Priority, &status, &assignee,
+		&c.Channel, &c.Solution, &confirmed, &c.CloseReason, &c.MinutesSpent, &c.Reopened, &opened, &responded, &resolved, &closed,
+		&frTarget, &resTarget, &resPaused, &pausedAt, &frDue, &resDue, &created, &updated, &c.Version)
+	c.ContactID, c.AssigneeID, c.Status = contact.String, assignee.String, cases.Status(status)
+	if confirmed.Valid {
+		v := confirmed.Int64 == 1
+		c.Confirmed = &v
+	}
+	c.OpenedAt, c.RespondedAt, c.ResolvedAt, c.ClosedAt = fromMS(opened), fromNullMS(responded), fromNullMS(resolved), fromNullMS(closed)
+	c.Clocks = cases.Clocks{FirstResponseTarget: time.Duration(frTarget) * time.Millisecond, ResolutionTarget: time.Duration(resTarget) * time.Millisecond,
+		ResolutionPaused: time.Duration(resPaused) * time.Millisecond, ResolutionPausedAt: fromNullMS(pausedAt),
+		FirstResponseDue: fromMS(frDue), ResolutionDue: fromNullMS(resDue)}
+	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+	return c, err
+}
+
+func caseArgs(c cases.Case) []any {
+	var confirmed sql.NullInt64
+	if c.Confirmed != nil {
+		confirmed = sql.NullInt64{Int64: int64(boolInt(*c.Confirmed)), Valid: true}
+	}
+	k := c.Clocks
+	return []any{c.ID, c.Number, c.AccountID, nullStr(c.ContactID), c.Subject, c.Description, c.Category, c.Priority, string(c.Status),
+		nullStr(c.AssigneeID), c.Channel, c.Solution, confirmed, c.CloseReason, c.MinutesSpent, c.Reopened, ms(c.OpenedAt),
+		nullMS(c.RespondedAt), nullMS(c.ResolvedAt), nullMS(c.ClosedAt), k.FirstResponseTarget.Milliseconds(), k.ResolutionTarget.Milliseconds(),
+		k.ResolutionPaused.Milliseconds(), nullMS(k.ResolutionPausedAt), ms(k.FirstResponseDue), nullMS(k.ResolutionDue),
+		ms(c.CreatedAt), ms(c.UpdatedAt)}
+}
+
+// InsertCase adds a case.
+func (tx *Tx) InsertCase(ctx context.Context, c cases.Case) error {
+	_, err := tx.exec(ctx, `INSERT INTO cases (`+caseCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+		$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, 1)`, caseArgs(c)...)
+	return err
+}
+
+// UpdateCase writes a case if its version is still expected.
+func (tx *Tx) UpdateCase(ctx context.Context, c cases.Case, expected int64) error {
+	args := append(caseArgs(c), expected)
+	res, err := tx.exec(ctx, `UPDATE cases SET number = $2, account_id = $3, contact_id = $4, subject = $5, description = $6, category = $7,
+		priority = $8, status = $9, assignee_id = $10, channel = $11, solution = $12, confirmed = $13, close_reason = $14, minutes_spent = $15,
+		reopened = $16, opened_at = $17, responded_at = $18, resolved_at = $19, closed_at = $20, fr_target_ms = $21, res_target_ms = $22,
+		res_paused_ms = $23, res_paused_at = $24, fr_due_at = $25, res_due_at = $26, created_at = $27, updated_at = $28, version = version + 1
+		WHERE id = $1 AND version = $29`, args...)
+	if err != nil {
+		return err
+	}
+	return staleUnlessOne(res, "case")
+}
+
+// Case returns a case by id.
+func (q q) Case(ctx context.Context, id string) (cases.Case, error) {
+	c, err := scanCase(q.row(ctx, `SELECT `+caseCols+` FROM cases WHERE id = $1`, id))
+	return c, notFound(err, "case")
+}
+
+// CaseFilter narrows the case list.
+type CaseFilter struct {
+	AccountID  string
+	AssigneeID string
+	Category   string
+	Statuses   []cases.Status // empty: every status
+}
+
+// Cases lists cases in queue order: the soonest resolution due first, then
+// paused and finished cases.
+func (q q) Cases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, string, error) {
+	var w where
+	if f.AccountID != "" {
+		w.add("account_id = ?", f.AccountID)
+	}
+	if f.AssigneeID != "" {
+		w.add("assignee_id = ?", f.AssigneeID)
+	}
+	if f.Category != "" {
+		w.add("category = ?", f.Category)
+	}
+	if len(f.Statuses) > 0 {
+		cond := "status IN ("
+		for i, s := range f.Statuses {
+			if i > 0 {
+				cond += ", "
+			}
+			cond += w.next(string(s))
+		}
+		w.conds = append(w.conds, cond+")")
+	}
+	c, err := parseCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	// Queue order: due time, with no due time (paused, finished) last.
+	const never = int64(1) << 62
+	if c != nil {
+		w.add("(COALESCE(res_due_at, 4611686018427387904), id) > (?, ?)", c.N, c.ID)
+	}
+	n := p.limit()
+	limit := w.next(n + 1)
+	rows, err := q.query(ctx, `SELECT `+caseCols+` FROM cases`+w.String()+` ORDER BY COALESCE(res_due_at, 4611686018427387904), id LIMIT `+limit, w.args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []cases.Case
+	for rows.Next() {
+		cs, err := scanCase(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, cs)
+	}
+	next := ""
+	if len(out) > n {
+		out = out[:n]
+		last := out[n-1]
+		due := never
+		if !last.Clocks.ResolutionDue.IsZero() {
+			due = ms(last.Clocks.ResolutionDue)
+		}
+		next = cursor{N: due, ID: last.ID}.String()
+	}
+	return out, next, rows.Err()
+}
+
+// Comment is a note on a case: internal, or written to the customer.
+type Comment struct {
+	ID        string    `json:"id"`
+	CaseID    string    `json:"case_id"`
+	AuthorID  string    `json:"author_id"`
+	Body      string    `json:"body"`
+	Internal  bool      `json:"internal"`
+	Minutes   int       `json:"minutes"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// InsertComment adds a comment.
+func (tx *Tx) InsertComment(ctx context.Context, c Comment) error {
+	_, err := tx.exec(ctx, `INSERT INTO case_comments (id, case_id, author_id, body, internal, minutes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		c.ID, c.CaseID, c.AuthorID, c.Body, boolInt(c.Internal), c.Minutes, ms(c.CreatedAt))
+	return err
+}
+
+// Comments lists a case's comments, oldest first.
+func (q q) Comments(ctx context.Context, caseID string) ([]Comment, error) {
+	rows, err := q.query(ctx, `SELECT id, case_id, author_id, body, internal, minutes, created_at FROM case_comments WHERE case_id = $1 ORDER BY created_at, id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Comment
+	for rows.Next() {
+		var c Comment
+		var internal int
+		var created int64
+		if err := rows.Scan(&c.ID, &c.CaseID, &c.AuthorID, &c.Body, &internal, &c.Minutes, &created); err != nil {
+			return nil, err
+		}
+		c.Internal, c.CreatedAt = internal == 1, fromMS(created)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

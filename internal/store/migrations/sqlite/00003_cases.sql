@@ -1,0 +1,75 @@
+-- +goose Up
+-- Human-facing numbers (case #1042) come from counters, not sequences.
+CREATE TABLE counters (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT INTO counters (name, value) VALUES ('case', 1000);
+
+CREATE TABLE cases (
+    id              TEXT PRIMARY KEY,
+    number          INTEGER NOT NULL UNIQUE,
+    account_id      TEXT NOT NULL REFERENCES accounts(id),
+    contact_id      TEXT REFERENCES contacts(id),
+    subject         TEXT NOT NULL,
+    description     TEXT NOT NULL DEFAULT '',
+    category        TEXT NOT NULL,
+    priority        TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    assignee_id     TEXT REFERENCES users(id),
+    channel         TEXT NOT NULL DEFAULT '',
+    solution        TEXT NOT NULL DEFAULT '',
+    confirmed       INTEGER,
+    close_reason    TEXT NOT NULL DEFAULT '',
+    minutes_spent   INTEGER NOT NULL DEFAULT 0,
+    reopened        INTEGER NOT NULL DEFAULT 0,
+    opened_at       INTEGER NOT NULL,
+    responded_at    INTEGER,
+    resolved_at     INTEGER,
+    closed_at       INTEGER,
+    -- SLA clocks, in business milliseconds; due times are instants.
+    fr_target_ms    INTEGER NOT NULL,
+    res_target_ms   INTEGER NOT NULL,
+    res_paused_ms   INTEGER NOT NULL DEFAULT 0,
+    res_paused_at   INTEGER,
+    fr_due_at       INTEGER NOT NULL,
+    res_due_at      INTEGER,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    version         INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX cases_queue ON cases(status, res_due_at, id);
+CREATE INDEX cases_account ON cases(account_id, opened_at);
+CREATE INDEX cases_assignee ON cases(assignee_id, status);
+
+CREATE TABLE case_comments (
+    id         TEXT PRIMARY KEY,
+    case_id    TEXT NOT NULL REFERENCES cases(id),
+    author_id  TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    internal   INTEGER NOT NULL,
+    minutes    INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX case_comments_case ON case_comments(case_id, created_at);
+
+CREATE TABLE notifications (
+    id           TEXT PRIMARY KEY,
+    recipient_id TEXT NOT NULL REFERENCES users(id),
+    kind         TEXT NOT NULL,
+    subject_type TEXT NOT NULL,
+    subject_id   TEXT NOT NULL,
+    account_id   TEXT NOT NULL DEFAULT '',
+    message      TEXT NOT NULL,
+    url          TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    read_at      INTEGER
+);
+CREATE INDEX notifications_inbox ON notifications(recipient_id, created_at, id);
+CREATE INDEX notifications_unread ON notifications(recipient_id) WHERE read_at IS NULL;
+
+-- +goose Down
+DROP TABLE notifications;
+DROP TABLE case_comments;
+DROP TABLE cases;
+DROP TABLE counters;
