@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -364,5 +365,92 @@ func TestDeactivatedUserIsSignedOut(t *testing.T) {
 	}
 	if !strings.Contains(loc, "/login") {
 		t.Fatalf("want the login page, got %s", loc)
+	}
+}
+
+// TestOwnerHearsOfANewCaseWithoutReloading: a service agent opens a case on
+// Sam's account through the API; Sam's unread count rises in the open page,
+// and the agent works the case to a confirmed close in the browser.
+func TestOwnerHearsOfANewCaseWithoutReloading(t *testing.T) {
+	base := serve(t, "--demo")
+	sam := browser(t)
+	signIn(t, sam, base, "sam@example.com")
+	var before string
+	if err := chromedp.Run(sam, chromedp.Text(`#unread-count`, &before)); err != nil {
+		t.Fatal(err)
+	}
+
+	// Val opens a case at Northwind through the API with her session.
+	val := browser(t)
+	signIn(t, val, base, "val@example.com")
+	var accountURL string
+	if err := chromedp.Run(val,
+		chromedp.Navigate(base+"/accounts?q=northwind"),
+		chromedp.Click(`//a[text()="Northwind Traders"]`),
+		chromedp.WaitVisible(`//a[text()="Open a case"]`),
+		chromedp.Click(`//a[text()="Open a case"]`),
+		chromedp.WaitVisible(`#subject`),
+		chromedp.SendKeys(`#subject`, "Pallets arrived short by four units"),
+		chromedp.SetValue(`#priority`, "urgent"),
+		chromedp.Click(`//button[text()="Open case"]`),
+		chromedp.WaitVisible(`#sla-state`),
+		chromedp.Location(&accountURL),
+	); err != nil {
+		t.Fatalf("opening a case: %v", err)
+	}
+
+	// Without a reload, Sam's count goes up within a few seconds.
+	deadline := time.Now().Add(10 * time.Second)
+	var after string
+	for {
+		if err := chromedp.Run(sam, chromedp.Text(`#unread-count`, &after)); err != nil {
+			t.Fatal(err)
+		}
+		if after != before {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the unread count stayed at %s", before)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	b, _ := strconv.Atoi(before)
+	a, _ := strconv.Atoi(after)
+	if a != b+1 {
+		t.Fatalf("unread went from %s to %s", before, after)
+	}
+	var inbox string
+	if err := chromedp.Run(sam, chromedp.Click(`#inbox-link`), chromedp.WaitVisible(`.worklist`), chromedp.Text(`.worklist`, &inbox)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(inbox, "Pallets arrived short by four units") {
+		t.Fatalf("inbox: %s", inbox)
+	}
+	screenshot(t, sam, "inbox")
+
+	// Val works the case: resolve without a solution is refused, with one it resolves, then it closes confirmed.
+	var status string
+	if err := chromedp.Run(val,
+		chromedp.Click(`//button[text()="Mark open (working on it)"]`),
+		chromedp.WaitVisible(`//button[text()="Resolve"]`),
+		chromedp.Click(`//button[text()="Resolve"]`),
+		chromedp.WaitVisible(`#solution-error`),
+		chromedp.SendKeys(`#solution`, "Sent the four missing units by courier"),
+		chromedp.Click(`//button[text()="Resolve"]`),
+		chromedp.WaitVisible(`//button[text()="Close"]`),
+		chromedp.Click(`input[name="confirmed"][value="yes"]`),
+		chromedp.Click(`//button[text()="Close"]`),
+		chromedp.WaitVisible(`//strong[text()="confirmed by the customer"]`),
+		chromedp.Text(`#sla-state`, &status),
+	); err != nil {
+		t.Fatalf("working the case: %v", err)
+	}
+	if status != "Met" {
+		t.Fatalf("SLA after a quick resolution: %q", status)
+	}
+	screenshot(t, val, "case")
+	var queue string
+	if err := chromedp.Run(val, chromedp.Navigate(base+"/cases?view=closed"), chromedp.WaitVisible(`table.list`), chromedp.Text(`table.list`, &queue)); err != nil || !strings.Contains(queue, "Pallets arrived short") {
+		t.Fatalf("the closed case is not in the closed queue: %v %s", err, queue)
 	}
 }

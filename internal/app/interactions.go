@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"tandem/internal/access"
+	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/fault"
@@ -191,6 +192,7 @@ func (a *App) Audit(ctx context.Context, actor access.Actor, f store.AuditFilter
 
 // Attention is what needs a user today.
 type Attention struct {
+	Cases   []cases.Case // open cases at the user's accounts, soonest due first
 	Signals []store.Signal
 	Quiet   []store.Quiet
 }
@@ -212,12 +214,17 @@ func (a *App) Attention(ctx context.Context, actor access.Actor) (Attention, err
 		return Attention{}, err
 	}
 	var quiet []store.Quiet
+	var open []cases.Case
 	if owner != "" {
 		if quiet, err = a.store.QuietAccounts(ctx, owner, now.AddDate(0, 0, -45), 10); err != nil {
 			return Attention{}, err
 		}
+		open, _, err = a.store.Cases(ctx, store.CaseFilter{OwnerID: owner, Statuses: []cases.Status{cases.New, cases.Open, cases.PendingCustomer}}, store.Page{Limit: 20})
+		if err != nil {
+			return Attention{}, err
+		}
 	}
-	return Attention{Signals: sig, Quiet: quiet}, nil
+	return Attention{Cases: open, Signals: sig, Quiet: quiet}, nil
 }
 
 // AuditEach calls each for every event matching the filter, newest first.

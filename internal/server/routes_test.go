@@ -227,7 +227,22 @@ func webRows() map[string]row {
 		"POST /accounts/{id}/interactions": {func(w *world) (string, string) {
 			return "/accounts/" + w.account.ID + "/interactions", form(url.Values{"channel": {"phone"}, "direction": {"in"}, "summary": {"hi"}})
 		}, formWrite(303)},
-		"GET /contacts/{id}":                  {func(w *world) (string, string) { return "/contacts/" + w.newContact().ID, "" }, pageRead},
+		"GET /contacts/{id}": {func(w *world) (string, string) { return "/contacts/" + w.newContact().ID, "" }, pageRead},
+		"GET /cases":         {fixed("/cases?view=all", ""), pageRead},
+		"GET /cases/new":     {func(w *world) (string, string) { return "/cases/new?account_id=" + w.account.ID, "" }, pageRead},
+		"POST /cases": {func(w *world) (string, string) {
+			return "/cases", form(url.Values{"account_id": {w.account.ID}, "subject": {"Help"}})
+		}, formWrite(303)},
+		"GET /cases/{id}": {func(w *world) (string, string) { return "/cases/" + w.newCase(), "" }, pageRead},
+		"POST /cases/{id}/transitions": {func(w *world) (string, string) {
+			return "/cases/" + w.newCase() + "/transitions", form(url.Values{"to": {"open"}})
+		}, formOnly(303, "admin", "manager", "service")},
+		"POST /cases/{id}/comments": {func(w *world) (string, string) {
+			return "/cases/" + w.newCase() + "/comments", form(url.Values{"body": {"Called"}})
+		}, formWrite(303)},
+		"GET /inbox":                          {fixed("/inbox", ""), pageRead},
+		"POST /inbox/read":                    {fixed("/inbox/read", ""), formWrite(303)},
+		"POST /inbox/{id}/read":               {fixed("/inbox/01a20535-0000-7000-8000-000000000000/read", ""), formWrite(303)},
 		"GET /settings":                       {fixed("/settings", ""), pageRead},
 		"POST /settings/password":             {fixed("/settings/password", form(url.Values{"current_password": {"wrong"}, "new_password": {"another long password"}})), formWrite(422)},
 		"POST /settings/sessions/{id}/revoke": {func(w *world) (string, string) { return "/settings/sessions/" + w.adminSession() + "/revoke", "" }, formOnly(303, "admin")},

@@ -84,6 +84,7 @@ func (q q) Case(ctx context.Context, id string) (cases.Case, error) {
 // CaseFilter narrows the case list.
 type CaseFilter struct {
 	AccountID  string
+	OwnerID    string // cases at the accounts this user owns
 	AssigneeID string
 	Category   string
 	Statuses   []cases.Status // empty: every status
@@ -95,6 +96,9 @@ func (q q) Cases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, strin
 	var w where
 	if f.AccountID != "" {
 		w.add("account_id = ?", f.AccountID)
+	}
+	if f.OwnerID != "" {
+		w.add("account_id IN (SELECT id FROM accounts WHERE owner_id = ?)", f.OwnerID)
 	}
 	if f.AssigneeID != "" {
 		w.add("assignee_id = ?", f.AssigneeID)

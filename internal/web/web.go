@@ -73,6 +73,15 @@ func (s *site) routes() []route {
 		{"POST /accounts/{id}/contacts", s.signedIn(s.createContact)},
 		{"POST /accounts/{id}/interactions", s.signedIn(s.logInteraction)},
 		{"GET /contacts/{id}", s.signedIn(s.contact)},
+		{"GET /cases", s.signedIn(s.queue)},
+		{"GET /cases/new", s.signedIn(s.newCase)},
+		{"POST /cases", s.signedIn(s.openCase)},
+		{"GET /cases/{id}", s.signedIn(s.showCase)},
+		{"POST /cases/{id}/transitions", s.signedIn(s.transitionCase)},
+		{"POST /cases/{id}/comments", s.signedIn(s.commentCase)},
+		{"GET /inbox", s.signedIn(s.inbox)},
+		{"POST /inbox/read", s.signedIn(s.readAll)},
+		{"POST /inbox/{id}/read", s.signedIn(s.readNotification)},
 		{"GET /settings", s.signedIn(s.settings)},
 		{"POST /settings/password", s.signedIn(s.changePassword)},
 		{"POST /settings/sessions/{id}/revoke", s.signedIn(s.revokeSession)},
@@ -111,6 +120,7 @@ type view struct {
 	// each found at CandidatePath + its id.
 	Candidates    []customer.Candidate
 	CandidatePath string
+	Unread        int // the signed-in user's unread notifications
 }
 
 // Field returns what was typed into a field.
@@ -124,6 +134,7 @@ func (s *site) render(w http.ResponseWriter, r *http.Request, status int, page s
 	}
 	if c, ok := access.CallerFrom(r.Context()); ok {
 		v.Me = c.Actor.User
+		v.Unread, _ = s.app.UnreadCount(r.Context(), c.Actor)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {
@@ -215,6 +226,17 @@ func formErrors(err error) (fields map[string]string, cands []customer.Candidate
 	return nil, nil, false
 }
 
+func shortDuration(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	}
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	if h == 0 {
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d h %d min", h, m)
+}
+
 var funcs = template.FuncMap{
 	"when": func(t time.Time) string {
 		if t.IsZero() {
@@ -239,7 +261,20 @@ var funcs = template.FuncMap{
 			return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 		}
 	},
-	"list": func(s ...string) []string { return s },
+	"list":  func(s ...string) []string { return s },
+	"deref": func(b *bool) bool { return b != nil && *b },
+	"due": func(t time.Time) string {
+		if t.IsZero() {
+			return "paused"
+		}
+		d := time.Until(t).Round(time.Minute)
+		switch {
+		case d < 0:
+			return "overdue by " + shortDuration(-d)
+		default:
+			return "due in " + shortDuration(d)
+		}
+	},
 	"days": func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
 	"human": func(s string) string {
 		s = strings.NewReplacer("_", " ", ".", " ").Replace(s)
