@@ -432,6 +432,7 @@ func TestOwnerHearsOfANewCaseWithoutReloading(t *testing.T) {
 	var status string
 	if err := chromedp.Run(val,
 		chromedp.Click(`//button[text()="Mark open (working on it)"]`),
+		chromedp.WaitNotPresent(`//button[text()="Mark open (working on it)"]`),
 		chromedp.WaitVisible(`//button[text()="Resolve"]`),
 		chromedp.Click(`//button[text()="Resolve"]`),
 		chromedp.WaitVisible(`#solution-error`),
@@ -443,6 +444,7 @@ func TestOwnerHearsOfANewCaseWithoutReloading(t *testing.T) {
 		chromedp.WaitVisible(`//strong[text()="confirmed by the customer"]`),
 		chromedp.Text(`#sla-state`, &status),
 	); err != nil {
+		screenshot(t, val, "case-failure")
 		t.Fatalf("working the case: %v", err)
 	}
 	if status != "Met" {

@@ -44,8 +44,9 @@ func (s *server) registerCases(api huma.API) {
 			AssigneeID string   `query:"assignee_id"`
 			Category   string   `query:"category"`
 			Status     []string `query:"status" enum:"new,open,pending_customer,resolved,closed" doc:"One or more statuses; default all"`
+			Order      string   `query:"order" enum:"due,newest" default:"due" doc:"due: the next deadline first (the queue); newest: most recently opened first"`
 		}) (*struct{ Body List[CaseOut] }, error) {
-			f := store.CaseFilter{AccountID: in.AccountID, AssigneeID: in.AssigneeID, Category: in.Category}
+			f := store.CaseFilter{AccountID: in.AccountID, AssigneeID: in.AssigneeID, Category: in.Category, Newest: in.Order == "newest"}
 			for _, st := range in.Status {
 				f.Statuses = append(f.Statuses, cases.Status(st))
 			}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,6 +122,46 @@ func TestCaseLifeAndOwnerIsFirstToKnow(t *testing.T) {
 		_, err = f.app.OpenCase(ctx, f.service, cases.Case{AccountID: "nope", Subject: "", Priority: "asap"})
 		if e := wantKind(t, err, fault.Invalid); len(e.Fields) != 3 {
 			t.Fatalf("bad case: %+v", e.Fields)
+		}
+	})
+}
+
+func TestQueueOrderIsTheNextDeadline(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := setup(t, s)
+		ctx := context.Background()
+		acc, _ := f.app.CreateAccount(ctx, f.sales, customer.Account{Name: "Contoso"}, false)
+		open := func(subject, priority string) cases.Case {
+			c, err := f.app.OpenCase(ctx, f.service, cases.Case{AccountID: acc.ID, Subject: subject, Priority: priority})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		low := open("low", "low")            // first response due in 8h
+		waiting := open("waiting", "urgent") // will wait on the customer: no deadline
+		urgent := open("urgent", "urgent")   // first response due in 1h
+		normal := open("normal", "normal")   // 4h
+		if _, err := f.app.TransitionCase(ctx, f.service, waiting.ID, cases.Transition{To: cases.PendingCustomer}, 0); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		cursor := ""
+		for {
+			page, next, err := f.app.Cases(ctx, f.service, store.CaseFilter{Statuses: []cases.Status{cases.New, cases.Open, cases.PendingCustomer}}, store.Page{Cursor: cursor, Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range page {
+				got = append(got, c.Subject)
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if want := []string{urgent.Subject, normal.Subject, low.Subject, "waiting"}; strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("queue order %v, want %v", got, want)
 		}
 	})
 }

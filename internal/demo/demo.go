@@ -13,7 +13,9 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/store"
 )
 
 // Password is every demo user's password.
@@ -83,6 +85,83 @@ func (b *book) load(ctx context.Context, count int) error {
 	for i, name := range names {
 		if err := b.account(ctx, i, name); err != nil {
 			return fmt.Errorf("demo account %s: %w", name, err)
+		}
+	}
+	return b.cases(ctx)
+}
+
+// cases opens the service work of the last weeks: most of it closed, some
+// waiting on customers, some open now — a few of those late.
+func (b *book) cases(ctx context.Context) error {
+	val := b.actors["val@example.com"]
+	accs, _, err := b.app.Accounts(ctx, val, store.AccountFilter{}, store.Page{Limit: 500})
+	if err != nil {
+		return err
+	}
+	subjects := []struct{ subject, category string }{
+		{"Delivery arrived damaged", "delivery"}, {"Invoice shows the wrong discount", "billing"}, {"Cannot log in to the portal", "access"},
+		{"Order shipped to the wrong site", "delivery"}, {"Question about the warranty", "product"}, {"Rebate not credited", "billing"},
+		{"Replacement part needed", "product"}, {"Wants to change the delivery address", "delivery"},
+	}
+	yes, no := true, false
+	for i := range 120 {
+		acc := accs[b.rng.IntN(len(accs))]
+		if i == 0 {
+			for _, a := range accs {
+				if a.Name == "Northwind Traders" {
+					acc = a
+				}
+			}
+		}
+		s := subjects[b.rng.IntN(len(subjects))]
+		if i == 0 {
+			s.subject, s.category = "Pallets arrived short by four units", "delivery"
+		}
+		priority := []string{"low", "normal", "normal", "high", "urgent"}[b.rng.IntN(5)]
+		// Older cases first, so the newest are still open.
+		b.clock = b.now.Add(-time.Duration(120-i) * 7 * time.Hour)
+		if i == 0 {
+			b.clock = b.now.Add(-10 * time.Hour)
+		}
+		c, err := b.app.OpenCase(ctx, val, cases.Case{AccountID: acc.ID, Subject: s.subject, Category: s.category, Priority: priority, AssigneeID: val.User.ID})
+		if err != nil {
+			return err
+		}
+		step := func(d time.Duration, t cases.Transition) error {
+			b.clock = b.clock.Add(d)
+			if b.clock.After(b.now) {
+				return nil
+			}
+			var err error
+			c, err = b.app.TransitionCase(ctx, val, c.ID, t, 0)
+			return err
+		}
+		if i == 0 || i > 110 {
+			continue // open now
+		}
+		if err := step(time.Duration(20+b.rng.IntN(120))*time.Minute, cases.Transition{To: cases.Open}); err != nil {
+			return err
+		}
+		if i%9 == 0 {
+			if err := step(time.Hour, cases.Transition{To: cases.PendingCustomer}); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := b.app.CommentCase(ctx, val, c.ID, "Looked into it with the warehouse.", true, 10+b.rng.IntN(50)); err != nil {
+			return err
+		}
+		if err := step(time.Duration(1+b.rng.IntN(30))*time.Hour, cases.Transition{To: cases.Resolved, Solution: "Fixed and explained to the customer."}); err != nil {
+			return err
+		}
+		confirmed, reason := &yes, ""
+		if i%7 == 0 {
+			confirmed, reason = &no, "the customer did not answer"
+		}
+		if i%5 != 0 {
+			if err := step(48*time.Hour, cases.Transition{To: cases.Closed, Confirmed: confirmed, Reason: reason}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

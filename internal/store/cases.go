@@ -17,17 +17,17 @@ func (tx *Tx) NextNumber(ctx context.Context, name string) (int64, error) {
 
 const caseCols = `id, number, account_id, contact_id, subject, description, category, priority, status, assignee_id, channel, solution,
 	confirmed, close_reason, minutes_spent, reopened, opened_at, responded_at, resolved_at, closed_at,
-	fr_target_ms, res_target_ms, res_paused_ms, res_paused_at, fr_due_at, res_due_at, created_at, updated_at, version`
+	fr_target_ms, res_target_ms, res_paused_ms, res_paused_at, fr_due_at, res_due_at, due_at, created_at, updated_at, version`
 
 func scanCase(sc interface{ Scan(...any) error }) (cases.Case, error) {
 	var c cases.Case
 	var contact, assignee sql.NullString
 	var confirmed, responded, resolved, closed, pausedAt, resDue sql.NullInt64
 	var status string
-	var opened, frTarget, resTarget, resPaused, frDue, created, updated int64
+	var opened, frTarget, resTarget, resPaused, frDue, due, created, updated int64
 	err := sc.Scan(&c.ID, &c.Number, &c.AccountID, &contact, &c.Subject, &c.Description, &c.Category, &c.Priority, &status, &assignee,
 		&c.Channel, &c.Solution, &confirmed, &c.CloseReason, &c.MinutesSpent, &c.Reopened, &opened, &responded, &resolved, &closed,
-		&frTarget, &resTarget, &resPaused, &pausedAt, &frDue, &resDue, &created, &updated, &c.Version)
+		&frTarget, &resTarget, &resPaused, &pausedAt, &frDue, &resDue, &due, &created, &updated, &c.Version)
 	c.ContactID, c.AssigneeID, c.Status = contact.String, assignee.String, cases.Status(status)
 	if confirmed.Valid {
 		v := confirmed.Int64 == 1
@@ -51,13 +51,29 @@ func caseArgs(c cases.Case) []any {
 		nullStr(c.AssigneeID), c.Channel, c.Solution, confirmed, c.CloseReason, c.MinutesSpent, c.Reopened, ms(c.OpenedAt),
 		nullMS(c.RespondedAt), nullMS(c.ResolvedAt), nullMS(c.ClosedAt), k.FirstResponseTarget.Milliseconds(), k.ResolutionTarget.Milliseconds(),
 		k.ResolutionPaused.Milliseconds(), nullMS(k.ResolutionPausedAt), ms(k.FirstResponseDue), nullMS(k.ResolutionDue),
-		ms(c.CreatedAt), ms(c.UpdatedAt)}
+		dueAt(c), ms(c.CreatedAt), ms(c.UpdatedAt)}
+}
+
+// noDeadline sorts cases without a deadline after every other.
+const noDeadline = int64(1) << 62
+
+// dueAt is a case's next deadline: the first response until it is given,
+// then the resolution; none while paused or finished.
+func dueAt(c cases.Case) int64 {
+	due := noDeadline
+	if !c.Clocks.ResolutionDue.IsZero() {
+		due = ms(c.Clocks.ResolutionDue)
+	}
+	if c.RespondedAt.IsZero() && (c.Status == cases.New || c.Status == cases.Open) {
+		due = min(due, ms(c.Clocks.FirstResponseDue))
+	}
+	return due
 }
 
 // InsertCase adds a case.
 func (tx *Tx) InsertCase(ctx context.Context, c cases.Case) error {
 	_, err := tx.exec(ctx, `INSERT INTO cases (`+caseCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-		$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, 1)`, caseArgs(c)...)
+		$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, 1)`, caseArgs(c)...)
 	return err
 }
 
@@ -67,8 +83,8 @@ func (tx *Tx) UpdateCase(ctx context.Context, c cases.Case, expected int64) erro
 	res, err := tx.exec(ctx, `UPDATE cases SET number = $2, account_id = $3, contact_id = $4, subject = $5, description = $6, category = $7,
 		priority = $8, status = $9, assignee_id = $10, channel = $11, solution = $12, confirmed = $13, close_reason = $14, minutes_spent = $15,
 		reopened = $16, opened_at = $17, responded_at = $18, resolved_at = $19, closed_at = $20, fr_target_ms = $21, res_target_ms = $22,
-		res_paused_ms = $23, res_paused_at = $24, fr_due_at = $25, res_due_at = $26, created_at = $27, updated_at = $28, version = version + 1
-		WHERE id = $1 AND version = $29`, args...)
+		res_paused_ms = $23, res_paused_at = $24, fr_due_at = $25, res_due_at = $26, due_at = $27, created_at = $28, updated_at = $29,
+		version = version + 1 WHERE id = $1 AND version = $30`, args...)
 	if err != nil {
 		return err
 	}
@@ -88,6 +104,7 @@ type CaseFilter struct {
 	AssigneeID string
 	Category   string
 	Statuses   []cases.Status // empty: every status
+	Newest     bool           // newest first instead of queue order (for finished cases)
 }
 
 // Cases lists cases in queue order: the soonest resolution due first, then
@@ -120,14 +137,21 @@ func (q q) Cases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, strin
 	if err != nil {
 		return nil, "", err
 	}
-	// Queue order: due time, with no due time (paused, finished) last.
-	const never = int64(1) << 62
-	if c != nil {
-		w.add("(COALESCE(res_due_at, 4611686018427387904), id) > (?, ?)", c.N, c.ID)
+	// Queue order: the next deadline, cases without one (paused, finished)
+	// last; or newest first.
+	order := ` ORDER BY due_at, id`
+	switch {
+	case f.Newest:
+		order = ` ORDER BY id DESC`
+		if c != nil {
+			w.add("id < ?", c.ID)
+		}
+	case c != nil:
+		w.add("(due_at, id) > (?, ?)", c.N, c.ID)
 	}
 	n := p.limit()
 	limit := w.next(n + 1)
-	rows, err := q.query(ctx, `SELECT `+caseCols+` FROM cases`+w.String()+` ORDER BY COALESCE(res_due_at, 4611686018427387904), id LIMIT `+limit, w.args...)
+	rows, err := q.query(ctx, `SELECT `+caseCols+` FROM cases`+w.String()+order+` LIMIT `+limit, w.args...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -143,12 +167,7 @@ func (q q) Cases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, strin
 	next := ""
 	if len(out) > n {
 		out = out[:n]
-		last := out[n-1]
-		due := never
-		if !last.Clocks.ResolutionDue.IsZero() {
-			due = ms(last.Clocks.ResolutionDue)
-		}
-		next = cursor{N: due, ID: last.ID}.String()
+		next = cursor{N: dueAt(out[n-1]), ID: out[n-1].ID}.String()
 	}
 	return out, next, rows.Err()
 }

@@ -50,7 +50,8 @@ func (s *site) queue(w http.ResponseWriter, r *http.Request, actor access.Actor)
 	if !ok {
 		statuses = queueViews[""]
 	}
-	f := store.CaseFilter{Category: strings.TrimSpace(q.Get("category")), Statuses: statuses}
+	shown := q.Get("view")
+	f := store.CaseFilter{Category: strings.TrimSpace(q.Get("category")), Statuses: statuses, Newest: shown == "resolved" || shown == "closed"}
 	if q.Get("mine") == "1" {
 		f.AssigneeID = actor.User.ID
 	}

@@ -34,11 +34,14 @@ CREATE TABLE cases (
     res_paused_at   BIGINT,
     fr_due_at       BIGINT NOT NULL,
     res_due_at      BIGINT,
+    -- The next deadline (first response until given, then resolution), for
+    -- queue order; 4611686018427387904 (2^62) when the case has none.
+    due_at          BIGINT NOT NULL,
     created_at      BIGINT NOT NULL,
     updated_at      BIGINT NOT NULL,
     version         BIGINT NOT NULL DEFAULT 1
 );
-CREATE INDEX cases_queue ON cases(status, res_due_at, id);
+CREATE INDEX cases_queue ON cases(due_at, id);
 CREATE INDEX cases_account ON cases(account_id, opened_at);
 CREATE INDEX cases_assignee ON cases(assignee_id, status);
 

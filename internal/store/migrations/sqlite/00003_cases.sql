@@ -34,11 +34,14 @@ CREATE TABLE cases (
     res_paused_at   INTEGER,
     fr_due_at       INTEGER NOT NULL,
     res_due_at      INTEGER,
+    -- The next deadline (first response until given, then resolution), for
+    -- queue order; 4611686018427387904 (2^62) when the case has none.
+    due_at          INTEGER NOT NULL,
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL,
     version         INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX cases_queue ON cases(status, res_due_at, id);
+CREATE INDEX cases_queue ON cases(due_at, id);
 CREATE INDEX cases_account ON cases(account_id, opened_at);
 CREATE INDEX cases_assignee ON cases(assignee_id, status);
 
