@@ -24,6 +24,7 @@ import (
 	"tandem/internal/demo"
 	"tandem/internal/fault"
 	"tandem/internal/httpauth"
+	"tandem/internal/jobs"
 	"tandem/internal/server"
 	"tandem/internal/store"
 )
@@ -179,6 +180,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			log.Info("the database already holds data; the demo book was not loaded")
 		}
 	}
+	queue, err := jobs.New(ctx, st, a, jobs.Config{Workers: 10, Log: log})
+	if err != nil {
+		return err
+	}
+	if err := queue.Start(ctx); err != nil {
+		return fmt.Errorf("starting the job queue: %w", err)
+	}
+	if err := a.CheckOpenCases(ctx); err != nil {
+		log.Warn("checking the SLA of open cases", "err", err)
+	}
 	srv := &http.Server{Addr: *addr, Handler: server.New(a, log, server.Options{Auth: httpauth.Options{TrustedProxies: proxies}}), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
@@ -205,7 +216,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	return errors.Join(srv.Shutdown(shutdownCtx), queue.Stop(shutdownCtx))
 }
 
 // parseProxies reads "10.0.0.1,192.168.0.0/16" into prefixes.

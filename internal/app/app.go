@@ -25,7 +25,23 @@ type App struct {
 	log      *slog.Logger
 	calendar sla.Calendar
 	policy   cases.Policy
+	jobs     Scheduler
 }
+
+// Scheduler enqueues background work inside a business transaction.
+type Scheduler interface {
+	// ScheduleSLAChecks has a case's SLA checked at each moment.
+	ScheduleSLAChecks(ctx context.Context, tx *store.Tx, caseID string, at []time.Time) error
+}
+
+// SetScheduler connects the job queue; without one nothing is scheduled.
+func (a *App) SetScheduler(s Scheduler) { a.jobs = s }
+
+// WithCalendar replaces the service calendar.
+func WithCalendar(c sla.Calendar) Option { return func(a *App) { a.calendar = c } }
+
+// WithPolicy replaces the SLA policy.
+func WithPolicy(p cases.Policy) Option { return func(a *App) { a.policy = p } }
 
 // Option configures an App.
 type Option func(*App)

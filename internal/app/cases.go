@@ -55,6 +55,98 @@ func (a *App) refreshDue(c *cases.Case) {
 	}
 }
 
+// scheduleChecks asks for the case's SLA to be checked when a running
+// clock goes at risk and when it runs out.
+func (a *App) scheduleChecks(ctx context.Context, tx *store.Tx, c cases.Case) error {
+	if a.jobs == nil {
+		return nil
+	}
+	fr, res := a.clocks(c)
+	var at []time.Time
+	if c.RespondedAt.IsZero() && (c.Status == cases.New || c.Status == cases.Open) {
+		at = append(at, fr.AtRiskAt(a.calendar), fr.Due(a.calendar))
+	}
+	if res.PausedAt.IsZero() && res.Stopped.IsZero() {
+		at = append(at, res.AtRiskAt(a.calendar), res.Due(a.calendar))
+	}
+	return a.jobs.ScheduleSLAChecks(ctx, tx, c.ID, at)
+}
+
+// CheckSLA tells the account's owner when a case's clock has gone at risk
+// or run out, once per clock and state. Checks scheduled before the case
+// changed find nothing to say.
+func (a *App) CheckSLA(ctx context.Context, caseID string) error {
+	return a.store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.Case(ctx, caseID)
+		if fault.KindOf(err) == fault.NotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		now := a.Now()
+		fr, res := a.clocks(c)
+		type alert struct {
+			bit   int
+			clock sla.Clock
+			state sla.State
+			kind  string
+			what  string
+		}
+		alerts := []alert{
+			{cases.AlertFirstResponseBreached, fr, sla.Breached, inbox.SLABreached, "first response is overdue"},
+			{cases.AlertFirstResponseAtRisk, fr, sla.AtRisk, inbox.SLAAtRisk, "first response is due soon"},
+			{cases.AlertResolutionBreached, res, sla.Breached, inbox.SLABreached, "resolution is overdue"},
+			{cases.AlertResolutionAtRisk, res, sla.AtRisk, inbox.SLAAtRisk, "resolution is due soon"},
+		}
+		before := c
+		for _, al := range alerts {
+			if c.Clocks.Alerts&al.bit != 0 || al.clock.State(a.calendar, now) != al.state {
+				continue
+			}
+			if al.bit == cases.AlertFirstResponseAtRisk && c.Clocks.Alerts&cases.AlertFirstResponseBreached != 0 ||
+				al.bit == cases.AlertResolutionAtRisk && c.Clocks.Alerts&cases.AlertResolutionBreached != 0 {
+				continue
+			}
+			c.Clocks.Alerts |= al.bit
+			if err := a.record(ctx, tx, access.System, now, change{kind: "case." + al.kind, accountID: c.AccountID, subjectType: "case",
+				subjectID: c.ID, team: "service", after: map[string]any{"number": c.Number, "alert": al.what}}); err != nil {
+				return err
+			}
+			if err := a.notifyOwner(ctx, tx, access.System, c.AccountID, inbox.Notification{Kind: al.kind, SubjectType: "case", SubjectID: c.ID,
+				URL: "/cases/" + c.ID, Message: fmt.Sprintf("case #%d: %s (%s)", c.Number, al.what, c.Subject)}); err != nil {
+				return err
+			}
+		}
+		if c.Clocks.Alerts == before.Clocks.Alerts {
+			return nil
+		}
+		return tx.SetCaseAlerts(ctx, c.ID, c.Clocks.Alerts)
+	})
+}
+
+// CheckOpenCases checks the SLA of every unfinished case: at start, for
+// cases whose checks were never scheduled (imported, or from before the
+// queue existed).
+func (a *App) CheckOpenCases(ctx context.Context) error {
+	cursor := ""
+	for {
+		list, next, err := a.store.Cases(ctx, store.CaseFilter{Statuses: []cases.Status{cases.New, cases.Open}}, store.Page{Cursor: cursor, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, c := range list {
+			if err := a.CheckSLA(ctx, c.ID); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		cursor = next
+	}
+}
+
 // notifyOwner tells the account's owner (or, when it has none, every
 // manager) about something at the account, in the transaction that caused
 // it; the actor is not told of their own doing.
@@ -122,6 +214,9 @@ func (a *App) OpenCase(ctx context.Context, actor access.Actor, in cases.Case) (
 		if err := tx.InsertCase(ctx, in); err != nil {
 			return err
 		}
+		if err := a.scheduleChecks(ctx, tx, in); err != nil {
+			return err
+		}
 		if err := a.record(ctx, tx, actor, now, change{kind: "case.opened", accountID: in.AccountID, subjectType: "case", subjectID: in.ID,
 			team: "service", after: in}); err != nil {
 			return err
@@ -186,6 +281,9 @@ func (a *App) TransitionCase(ctx context.Context, actor access.Actor, id string,
 		a.refreshDue(&c)
 		c.UpdatedAt, c.Version = now, before.Version+1
 		if err := tx.UpdateCase(ctx, c, before.Version); err != nil {
+			return err
+		}
+		if err := a.scheduleChecks(ctx, tx, c); err != nil {
 			return err
 		}
 		out = c

@@ -78,7 +78,16 @@ type Clocks struct {
 	ResolutionPausedAt  time.Time
 	FirstResponseDue    time.Time
 	ResolutionDue       time.Time
+	Alerts              int // which SLA alerts were sent (AlertFirstResponseAtRisk, …)
 }
+
+// SLA alerts, as bits of Clocks.Alerts.
+const (
+	AlertFirstResponseAtRisk = 1 << iota
+	AlertFirstResponseBreached
+	AlertResolutionAtRisk
+	AlertResolutionBreached
+)
 
 // Normalize trims a new case's fields and fills defaults.
 func (c *Case) Normalize() {

@@ -45,14 +45,16 @@ func (c Clock) AtRiskAt(cal Calendar) time.Time {
 	return cal.Add(c.Started, time.Duration(float64(c.Target)*AtRiskShare)+c.Paused)
 }
 
-// State is the clock's state at now.
+// State is the clock's state at now: met when it stopped within the
+// target, breached from the moment the target is used up.
 func (c Clock) State(cal Calendar, now time.Time) State {
 	e := c.Elapsed(cal, now)
+	stopped := !c.Stopped.IsZero() && !c.Stopped.After(now)
 	switch {
-	case e > c.Target:
-		return Breached
-	case !c.Stopped.IsZero() && !c.Stopped.After(now):
+	case stopped && e <= c.Target:
 		return Met
+	case e >= c.Target:
+		return Breached
 	case float64(e) >= float64(c.Target)*AtRiskShare:
 		return AtRisk
 	}

@@ -180,7 +180,7 @@ func TestClock(t *testing.T) {
 	if risk := c.AtRiskAt(cal).In(loc).Format("15:04"); risk != "15:24" {
 		t.Errorf("at risk at %s (80%% of 8h is 6h24m)", risk)
 	}
-	for at, want := range map[string]State{"15:00": OnTrack, "15:30": AtRisk, "17:30": AtRisk, "Tue 09:30": Breached} {
+	for at, want := range map[string]State{"15:00": OnTrack, "15:30": AtRisk, "16:59": AtRisk, "17:00": Breached, "17:30": Breached, "Tue 09:30": Breached} {
 		now := start
 		if at == "Tue 09:30" {
 			now = start.Add(24*time.Hour + 30*time.Minute)

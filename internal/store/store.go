@@ -40,6 +40,7 @@ type Store struct {
 	reader      *sql.DB
 	writerStmts *stmtCache
 	writeMu     sync.Mutex // SQLite has one writer at a time
+	jobs        *sql.DB
 }
 
 // dbtx is what both *sql.DB and *sql.Tx offer.
@@ -170,7 +171,7 @@ func openPostgres(url string) (*Store, error) {
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(32)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{q: q{db: db}, engine: Postgres, writer: db, reader: db}, nil
+	return &Store{q: q{db: db}, engine: Postgres, writer: db, reader: db, jobs: db}, nil
 }
 
 func openSQLite(dir string) (*Store, error) {
@@ -203,8 +204,15 @@ func openSQLite(dir string) (*Store, error) {
 	}
 	reader.SetMaxOpenConns(8)
 	reader.SetMaxIdleConns(8)
+	jobs, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas)
+	if err != nil {
+		writer.Close()
+		reader.Close()
+		return nil, err
+	}
+	jobs.SetMaxOpenConns(4)
 	return &Store{q: q{db: reader, sqlite: true, stmts: newStmtCache(reader)}, engine: SQLite, writer: writer, reader: reader,
-		writerStmts: newStmtCache(writer)}, nil
+		writerStmts: newStmtCache(writer), jobs: jobs}, nil
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -240,7 +248,7 @@ func (s *Store) Close() error {
 	}
 	err := s.writer.Close()
 	if s.reader != s.writer {
-		err = errors.Join(err, s.reader.Close())
+		err = errors.Join(err, s.reader.Close(), s.jobs.Close())
 	}
 	return err
 }
@@ -250,6 +258,16 @@ func (s *Store) Ping(ctx context.Context) error { return s.reader.PingContext(ct
 
 // Tx is one transaction on the writer.
 type Tx struct{ q }
+
+// SQL is the transaction itself, for the job queue to enqueue jobs in the
+// same commit as the change that causes them.
+func (tx *Tx) SQL() *sql.Tx { return tx.q.tx }
+
+// JobsDB is the handle the job queue works through. On PostgreSQL it is
+// the store's pool; on SQLite a pool of its own on the same file, so that
+// the queue's housekeeping never waits for the store's two writer
+// connections (jobs are still enqueued in the store's transactions).
+func (s *Store) JobsDB() *sql.DB { return s.jobs }
 
 // InTx runs fn in one transaction: committed when fn returns nil, rolled
 // back otherwise, so nothing is ever half-written.

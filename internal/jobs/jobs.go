@@ -1,0 +1,131 @@
+// Package jobs runs Tandem's background work on River: jobs are enqueued
+// in the business transaction that causes them (InsertTx), survive
+// restarts, retry with backoff, and run once even with several processes
+// on one PostgreSQL database.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"tandem/internal/app"
+	"tandem/internal/store"
+)
+
+// Lead is how much earlier than its moment a timed job is scheduled: River
+// moves scheduled jobs to the queue every few seconds, so a job scheduled a
+// little early and waiting for its moment in the worker fires on time.
+const Lead = 6 * time.Second
+
+// SLACheckArgs asks for a case's SLA to be checked at a moment (when a clock
+// goes at risk or runs out).
+type SLACheckArgs struct {
+	CaseID string    `json:"case_id"`
+	At     time.Time `json:"at"`
+}
+
+// Kind names the job.
+func (SLACheckArgs) Kind() string { return "sla_check" }
+
+type slaWorker struct {
+	river.WorkerDefaults[SLACheckArgs]
+	app *app.App
+}
+
+func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLACheckArgs]) error {
+	if wait := time.Until(job.Args.At); wait > 0 {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return w.app.CheckSLA(ctx, job.Args.CaseID)
+}
+
+// Queue is the job queue of one process.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+}
+
+// driver picks River's driver for the store's engine.
+func driver(st *store.Store) riverdriver.Driver[*sql.Tx] {
+	if st.Engine() == store.SQLite {
+		return riversqlite.New(st.JobsDB())
+	}
+	return riverdatabasesql.New(st.JobsDB())
+}
+
+// Migrate brings River's own tables up to date.
+func Migrate(ctx context.Context, st *store.Store) error {
+	m, err := rivermigrate.New(driver(st), nil)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrating the job queue: %w", err)
+	}
+	return nil
+}
+
+// Config chooses what a queue does.
+type Config struct {
+	Workers int // 0: this process only enqueues
+	Log     *slog.Logger
+	extra   func(*river.Workers) // tests add their own workers
+}
+
+// New makes the queue of a process and registers it with the app as its
+// scheduler. Call Start to work jobs.
+func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, error) {
+	if err := Migrate(ctx, st); err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &slaWorker{app: a})
+	if cfg.extra != nil {
+		cfg.extra(workers)
+	}
+	rc := &river.Config{Workers: workers, Logger: cfg.Log, FetchPollInterval: 500 * time.Millisecond, PollOnly: true,
+		MaxAttempts: 10}
+	if cfg.Workers > 0 {
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
+	}
+	client, err := river.NewClient(driver(st), rc)
+	if err != nil {
+		return nil, err
+	}
+	q := &Queue{client: client}
+	a.SetScheduler(q)
+	return q, nil
+}
+
+// Start works jobs until Stop.
+func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
+
+// Stop finishes the jobs at hand and stops.
+func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
+
+// ScheduleSLAChecks enqueues, in the transaction tx, a check of a case at
+// each of the given moments.
+func (q *Queue) ScheduleSLAChecks(ctx context.Context, tx *store.Tx, caseID string, at []time.Time) error {
+	params := make([]river.InsertManyParams, 0, len(at))
+	for _, t := range at {
+		params = append(params, river.InsertManyParams{Args: SLACheckArgs{CaseID: caseID, At: t},
+			InsertOpts: &river.InsertOpts{ScheduledAt: t.Add(-Lead)}})
+	}
+	if len(params) == 0 {
+		return nil
+	}
+	_, err := q.client.InsertManyTx(ctx, tx.SQL(), params)
+	return err
+}

@@ -1,0 +1,183 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/cases"
+	"tandem/internal/customer"
+	"tandem/internal/inbox"
+	"tandem/internal/sla"
+	"tandem/internal/store"
+	"tandem/internal/store/storetest"
+)
+
+var quiet = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+// TestSLAAlertsFireOnTime opens a case with targets of seconds on a
+// calendar that never closes; the owner hears that it is at risk and then
+// breached, each within five seconds of the moment.
+func TestSLAAlertsFireOnTime(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		always := sla.Calendar{Location: time.UTC}
+		for d := range 7 {
+			always.Week[d] = []sla.Span{{Start: 0, End: 24 * 60}}
+		}
+		policy := cases.Policy{Default: map[string]cases.Targets{"normal": {FirstResponse: 10 * time.Second, Resolution: 10 * time.Minute}}}
+		a := app.New(s, app.WithCalendar(always), app.WithPolicy(policy))
+		q, err := New(ctx, s, a, Config{Workers: 4, Log: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer q.Stop(ctx)
+		owner, _, _ := a.AddUser(ctx, access.System, app.NewUser{Email: "sam@example.com", Name: "Sam", Role: "sales", Password: "a long enough password"})
+		agent, _, _ := a.AddUser(ctx, access.System, app.NewUser{Email: "val@example.com", Name: "Val", Role: "service", Password: "a long enough password"})
+		sam, val := access.Actor{User: owner, Scope: access.ScopeAdmin}, access.Actor{User: agent, Scope: access.ScopeAdmin}
+		acc, err := a.CreateAccount(ctx, sam, customer.Account{Name: "Northwind"}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := a.OpenCase(ctx, val, cases.Case{AccountID: acc.ID, Subject: "Pallets short"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		moments := map[string]time.Time{
+			inbox.SLAAtRisk:   c.OpenedAt.Add(8 * time.Second),
+			inbox.SLABreached: c.OpenedAt.Add(10 * time.Second),
+		}
+		seen := map[string]time.Time{}
+		deadline := time.Now().Add(30 * time.Second)
+		for len(seen) < 2 && time.Now().Before(deadline) {
+			list, _, err := a.Notifications(ctx, sam, false, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range list {
+				if _, ok := moments[n.Kind]; ok {
+					seen[n.Kind] = n.CreatedAt
+				}
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		for kind, moment := range moments {
+			at, ok := seen[kind]
+			if !ok {
+				t.Fatalf("no %s notification within 30 s", kind)
+			}
+			if late := at.Sub(moment); late < 0 || late > 5*time.Second {
+				t.Errorf("%s arrived %v after its moment", kind, late)
+			}
+		}
+		// Each alert comes once, however many checks run.
+		if err := a.CheckSLA(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		list, _, _ := a.Notifications(ctx, sam, false, store.Page{})
+		kinds := map[string]int{}
+		for _, n := range list {
+			kinds[n.Kind]++
+		}
+		if len(list) != 3 || kinds[inbox.CaseOpened] != 1 || kinds[inbox.SLAAtRisk] != 1 || kinds[inbox.SLABreached] != 1 {
+			for _, n := range list {
+				t.Log(n.Kind, n.Message, n.CreatedAt)
+			}
+			t.Fatalf("inbox: %v", kinds)
+		}
+	})
+}
+
+type countArgs struct {
+	N int `json:"n"`
+}
+
+func (countArgs) Kind() string { return "count" }
+
+type countWorker struct {
+	river.WorkerDefaults[countArgs]
+	mu   *sync.Mutex
+	runs map[int]int
+}
+
+func (w *countWorker) Work(ctx context.Context, job *river.Job[countArgs]) error {
+	w.mu.Lock()
+	w.runs[job.Args.N]++
+	w.mu.Unlock()
+	return nil
+}
+
+// TestTwoProcessesRunEachJobOnce runs two queues (as two tandem serve
+// processes would) on one PostgreSQL database and checks that each of 300
+// jobs, enqueued in business transactions, is worked exactly once.
+func TestTwoProcessesRunEachJobOnce(t *testing.T) {
+	ctx := context.Background()
+	url := storetest.PostgresURL(t)
+	var mu sync.Mutex
+	runs := map[int]int{}
+	open := func() (*store.Store, *Queue) {
+		s, err := store.Open(ctx, "", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		q, err := New(ctx, s, app.New(s), Config{Workers: 8, Log: quiet, extra: func(w *river.Workers) {
+			river.AddWorker(w, &countWorker{mu: &mu, runs: runs})
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, q
+	}
+	s1, q1 := open()
+	_, q2 := open()
+	const jobs = 300
+	err := s1.InTx(ctx, func(tx *store.Tx) error {
+		params := make([]river.InsertManyParams, jobs)
+		for i := range params {
+			params[i] = river.InsertManyParams{Args: countArgs{N: i}}
+		}
+		_, err := q1.client.InsertManyTx(ctx, tx.SQL(), params)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []*Queue{q1, q2} {
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer q.Stop(ctx)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		mu.Lock()
+		n := len(runs)
+		mu.Unlock()
+		if n == jobs {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // a second run would show up now
+	mu.Lock()
+	defer mu.Unlock()
+	if len(runs) != jobs {
+		t.Fatalf("%d of %d jobs ran", len(runs), jobs)
+	}
+	for n, times := range runs {
+		if times != 1 {
+			t.Fatalf("job %d ran %d times", n, times)
+		}
+	}
+}
