@@ -30,8 +30,9 @@ type App struct {
 
 // Scheduler enqueues background work inside a business transaction.
 type Scheduler interface {
-	// ScheduleSLAChecks has a case's SLA checked at each moment.
-	ScheduleSLAChecks(ctx context.Context, tx *store.Tx, caseID string, at []time.Time) error
+	// ScheduleSLACheck has a case's SLA checked at a moment; asking twice
+	// for the same case and moment schedules one check.
+	ScheduleSLACheck(ctx context.Context, tx *store.Tx, caseID string, at time.Time) error
 }
 
 // SetScheduler connects the job queue; without one nothing is scheduled.

@@ -55,21 +55,32 @@ func (a *App) refreshDue(c *cases.Case) {
 	}
 }
 
-// scheduleChecks asks for the case's SLA to be checked when a running
-// clock goes at risk and when it runs out.
-func (a *App) scheduleChecks(ctx context.Context, tx *store.Tx, c cases.Case) error {
+// scheduleNextCheck asks for the case's SLA to be checked at the next
+// moment one of its running clocks goes at risk or runs out. Each check
+// schedules the one after it, so a case has one pending check, not four.
+func (a *App) scheduleNextCheck(ctx context.Context, tx *store.Tx, c cases.Case) error {
 	if a.jobs == nil {
 		return nil
 	}
 	fr, res := a.clocks(c)
-	var at []time.Time
+	var moments []time.Time
 	if c.RespondedAt.IsZero() && (c.Status == cases.New || c.Status == cases.Open) {
-		at = append(at, fr.AtRiskAt(a.calendar), fr.Due(a.calendar))
+		moments = append(moments, fr.AtRiskAt(a.calendar), fr.Due(a.calendar))
 	}
 	if res.PausedAt.IsZero() && res.Stopped.IsZero() {
-		at = append(at, res.AtRiskAt(a.calendar), res.Due(a.calendar))
+		moments = append(moments, res.AtRiskAt(a.calendar), res.Due(a.calendar))
 	}
-	return a.jobs.ScheduleSLAChecks(ctx, tx, c.ID, at)
+	now := a.Now()
+	var next time.Time
+	for _, m := range moments {
+		if m.After(now) && (next.IsZero() || m.Before(next)) {
+			next = m
+		}
+	}
+	if next.IsZero() {
+		return nil
+	}
+	return a.jobs.ScheduleSLACheck(ctx, tx, c.ID, next)
 }
 
 // CheckSLA tells the account's owner when a case's clock has gone at risk
@@ -117,6 +128,9 @@ func (a *App) CheckSLA(ctx context.Context, caseID string) error {
 				URL: "/cases/" + c.ID, Message: fmt.Sprintf("case #%d: %s (%s)", c.Number, al.what, c.Subject)}); err != nil {
 				return err
 			}
+		}
+		if err := a.scheduleNextCheck(ctx, tx, c); err != nil {
+			return err
 		}
 		if c.Clocks.Alerts == before.Clocks.Alerts {
 			return nil
@@ -214,7 +228,7 @@ func (a *App) OpenCase(ctx context.Context, actor access.Actor, in cases.Case) (
 		if err := tx.InsertCase(ctx, in); err != nil {
 			return err
 		}
-		if err := a.scheduleChecks(ctx, tx, in); err != nil {
+		if err := a.scheduleNextCheck(ctx, tx, in); err != nil {
 			return err
 		}
 		if err := a.record(ctx, tx, actor, now, change{kind: "case.opened", accountID: in.AccountID, subjectType: "case", subjectID: in.ID,
@@ -283,7 +297,7 @@ func (a *App) TransitionCase(ctx context.Context, actor access.Actor, id string,
 		if err := tx.UpdateCase(ctx, c, before.Version); err != nil {
 			return err
 		}
-		if err := a.scheduleChecks(ctx, tx, c); err != nil {
+		if err := a.scheduleNextCheck(ctx, tx, c); err != nil {
 			return err
 		}
 		out = c

@@ -115,17 +115,10 @@ func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
 // Stop finishes the jobs at hand and stops.
 func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
 
-// ScheduleSLAChecks enqueues, in the transaction tx, a check of a case at
-// each of the given moments.
-func (q *Queue) ScheduleSLAChecks(ctx context.Context, tx *store.Tx, caseID string, at []time.Time) error {
-	params := make([]river.InsertManyParams, 0, len(at))
-	for _, t := range at {
-		params = append(params, river.InsertManyParams{Args: SLACheckArgs{CaseID: caseID, At: t},
-			InsertOpts: &river.InsertOpts{ScheduledAt: t.Add(-Lead)}})
-	}
-	if len(params) == 0 {
-		return nil
-	}
-	_, err := q.client.InsertManyTx(ctx, tx.SQL(), params)
+// ScheduleSLACheck enqueues, in the transaction tx, a check of a case at a
+// moment; the same case and moment are checked once.
+func (q *Queue) ScheduleSLACheck(ctx context.Context, tx *store.Tx, caseID string, at time.Time) error {
+	_, err := q.client.InsertTx(ctx, tx.SQL(), SLACheckArgs{CaseID: caseID, At: at},
+		&river.InsertOpts{ScheduledAt: at.Add(-Lead), UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
 }

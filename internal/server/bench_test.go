@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/customer"
+	"tandem/internal/jobs"
 	"tandem/internal/server"
 	"tandem/internal/store/storetest"
 )
@@ -71,4 +73,55 @@ func BenchmarkCreateInteractionAPI(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "creates/s")
+}
+
+// BenchmarkOpenCaseAPI opens cases through the HTTP API on SQLite with 16
+// concurrent clients; each case schedules its SLA checks on the job queue
+// and notifies the account's owner in the same transaction.
+func BenchmarkOpenCaseAPI(b *testing.B) {
+	s := storetest.SQLite(b)
+	a := app.New(s)
+	ctx := context.Background()
+	if _, err := jobs.New(ctx, s, a, jobs.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
+		b.Fatal(err)
+	}
+	owner, _, _ := a.AddUser(ctx, access.System, app.NewUser{Email: "sam@example.com", Name: "Sam", Role: "sales", Password: "a long enough password"})
+	agent, _, _ := a.AddUser(ctx, access.System, app.NewUser{Email: "val@example.com", Name: "Val", Role: "service", Password: "a long enough password"})
+	_, secret, _ := a.CreateToken(ctx, access.System, app.NewToken{UserID: agent.ID})
+	var ids []string
+	for i := range 100 {
+		acc, err := a.CreateAccount(ctx, access.Actor{User: owner, Scope: access.ScopeWrite}, customer.Account{Name: fmt.Sprintf("Account %03d", i)}, true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, acc.ID)
+	}
+	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{}))
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.SetParallelism((16 + 1) / max(1, runtimeProcs()))
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			i++
+			body, _ := json.Marshal(map[string]any{"account_id": ids[i%len(ids)], "subject": "Delivery arrived damaged", "priority": "high"})
+			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/cases", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+secret)
+			req.Header.Set("Content-Type", "application/json")
+			res, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 201 {
+				b.Errorf("status %d", res.StatusCode)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "opens/s")
 }
