@@ -19,6 +19,7 @@ const (
 	OpenCase          Action = "open cases"
 	WorkCases         Action = "work cases: assign, move, resolve, close"
 	CommentCases      Action = "comment on cases"
+	EditSLA           Action = "edit the service calendar and SLA policy"
 	ReadAudit         Action = "read the audit trail"
 	ManageUsers       Action = "manage users"
 	CreateOwnToken    Action = "create API tokens for themselves"
@@ -48,6 +49,7 @@ var Table = []Grant{
 	{OpenCase, []Role{Admin, Manager, Sales, Service}, nil},
 	{WorkCases, []Role{Admin, Manager, Service}, nil},
 	{CommentCases, []Role{Admin, Manager, Sales, Service}, nil},
+	{EditSLA, []Role{Admin, Manager}, nil},
 	{ReadAudit, []Role{Admin, Manager}, nil},
 	{ManageUsers, []Role{Admin}, nil},
 	{CreateOwnToken, []Role{Admin, Manager, Sales, Service}, nil},

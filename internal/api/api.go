@@ -141,6 +141,7 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerInteractions(api)
 	s.registerAudit(api)
 	s.registerCases(api)
+	s.registerSettings(api)
 	return api
 }
 

@@ -23,8 +23,7 @@ type App struct {
 	now      func() time.Time
 	region   string
 	log      *slog.Logger
-	calendar sla.Calendar
-	policy   cases.Policy
+	settings *slaSettings
 	jobs     Scheduler
 }
 
@@ -38,11 +37,13 @@ type Scheduler interface {
 // SetScheduler connects the job queue; without one nothing is scheduled.
 func (a *App) SetScheduler(s Scheduler) { a.jobs = s }
 
-// WithCalendar replaces the service calendar.
-func WithCalendar(c sla.Calendar) Option { return func(a *App) { a.calendar = c } }
+// WithCalendar fixes the service calendar, whatever is stored (for tests).
+func WithCalendar(c sla.Calendar) Option {
+	return func(a *App) { a.settings.calendar, a.settings.fixed = c, true }
+}
 
-// WithPolicy replaces the SLA policy.
-func WithPolicy(p cases.Policy) Option { return func(a *App) { a.policy = p } }
+// WithPolicy fixes the SLA policy, whatever is stored (for tests).
+func WithPolicy(p cases.Policy) Option { return func(a *App) { a.settings.policy, a.settings.fixed = p, true } }
 
 // Option configures an App.
 type Option func(*App)
@@ -53,16 +54,19 @@ func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now 
 // WithRegion sets the region used to read phone numbers without a country code.
 func WithRegion(region string) Option { return func(a *App) { a.region = region } }
 
-// WithTimeZone sets the zone of the default service calendar
-// (Monday to Friday, 09:00–17:00).
-func WithTimeZone(loc *time.Location) Option { return func(a *App) { a.calendar = sla.Default(loc) } }
+// WithTimeZone sets the zone of the default service calendar (Monday to
+// Friday, 09:00–17:00), used until someone saves a calendar.
+func WithTimeZone(loc *time.Location) Option {
+	return func(a *App) { a.settings.zone, a.settings.calendar = loc.String(), sla.Default(loc) }
+}
 
 // WithLogger sets the logger.
 func WithLogger(l *slog.Logger) Option { return func(a *App) { a.log = l } }
 
 // New returns the app over a store.
 func New(s *store.Store, opts ...Option) *App {
-	a := &App{store: s, now: time.Now, region: "US", log: slog.Default(), calendar: sla.Default(time.UTC), policy: cases.DefaultPolicy()}
+	a := &App{store: s, now: time.Now, region: "US", log: slog.Default(),
+		settings: &slaSettings{zone: "UTC", calendar: sla.Default(time.UTC), policy: cases.DefaultPolicy()}}
 	for _, o := range opts {
 		o(a)
 	}

@@ -30,16 +30,17 @@ func (a *App) clocks(c cases.Case) (fr, res sla.Clock) {
 
 // SLAOf returns the SLA of a case at the app's now.
 func (a *App) SLAOf(c cases.Case) SLA {
+	cal, _ := a.sla()
 	fr, res := a.clocks(c)
 	now := a.Now()
 	out := SLA{FirstResponseDueAt: c.Clocks.FirstResponseDue, ResolutionDueAt: c.Clocks.ResolutionDue}
-	rs := res.State(a.calendar, now)
+	rs := res.State(cal, now)
 	if rs == sla.Met || rs == sla.Breached {
 		out.State = rs
 		return out
 	}
 	out.State = rs
-	if fs := fr.State(a.calendar, now); fs == sla.Breached || (fs == sla.AtRisk && rs == sla.OnTrack) {
+	if fs := fr.State(cal, now); fs == sla.Breached || (fs == sla.AtRisk && rs == sla.OnTrack) {
 		out.State = fs
 	}
 	return out
@@ -47,11 +48,12 @@ func (a *App) SLAOf(c cases.Case) SLA {
 
 // refreshDue recomputes the stored due times after the clocks changed.
 func (a *App) refreshDue(c *cases.Case) {
+	cal, _ := a.sla()
 	fr, res := a.clocks(*c)
-	c.Clocks.FirstResponseDue = fr.Due(a.calendar)
+	c.Clocks.FirstResponseDue = fr.Due(cal)
 	c.Clocks.ResolutionDue = time.Time{}
 	if res.PausedAt.IsZero() && res.Stopped.IsZero() {
-		c.Clocks.ResolutionDue = res.Due(a.calendar)
+		c.Clocks.ResolutionDue = res.Due(cal)
 	}
 }
 
@@ -62,13 +64,14 @@ func (a *App) scheduleNextCheck(ctx context.Context, tx *store.Tx, c cases.Case)
 	if a.jobs == nil {
 		return nil
 	}
+	cal, _ := a.sla()
 	fr, res := a.clocks(c)
 	var moments []time.Time
 	if c.RespondedAt.IsZero() && (c.Status == cases.New || c.Status == cases.Open) {
-		moments = append(moments, fr.AtRiskAt(a.calendar), fr.Due(a.calendar))
+		moments = append(moments, fr.AtRiskAt(cal), fr.Due(cal))
 	}
 	if res.PausedAt.IsZero() && res.Stopped.IsZero() {
-		moments = append(moments, res.AtRiskAt(a.calendar), res.Due(a.calendar))
+		moments = append(moments, res.AtRiskAt(cal), res.Due(cal))
 	}
 	now := a.Now()
 	var next time.Time
@@ -96,6 +99,7 @@ func (a *App) CheckSLA(ctx context.Context, caseID string) error {
 			return err
 		}
 		now := a.Now()
+		cal, _ := a.sla()
 		fr, res := a.clocks(c)
 		type alert struct {
 			bit   int
@@ -112,7 +116,7 @@ func (a *App) CheckSLA(ctx context.Context, caseID string) error {
 		}
 		before := c
 		for _, al := range alerts {
-			if c.Clocks.Alerts&al.bit != 0 || al.clock.State(a.calendar, now) != al.state {
+			if c.Clocks.Alerts&al.bit != 0 || al.clock.State(cal, now) != al.state {
 				continue
 			}
 			if al.bit == cases.AlertFirstResponseAtRisk && c.Clocks.Alerts&cases.AlertFirstResponseBreached != 0 ||
@@ -219,7 +223,8 @@ func (a *App) OpenCase(ctx context.Context, actor access.Actor, in cases.Case) (
 		if err := f.Err(); err != nil {
 			return err
 		}
-		t := a.policy.For(acc.Tier, in.Priority)
+		_, pol := a.sla()
+		t := pol.For(acc.Tier, in.Priority)
 		in.Clocks.FirstResponseTarget, in.Clocks.ResolutionTarget = t.FirstResponse, t.Resolution
 		a.refreshDue(&in)
 		if in.Number, err = tx.NextNumber(ctx, "case"); err != nil {
@@ -278,18 +283,19 @@ func (a *App) TransitionCase(ctx context.Context, actor access.Actor, id string,
 		if err := c.Apply(t, now); err != nil {
 			return err
 		}
+		cal, _ := a.sla()
 		_, res := a.clocks(before)
 		switch {
 		case t.To == cases.PendingCustomer:
 			res.Pause(now)
 		case t.To == cases.Open && (before.Status == cases.Resolved || before.Status == cases.Closed):
 			// Time while resolved does not count; the clock runs again.
-			res.Paused += a.calendar.Between(before.ResolvedAt, now)
+			res.Paused += cal.Between(before.ResolvedAt, now)
 			res.Stopped, res.PausedAt = time.Time{}, time.Time{}
 		case t.To == cases.Resolved:
-			res.Stop(a.calendar, now)
+			res.Stop(cal, now)
 		default:
-			res.Resume(a.calendar, now)
+			res.Resume(cal, now)
 		}
 		c.Clocks.ResolutionPaused, c.Clocks.ResolutionPausedAt = res.Paused, res.PausedAt
 		a.refreshDue(&c)

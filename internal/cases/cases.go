@@ -225,3 +225,79 @@ func ValidateTargets(t Targets) error {
 	}
 	return f.Err()
 }
+
+// TargetSpec is a pair of targets as people write them ("4h", "30m").
+type TargetSpec struct {
+	FirstResponse string `json:"first_response"`
+	Resolution    string `json:"resolution"`
+}
+
+// PolicySpec is an SLA policy as people write it: targets per priority,
+// and per tier where a tier differs.
+type PolicySpec struct {
+	Targets map[string]TargetSpec            `json:"targets"`
+	Tiers   map[string]map[string]TargetSpec `json:"tiers"`
+}
+
+// DefaultPolicySpec is DefaultPolicy written out.
+func DefaultPolicySpec() PolicySpec {
+	p := DefaultPolicy()
+	out := PolicySpec{Targets: map[string]TargetSpec{}, Tiers: map[string]map[string]TargetSpec{}}
+	write := func(t Targets) TargetSpec { return TargetSpec{t.FirstResponse.String(), t.Resolution.String()} }
+	for prio, t := range p.Default {
+		out.Targets[prio] = write(t)
+	}
+	for tier, m := range p.ByTier {
+		out.Tiers[tier] = map[string]TargetSpec{}
+		for prio, t := range m {
+			out.Tiers[tier][prio] = write(t)
+		}
+	}
+	return out
+}
+
+// Compile checks a spec and turns it into a policy: every priority needs
+// targets, each a positive duration.
+func (s PolicySpec) Compile() (Policy, error) {
+	var f fault.Fields
+	parse := func(where string, t TargetSpec) Targets {
+		var out Targets
+		for _, x := range []struct {
+			name string
+			in   string
+			dst  *time.Duration
+		}{{"first_response", t.FirstResponse, &out.FirstResponse}, {"resolution", t.Resolution, &out.Resolution}} {
+			d, err := time.ParseDuration(strings.TrimSpace(x.in))
+			if err != nil || d <= 0 {
+				f.Add(where+"."+x.name, fmt.Sprintf("%q is not a positive duration; write business time such as 4h or 30m", x.in))
+			}
+			*x.dst = d
+		}
+		return out
+	}
+	p := Policy{Default: map[string]Targets{}, ByTier: map[string]map[string]Targets{}}
+	for _, prio := range Priorities {
+		t, ok := s.Targets[prio]
+		if !ok {
+			f.Add("targets."+prio, "give targets for every priority")
+			continue
+		}
+		p.Default[prio] = parse("targets."+prio, t)
+	}
+	for prio := range s.Targets {
+		if !slices.Contains(Priorities, prio) {
+			f.Add("targets."+prio, "use the priorities "+strings.Join(Priorities, ", "))
+		}
+	}
+	for tier, m := range s.Tiers {
+		p.ByTier[tier] = map[string]Targets{}
+		for prio, t := range m {
+			if !slices.Contains(Priorities, prio) {
+				f.Add("tiers."+tier+"."+prio, "use the priorities "+strings.Join(Priorities, ", "))
+				continue
+			}
+			p.ByTier[tier][prio] = parse("tiers."+tier+"."+prio, t)
+		}
+	}
+	return p, f.Err()
+}

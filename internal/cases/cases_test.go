@@ -60,3 +60,20 @@ func TestPolicyAndValidation(t *testing.T) {
 		t.Fatalf("want account, subject and priority errors: %v", bad.Validate())
 	}
 }
+
+func TestPolicySpecs(t *testing.T) {
+	p, err := DefaultPolicySpec().Compile()
+	if err != nil || p.For("vip", "urgent").FirstResponse != 30*time.Minute || p.For("", "low").Resolution != 40*time.Hour {
+		t.Fatalf("%v %+v", err, p)
+	}
+	bad := DefaultPolicySpec()
+	bad.Targets["urgent"] = TargetSpec{"0s", "soon"}
+	_, err = bad.Compile()
+	if e, _ := fault.As(err); e == nil || len(e.Fields) != 2 || e.Fields[0].Field != "targets.urgent.first_response" {
+		t.Fatalf("%v", err)
+	}
+	missing := PolicySpec{Targets: map[string]TargetSpec{"normal": {"4h", "24h"}}}
+	if _, err := missing.Compile(); err == nil {
+		t.Fatal("a policy without every priority compiled")
+	}
+}

@@ -184,6 +184,12 @@ func apiRows() map[string]row {
 		"POST /api/v1/cases/{id}/comments": {func(w *world) (string, string) {
 			return "/api/v1/cases/" + w.newCase() + "/comments", `{"body":"Called back"}`
 		}, apiWrite(201)},
+		"GET /api/v1/calendars":                {fixed("/api/v1/calendars", ""), apiRead},
+		"GET /api/v1/calendars/{id}":           {fixed("/api/v1/calendars/default", ""), apiRead},
+		"PATCH /api/v1/calendars/{id}":         {fixed("/api/v1/calendars/default", `{"name":"Office hours"}`), apiOnly(200, "admin", "manager")},
+		"GET /api/v1/sla-policies":             {fixed("/api/v1/sla-policies", ""), apiRead},
+		"GET /api/v1/sla-policies/{id}":        {fixed("/api/v1/sla-policies/default", ""), apiRead},
+		"PATCH /api/v1/sla-policies/{id}":      {fixed("/api/v1/sla-policies/default", `{"name":"Standard service"}`), apiOnly(200, "admin", "manager")},
 		"GET /api/v1/notifications":            {fixed("/api/v1/notifications?unread=true", ""), apiRead},
 		"POST /api/v1/notifications/read":      {fixed("/api/v1/notifications/read", ""), apiWrite(204)},
 		"POST /api/v1/notifications/{id}/read": {fixed("/api/v1/notifications/01a20535-0000-7000-8000-000000000000/read", ""), apiWrite(404)},

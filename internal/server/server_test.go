@@ -10,10 +10,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/server"
+	"tandem/internal/sla"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 )
@@ -271,4 +273,42 @@ func TestOperationalEndpoints(t *testing.T) {
 	if csp := page.header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
 		t.Fatalf("CSP: %q", csp)
 	}
+}
+
+func TestSLASettings(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		e := setup(t, s)
+		cal := e.mia.do("GET", "/api/v1/calendars/default", nil).want(t, 200)
+		if cal.str("time_zone") != "UTC" || cal.header.Get("ETag") != `"0"` {
+			t.Fatalf("default calendar: %s %v", cal.raw, cal.header)
+		}
+		e.mia.do("PATCH", "/api/v1/calendars/default", map[string]any{"time_zone": "Mars/Olympus"}).want(t, 422)
+		e.mia.do("PATCH", "/api/v1/calendars/default", map[string]any{"hours": map[string]string{"monday": "17:00-09:00"}}).want(t, 422)
+		e.mia.do("GET", "/api/v1/calendars/other", nil).want(t, 404)
+		saved := e.mia.do("PATCH", "/api/v1/calendars/default", map[string]any{"time_zone": "Europe/Berlin", "holidays": []string{"2026-12-25"}}, "If-Match", `"0"`).want(t, 200)
+		if saved.str("time_zone") != "Europe/Berlin" || saved.header.Get("ETag") != `"1"` {
+			t.Fatalf("saved calendar: %s", saved.raw)
+		}
+		e.mia.do("PATCH", "/api/v1/calendars/default", map[string]any{"name": "Late"}, "If-Match", `"0"`).want(t, 412)
+		e.sam.do("PATCH", "/api/v1/calendars/default", map[string]any{"name": "Mine"}).want(t, 403)
+
+		bad := e.mia.do("PATCH", "/api/v1/sla-policies/default", map[string]any{"targets": map[string]any{
+			"urgent": map[string]string{"first_response": "0s", "resolution": "8h"}, "high": map[string]string{"first_response": "2h", "resolution": "16h"},
+			"normal": map[string]string{"first_response": "4h", "resolution": "24h"}, "low": map[string]string{"first_response": "8h", "resolution": "40h"}}}).want(t, 422)
+		if errs, _ := bad.body["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["field"] != "targets.urgent.first_response" {
+			t.Fatalf("policy errors: %s", bad.raw)
+		}
+		e.mia.do("PATCH", "/api/v1/sla-policies/default", map[string]any{"targets": map[string]any{
+			"urgent": map[string]string{"first_response": "15m", "resolution": "2h"}, "high": map[string]string{"first_response": "2h", "resolution": "16h"},
+			"normal": map[string]string{"first_response": "4h", "resolution": "24h"}, "low": map[string]string{"first_response": "8h", "resolution": "40h"}}}).want(t, 200)
+		acc := e.sam.do("POST", "/api/v1/accounts", map[string]any{"name": "Tailspin"}).want(t, 201)
+		c := e.val.do("POST", "/api/v1/cases", map[string]any{"account_id": acc.str("id"), "subject": "Down", "priority": "urgent"}).want(t, 201)
+		slaOut, _ := c.body["sla"].(map[string]any)
+		opened, _ := time.Parse(time.RFC3339, c.str("opened_at"))
+		due, _ := time.Parse(time.RFC3339, slaOut["first_response_due_at"].(string))
+		berlin, _ := time.LoadLocation("Europe/Berlin")
+		if got := sla.Default(berlin); got.Between(opened, due) != 15*time.Minute {
+			t.Fatalf("a new urgent case should have 15 minutes of Berlin office time to respond: opened %v, due %v", opened, due)
+		}
+	})
 }

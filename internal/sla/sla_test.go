@@ -209,3 +209,21 @@ func TestClock(t *testing.T) {
 		t.Errorf("stopped within target: %s", got)
 	}
 }
+
+func TestCalendarSpecs(t *testing.T) {
+	c, err := DefaultSpec("Europe/Berlin").Compile()
+	if err != nil || c.Location.String() != "Europe/Berlin" || len(c.Week[time.Monday]) != 1 || len(c.Week[time.Sunday]) != 0 {
+		t.Fatalf("%v %+v", err, c)
+	}
+	for _, bad := range []CalendarSpec{
+		{TimeZone: "Mars/Olympus", Hours: map[string]string{"monday": "09:00-17:00"}},
+		{TimeZone: "UTC", Hours: map[string]string{}},
+		{TimeZone: "UTC", Hours: map[string]string{"funday": "09:00-17:00"}},
+		{TimeZone: "UTC", Hours: map[string]string{"monday": "17:00-09:00"}},
+		{TimeZone: "UTC", Hours: map[string]string{"monday": "09:00-17:00"}, Holidays: []string{"25.12.2026"}},
+	} {
+		if _, err := bad.Compile(); err == nil {
+			t.Errorf("%+v compiled", bad)
+		}
+	}
+}
