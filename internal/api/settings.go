@@ -198,4 +198,3 @@ func (s *server) registerSettings(api huma.API) {
 			}{ETag: etag(saved.Version), Body: policyOut(saved)}, nil
 		})
 }
-

@@ -43,7 +43,9 @@ func WithCalendar(c sla.Calendar) Option {
 }
 
 // WithPolicy fixes the SLA policy, whatever is stored (for tests).
-func WithPolicy(p cases.Policy) Option { return func(a *App) { a.settings.policy, a.settings.fixed = p, true } }
+func WithPolicy(p cases.Policy) Option {
+	return func(a *App) { a.settings.policy, a.settings.fixed = p, true }
+}
 
 // Option configures an App.
 type Option func(*App)
