@@ -142,6 +142,7 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerAudit(api)
 	s.registerCases(api)
 	s.registerSettings(api)
+	s.registerCaseWork(api)
 	return api
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/inbox"
 	"tandem/internal/store"
@@ -187,4 +188,61 @@ func (s *server) registerCases(api huma.API) {
 		}
 		return &NoContent{}, nil
 	})
+}
+
+func (s *server) registerCaseWork(api huma.API) {
+	tag := "Cases"
+	huma.Register(api, op("update-case", http.MethodPatch, "/api/v1/cases/{id}", "Change a case's details, priority or assignee", tag),
+		func(ctx context.Context, in *struct {
+			IDParam
+			Precondition
+			Body struct {
+				Subject     *string `json:"subject,omitempty" maxLength:"200"`
+				Description *string `json:"description,omitempty" maxLength:"20000"`
+				Category    *string `json:"category,omitempty" maxLength:"100"`
+				Priority    *string `json:"priority,omitempty" enum:"low,normal,high,urgent"`
+				AssigneeID  *string `json:"assignee_id,omitempty"`
+				ContactID   *string `json:"contact_id,omitempty"`
+			}
+		}) (*caseBody, error) {
+			b := in.Body
+			c, err := s.app.UpdateCase(ctx, actor(ctx), in.ID, app.CasePatch{Subject: b.Subject, Description: b.Description, Category: b.Category,
+				Priority: b.Priority, AssigneeID: b.AssigneeID, ContactID: b.ContactID}, ifMatch(in.IfMatch))
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &caseBody{ETag: etag(c.Version), Body: s.caseOut(c)}, nil
+		})
+
+	huma.Register(api, op("case-confirmation-rates", http.MethodGet, "/api/v1/case-metrics/confirmation", "How many closed cases the customer confirmed, by agent and by category", tag),
+		func(ctx context.Context, in *struct {
+			From time.Time `query:"from" doc:"RFC 3339; default 90 days ago"`
+			To   time.Time `query:"to" doc:"RFC 3339; default now"`
+		}) (*struct {
+			Body struct {
+				ByAgent    []app.ConfirmationRate `json:"by_agent" doc:"key: the assignee's user id (empty: unassigned)"`
+				ByCategory []app.ConfirmationRate `json:"by_category"`
+			}
+		}, error) {
+			to := in.To
+			if to.IsZero() {
+				to = s.app.Now()
+			}
+			from := in.From
+			if from.IsZero() {
+				from = to.AddDate(0, 0, -90)
+			}
+			agents, cats, err := s.app.ConfirmationRates(ctx, actor(ctx), from, to)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			out := &struct {
+				Body struct {
+					ByAgent    []app.ConfirmationRate `json:"by_agent" doc:"key: the assignee's user id (empty: unassigned)"`
+					ByCategory []app.ConfirmationRate `json:"by_category"`
+				}
+			}{}
+			out.Body.ByAgent, out.Body.ByCategory = nonNil(agents), nonNil(cats)
+			return out, nil
+		})
 }

@@ -402,3 +402,117 @@ func (a *App) MarkRead(ctx context.Context, actor access.Actor, id string) error
 		return err
 	})
 }
+
+// CasePatch holds the case fields to change; nil leaves one as it is.
+type CasePatch struct {
+	Subject, Description, Category, Priority, AssigneeID, ContactID *string
+}
+
+// UpdateCase changes a case's details or assignee. A new priority brings
+// the targets of the new priority; the time already spent still counts.
+func (a *App) UpdateCase(ctx context.Context, actor access.Actor, id string, p CasePatch, version int64) (cases.Case, error) {
+	if err := actor.Require(access.WorkCases, false); err != nil {
+		return cases.Case{}, err
+	}
+	var out cases.Case
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		before, err := tx.Case(ctx, id)
+		if err != nil {
+			return err
+		}
+		if version != 0 && version != before.Version {
+			return fault.StaleVersion("case")
+		}
+		c := before
+		for dst, v := range map[*string]*string{&c.Subject: p.Subject, &c.Description: p.Description, &c.Category: p.Category,
+			&c.Priority: p.Priority, &c.AssigneeID: p.AssigneeID, &c.ContactID: p.ContactID} {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		c.Normalize()
+		var f fault.Fields
+		if err := c.Validate(); err != nil {
+			fe, _ := fault.As(err)
+			f = append(f, fe.Fields...)
+		}
+		if c.AssigneeID != "" && c.AssigneeID != before.AssigneeID {
+			u, err := tx.User(ctx, c.AssigneeID)
+			if err != nil || !u.Active || (u.Role != access.Service && u.Role != access.Manager) {
+				f.Add("assignee_id", "assign the case to an active service agent")
+			}
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if c.Priority != before.Priority {
+			acc, err := tx.Account(ctx, c.AccountID)
+			if err != nil {
+				return err
+			}
+			_, pol := a.sla()
+			t := pol.For(acc.Tier, c.Priority)
+			c.Clocks.FirstResponseTarget, c.Clocks.ResolutionTarget = t.FirstResponse, t.Resolution
+			c.Clocks.Alerts = 0
+			a.refreshDue(&c)
+		}
+		now := a.Now()
+		c.UpdatedAt, c.Version = now, before.Version+1
+		if err := tx.UpdateCase(ctx, c, before.Version); err != nil {
+			return err
+		}
+		if c.Priority != before.Priority {
+			if err := a.scheduleNextCheck(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		out = c
+		kind := "case.updated"
+		if c.AssigneeID != before.AssigneeID {
+			kind = "case.assigned"
+		}
+		return a.record(ctx, tx, actor, now, change{kind: kind, accountID: c.AccountID, subjectType: "case", subjectID: c.ID, team: "service",
+			before: before, after: c})
+	})
+	return out, err
+}
+
+// ConfirmationRate is how many closed cases the customer confirmed.
+type ConfirmationRate struct {
+	Key       string  `json:"key"`
+	Closed    int     `json:"closed"`
+	Confirmed int     `json:"confirmed"`
+	Rate      float64 `json:"rate"`
+}
+
+// ConfirmationRates are the confirmation rates of cases closed in
+// [from, to), by assignee and by category.
+func (a *App) ConfirmationRates(ctx context.Context, actor access.Actor, from, to time.Time) (byAgent, byCategory []ConfirmationRate, err error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, nil, err
+	}
+	counts, err := a.store.ClosedCounts(ctx, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	sum := func(key func(store.ClosedCount) string) []ConfirmationRate {
+		index := map[string]int{}
+		var out []ConfirmationRate
+		for _, c := range counts {
+			k := key(c)
+			i, ok := index[k]
+			if !ok {
+				i = len(out)
+				index[k] = i
+				out = append(out, ConfirmationRate{Key: k})
+			}
+			out[i].Closed += c.Closed
+			out[i].Confirmed += c.Confirmed
+		}
+		for i := range out {
+			out[i].Rate = float64(out[i].Confirmed) / float64(out[i].Closed)
+		}
+		return out
+	}
+	return sum(func(c store.ClosedCount) string { return c.AssigneeID }), sum(func(c store.ClosedCount) string { return c.Category }), nil
+}

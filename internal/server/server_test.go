@@ -312,3 +312,55 @@ func TestSLASettings(t *testing.T) {
 		}
 	})
 }
+
+func TestCaseWork(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		e := setup(t, s)
+		acc := e.sam.do("POST", "/api/v1/accounts", map[string]any{"name": "Fabrikam"}).want(t, 201)
+		open := func(category string) string {
+			return e.val.do("POST", "/api/v1/cases", map[string]any{"account_id": acc.str("id"), "subject": "Broken", "category": category}).want(t, 201).str("id")
+		}
+		id := open("delivery")
+		me := e.val.do("GET", "/api/v1/me", nil).want(t, 200).str("id")
+		before := e.val.do("GET", "/api/v1/cases/"+id, nil).want(t, 200)
+		up := e.val.do("PATCH", "/api/v1/cases/"+id, map[string]any{"priority": "urgent", "assignee_id": me}, "If-Match", before.header.Get("ETag")).want(t, 200)
+		if up.str("priority") != "urgent" || up.str("assignee_id") != me {
+			t.Fatalf("patch: %s", up.raw)
+		}
+		b, _ := before.body["sla"].(map[string]any)
+		a, _ := up.body["sla"].(map[string]any)
+		if a["first_response_due_at"] == b["first_response_due_at"] {
+			t.Fatalf("a new priority keeps the old targets: %v", a)
+		}
+		e.val.do("PATCH", "/api/v1/cases/"+id, map[string]any{"assignee_id": e.sam.do("GET", "/api/v1/me", nil).str("id")}).want(t, 422)
+		e.val.do("PATCH", "/api/v1/cases/"+id, map[string]any{"priority": "asap"}).want(t, 422)
+		e.val.do("PATCH", "/api/v1/cases/"+id, map[string]any{"subject": "x"}, "If-Match", before.header.Get("ETag")).want(t, 412)
+		e.val.do("POST", "/api/v1/cases/"+id+"/transitions", map[string]any{"to": "pending_customer"}).want(t, 200)
+		e.val.do("POST", "/api/v1/cases/"+id+"/transitions", map[string]any{"to": "closed", "confirmed": true}).want(t, 422)
+		bad := e.val.do("POST", "/api/v1/cases/"+id+"/transitions", map[string]any{"to": "resolved"}).want(t, 422)
+		if errs, _ := bad.body["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["field"] != "solution" {
+			t.Fatalf("resolve without a solution: %s", bad.raw)
+		}
+		closeCase := func(id string, confirmed bool) {
+			e.val.do("POST", "/api/v1/cases/"+id+"/transitions", map[string]any{"to": "resolved", "solution": "Fixed"}).want(t, 200)
+			body := map[string]any{"to": "closed", "confirmed": confirmed}
+			if !confirmed {
+				body["reason"] = "no answer"
+			}
+			e.val.do("POST", "/api/v1/cases/"+id+"/transitions", body).want(t, 200)
+		}
+		closeCase(id, true)
+		closeCase(open("billing"), false)
+		closeCase(open("billing"), true)
+		rates := e.mia.do("GET", "/api/v1/case-metrics/confirmation", nil).want(t, 200)
+		byCat, _ := rates.body["by_category"].([]any)
+		got := map[string]float64{}
+		for _, r := range byCat {
+			m := r.(map[string]any)
+			got[m["key"].(string)] = m["rate"].(float64)
+		}
+		if got["delivery"] != 1 || got["billing"] != 0.5 {
+			t.Fatalf("confirmation by category: %s", rates.raw)
+		}
+	})
+}

@@ -218,3 +218,31 @@ func (q q) Comments(ctx context.Context, caseID string) ([]Comment, error) {
 	}
 	return out, rows.Err()
 }
+
+// ClosedCount is how many cases an agent closed in a category, and how
+// many of them the customer confirmed.
+type ClosedCount struct {
+	AssigneeID string
+	Category   string
+	Closed     int
+	Confirmed  int
+}
+
+// ClosedCounts counts the cases closed in [from, to) by assignee and category.
+func (q q) ClosedCounts(ctx context.Context, from, to time.Time) ([]ClosedCount, error) {
+	rows, err := q.query(ctx, `SELECT COALESCE(assignee_id, ''), category, COUNT(*), COALESCE(SUM(confirmed), 0) FROM cases
+		WHERE status = 'closed' AND closed_at >= $1 AND closed_at < $2 GROUP BY assignee_id, category ORDER BY 1, 2`, ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ClosedCount
+	for rows.Next() {
+		var c ClosedCount
+		if err := rows.Scan(&c.AssigneeID, &c.Category, &c.Closed, &c.Confirmed); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
