@@ -46,8 +46,9 @@ func (s *server) registerCases(api huma.API) {
 			Category   string   `query:"category"`
 			Status     []string `query:"status" enum:"new,open,pending_customer,resolved,closed" doc:"One or more statuses; default all"`
 			Order      string   `query:"order" enum:"due,newest" default:"due" doc:"due: the next deadline first (the queue); newest: most recently opened first"`
+			SLAState   string   `query:"sla_state" enum:"on_track,at_risk,breached," doc:"Only cases whose next deadline is in this state"`
 		}) (*struct{ Body List[CaseOut] }, error) {
-			f := store.CaseFilter{AccountID: in.AccountID, AssigneeID: in.AssigneeID, Category: in.Category, Newest: in.Order == "newest"}
+			f := store.CaseFilter{AccountID: in.AccountID, AssigneeID: in.AssigneeID, Category: in.Category, Newest: in.Order == "newest", SLAState: in.SLAState}
 			for _, st := range in.Status {
 				f.Statuses = append(f.Statuses, cases.Status(st))
 			}

@@ -51,9 +51,13 @@ func (a *App) refreshDue(c *cases.Case) {
 	cal, _ := a.sla()
 	fr, res := a.clocks(*c)
 	c.Clocks.FirstResponseDue = fr.Due(cal)
-	c.Clocks.ResolutionDue = time.Time{}
+	c.Clocks.ResolutionDue, c.Clocks.AtRiskAt = time.Time{}, time.Time{}
 	if res.PausedAt.IsZero() && res.Stopped.IsZero() {
-		c.Clocks.ResolutionDue = res.Due(cal)
+		c.Clocks.ResolutionDue, c.Clocks.AtRiskAt = res.Due(cal), res.AtRiskAt(cal)
+	}
+	if c.RespondedAt.IsZero() && (c.Status == cases.New || c.Status == cases.Open) &&
+		(c.Clocks.ResolutionDue.IsZero() || c.Clocks.FirstResponseDue.Before(c.Clocks.ResolutionDue)) {
+		c.Clocks.AtRiskAt = fr.AtRiskAt(cal) // the first response is the next deadline
 	}
 }
 
@@ -259,6 +263,7 @@ func (a *App) Cases(ctx context.Context, actor access.Actor, f store.CaseFilter,
 	if err := actor.Require(access.ReadRecords, false); err != nil {
 		return nil, "", err
 	}
+	f.Now = a.Now()
 	return a.store.Cases(ctx, f, p)
 }
 

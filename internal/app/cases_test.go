@@ -163,5 +163,28 @@ func TestQueueOrderIsTheNextDeadline(t *testing.T) {
 		if want := []string{urgent.Subject, normal.Subject, low.Subject, "waiting"}; strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Fatalf("queue order %v, want %v", got, want)
 		}
+		// 09:50: the urgent first response (1h) is at risk; at 10:00 breached; the others on track.
+		byState := func(state string) []string {
+			list, _, err := f.app.Cases(ctx, f.service, store.CaseFilter{SLAState: state}, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, c := range list {
+				out = append(out, c.Subject)
+			}
+			return out
+		}
+		f.tick(50 * time.Minute)
+		if got := byState("at_risk"); strings.Join(got, ",") != "urgent" {
+			t.Fatalf("at risk at 09:50: %v", got)
+		}
+		if got := byState("on_track"); strings.Join(got, ",") != "normal,low" {
+			t.Fatalf("on track at 09:50: %v", got)
+		}
+		f.tick(10 * time.Minute)
+		if got := byState("breached"); strings.Join(got, ",") != "urgent" {
+			t.Fatalf("breached at 10:00: %v", got)
+		}
 	})
 }

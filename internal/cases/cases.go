@@ -78,7 +78,8 @@ type Clocks struct {
 	ResolutionPausedAt  time.Time
 	FirstResponseDue    time.Time
 	ResolutionDue       time.Time
-	Alerts              int // which SLA alerts were sent (AlertFirstResponseAtRisk, …)
+	AtRiskAt            time.Time // when the clock of the next deadline goes at risk; zero when none
+	Alerts              int       // which SLA alerts were sent (AlertFirstResponseAtRisk, …)
 }
 
 // SLA alerts, as bits of Clocks.Alerts.

@@ -17,7 +17,7 @@ func (tx *Tx) NextNumber(ctx context.Context, name string) (int64, error) {
 
 const caseCols = `id, number, account_id, contact_id, subject, description, category, priority, status, assignee_id, channel, solution,
 	confirmed, close_reason, minutes_spent, reopened, opened_at, responded_at, resolved_at, closed_at,
-	fr_target_ms, res_target_ms, res_paused_ms, res_paused_at, fr_due_at, res_due_at, due_at, sla_alerts, created_at, updated_at, version`
+	fr_target_ms, res_target_ms, res_paused_ms, res_paused_at, fr_due_at, res_due_at, due_at, at_risk_at, sla_alerts, created_at, updated_at, version`
 
 func scanCase(sc interface{ Scan(...any) error }) (cases.Case, error) {
 	var c cases.Case
@@ -26,9 +26,10 @@ func scanCase(sc interface{ Scan(...any) error }) (cases.Case, error) {
 	var status string
 	var opened, frTarget, resTarget, resPaused, frDue, due, created, updated int64
 	var alerts int
+	var atRisk int64
 	err := sc.Scan(&c.ID, &c.Number, &c.AccountID, &contact, &c.Subject, &c.Description, &c.Category, &c.Priority, &status, &assignee,
 		&c.Channel, &c.Solution, &confirmed, &c.CloseReason, &c.MinutesSpent, &c.Reopened, &opened, &responded, &resolved, &closed,
-		&frTarget, &resTarget, &resPaused, &pausedAt, &frDue, &resDue, &due, &alerts, &created, &updated, &c.Version)
+		&frTarget, &resTarget, &resPaused, &pausedAt, &frDue, &resDue, &due, &atRisk, &alerts, &created, &updated, &c.Version)
 	c.ContactID, c.AssigneeID, c.Status = contact.String, assignee.String, cases.Status(status)
 	if confirmed.Valid {
 		v := confirmed.Int64 == 1
@@ -38,6 +39,9 @@ func scanCase(sc interface{ Scan(...any) error }) (cases.Case, error) {
 	c.Clocks = cases.Clocks{FirstResponseTarget: time.Duration(frTarget) * time.Millisecond, ResolutionTarget: time.Duration(resTarget) * time.Millisecond,
 		ResolutionPaused: time.Duration(resPaused) * time.Millisecond, ResolutionPausedAt: fromNullMS(pausedAt),
 		FirstResponseDue: fromMS(frDue), ResolutionDue: fromNullMS(resDue), Alerts: alerts}
+	if atRisk != noDeadline {
+		c.Clocks.AtRiskAt = fromMS(atRisk)
+	}
 	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
 	return c, err
 }
@@ -52,7 +56,7 @@ func caseArgs(c cases.Case) []any {
 		nullStr(c.AssigneeID), c.Channel, c.Solution, confirmed, c.CloseReason, c.MinutesSpent, c.Reopened, ms(c.OpenedAt),
 		nullMS(c.RespondedAt), nullMS(c.ResolvedAt), nullMS(c.ClosedAt), k.FirstResponseTarget.Milliseconds(), k.ResolutionTarget.Milliseconds(),
 		k.ResolutionPaused.Milliseconds(), nullMS(k.ResolutionPausedAt), ms(k.FirstResponseDue), nullMS(k.ResolutionDue),
-		dueAt(c), c.Clocks.Alerts, ms(c.CreatedAt), ms(c.UpdatedAt)}
+		dueAt(c), atRiskAt(c), c.Clocks.Alerts, ms(c.CreatedAt), ms(c.UpdatedAt)}
 }
 
 // noDeadline sorts cases without a deadline after every other.
@@ -74,7 +78,7 @@ func dueAt(c cases.Case) int64 {
 // InsertCase adds a case.
 func (tx *Tx) InsertCase(ctx context.Context, c cases.Case) error {
 	_, err := tx.exec(ctx, `INSERT INTO cases (`+caseCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-		$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, 1)`, caseArgs(c)...)
+		$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, 1)`, caseArgs(c)...)
 	return err
 }
 
@@ -84,8 +88,8 @@ func (tx *Tx) UpdateCase(ctx context.Context, c cases.Case, expected int64) erro
 	res, err := tx.exec(ctx, `UPDATE cases SET number = $2, account_id = $3, contact_id = $4, subject = $5, description = $6, category = $7,
 		priority = $8, status = $9, assignee_id = $10, channel = $11, solution = $12, confirmed = $13, close_reason = $14, minutes_spent = $15,
 		reopened = $16, opened_at = $17, responded_at = $18, resolved_at = $19, closed_at = $20, fr_target_ms = $21, res_target_ms = $22,
-		res_paused_ms = $23, res_paused_at = $24, fr_due_at = $25, res_due_at = $26, due_at = $27, sla_alerts = $28, created_at = $29,
-		updated_at = $30, version = version + 1 WHERE id = $1 AND version = $31`, args...)
+		res_paused_ms = $23, res_paused_at = $24, fr_due_at = $25, res_due_at = $26, due_at = $27, at_risk_at = $28, sla_alerts = $29,
+		created_at = $30, updated_at = $31, version = version + 1 WHERE id = $1 AND version = $32`, args...)
 	if err != nil {
 		return err
 	}
@@ -97,6 +101,13 @@ func (tx *Tx) UpdateCase(ctx context.Context, c cases.Case, expected int64) erro
 func (tx *Tx) SetCaseAlerts(ctx context.Context, id string, alerts int) error {
 	_, err := tx.exec(ctx, `UPDATE cases SET sla_alerts = $1 WHERE id = $2`, alerts, id)
 	return err
+}
+
+func atRiskAt(c cases.Case) int64 {
+	if c.Clocks.AtRiskAt.IsZero() {
+		return noDeadline
+	}
+	return ms(c.Clocks.AtRiskAt)
 }
 
 // Case returns a case by id.
@@ -113,6 +124,8 @@ type CaseFilter struct {
 	Category   string
 	Statuses   []cases.Status // empty: every status
 	Newest     bool           // newest first instead of queue order (for finished cases)
+	SLAState   string         // on_track, at_risk or breached at Now
+	Now        time.Time
 }
 
 // Cases lists cases in queue order: the soonest resolution due first, then
@@ -130,6 +143,14 @@ func (q q) Cases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, strin
 	}
 	if f.Category != "" {
 		w.add("category = ?", f.Category)
+	}
+	switch f.SLAState {
+	case "breached":
+		w.add("due_at <= ?", ms(f.Now))
+	case "at_risk":
+		w.add("at_risk_at <= ? AND due_at > ?", ms(f.Now), ms(f.Now))
+	case "on_track":
+		w.add("at_risk_at > ? AND due_at <> ?", ms(f.Now), noDeadline)
 	}
 	if len(f.Statuses) > 0 {
 		cond := "status IN ("

@@ -52,6 +52,10 @@ func (s *site) queue(w http.ResponseWriter, r *http.Request, actor access.Actor)
 	}
 	shown := q.Get("view")
 	f := store.CaseFilter{Category: strings.TrimSpace(q.Get("category")), Statuses: statuses, Newest: shown == "resolved" || shown == "closed"}
+	switch st := q.Get("sla"); st {
+	case "on_track", "at_risk", "breached":
+		f.SLAState = st
+	}
 	if q.Get("mine") == "1" {
 		f.AssigneeID = actor.User.ID
 	}

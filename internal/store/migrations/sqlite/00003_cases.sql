@@ -37,6 +37,7 @@ CREATE TABLE cases (
     -- The next deadline (first response until given, then resolution), for
     -- queue order; 4611686018427387904 (2^62) when the case has none.
     due_at          INTEGER NOT NULL,
+    at_risk_at      INTEGER NOT NULL, -- when the next deadline's clock goes at risk; 2^62 when none
     sla_alerts      INTEGER NOT NULL DEFAULT 0, -- alerts sent: 1, 2 first response at risk, breached; 4, 8 resolution
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL,
