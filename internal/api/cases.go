@@ -173,6 +173,23 @@ func (s *server) registerCases(api huma.API) {
 			return out, nil
 		})
 
+	huma.Register(api, op("get-notification-preferences", http.MethodGet, "/api/v1/me/notification-preferences", "Per kind of notification, whether the caller also wants it by email", ntag),
+		func(ctx context.Context, _ *struct{}) (*struct{ Body map[string]bool }, error) {
+			p, err := s.app.EmailPreferences(ctx, actor(ctx))
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &struct{ Body map[string]bool }{Body: p}, nil
+		})
+	prefs := op("set-notification-preferences", http.MethodPut, "/api/v1/me/notification-preferences", "Choose per kind whether to get it by email too (delivered once email is set up)", ntag)
+	huma.Register(api, prefs, func(ctx context.Context, in *struct{ Body map[string]bool }) (*struct{ Body map[string]bool }, error) {
+		p, err := s.app.SetEmailPreferences(ctx, actor(ctx), in.Body)
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &struct{ Body map[string]bool }{Body: p}, nil
+	})
+
 	read := op("read-notification", http.MethodPost, "/api/v1/notifications/{id}/read", "Mark a notification read", ntag)
 	read.DefaultStatus = http.StatusNoContent
 	huma.Register(api, read, func(ctx context.Context, in *IDParam) (*NoContent, error) {

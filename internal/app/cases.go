@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -520,4 +521,48 @@ func (a *App) ConfirmationRates(ctx context.Context, actor access.Actor, from, t
 		return out
 	}
 	return sum(func(c store.ClosedCount) string { return c.AssigneeID }), sum(func(c store.ClosedCount) string { return c.Category }), nil
+}
+
+// EmailPreferences says, per kind of notification, whether the actor also
+// wants it by email (delivered once email exists).
+func (a *App) EmailPreferences(ctx context.Context, actor access.Actor) (map[string]bool, error) {
+	chosen, err := a.store.EmailPrefs(ctx, actor.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, k := range inbox.Kinds {
+		v, ok := chosen[k]
+		if !ok {
+			v = inbox.EmailByDefault
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// SetEmailPreferences records the actor's choices; unknown kinds are refused.
+func (a *App) SetEmailPreferences(ctx context.Context, actor access.Actor, prefs map[string]bool) (map[string]bool, error) {
+	var f fault.Fields
+	for k := range prefs {
+		if !slices.Contains(inbox.Kinds, k) {
+			f.Add(k, "not a kind of notification; use one of: "+strings.Join(inbox.Kinds, ", "))
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		for k, v := range prefs {
+			if err := tx.SetEmailPref(ctx, actor.User.ID, k, v); err != nil {
+				return err
+			}
+		}
+		return a.record(ctx, tx, actor, a.Now(), change{kind: "user.notification_preferences_changed", subjectType: "user", subjectID: actor.User.ID,
+			offTimeline: true, after: prefs})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.EmailPreferences(ctx, actor)
 }

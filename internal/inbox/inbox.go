@@ -16,6 +16,14 @@ const (
 	CompetitorQuote       = "competitor_quote"
 )
 
+// Kinds lists every kind of notification.
+var Kinds = []string{CaseOpened, CaseReopened, CaseClosedUnconfirmed, SLAAtRisk, SLABreached, NegativeInteraction, CompetitorQuote}
+
+// EmailByDefault is whether a kind goes by email too when its recipient
+// has not chosen: on, so that an owner first to know is told even when
+// not signed in.
+const EmailByDefault = true
+
 // Notification is one message in a person's inbox.
 type Notification struct {
 	ID          string    `json:"id"`

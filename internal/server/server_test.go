@@ -352,6 +352,11 @@ func TestCaseWork(t *testing.T) {
 		closeCase(id, true)
 		closeCase(open("billing"), false)
 		closeCase(open("billing"), true)
+		prefs := e.sam.do("PUT", "/api/v1/me/notification-preferences", map[string]bool{"competitor_quote": false}).want(t, 200)
+		if prefs.body["competitor_quote"] != false || prefs.body["case_opened"] != true {
+			t.Fatalf("preferences: %s", prefs.raw)
+		}
+		e.sam.do("PUT", "/api/v1/me/notification-preferences", map[string]bool{"gossip": true}).want(t, 422)
 		rates := e.mia.do("GET", "/api/v1/case-metrics/confirmation", nil).want(t, 200)
 		byCat, _ := rates.body["by_category"].([]any)
 		got := map[string]float64{}

@@ -90,3 +90,29 @@ func (q q) Managers(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// EmailPrefs returns the kinds a user has chosen for, and whether by email.
+func (q q) EmailPrefs(ctx context.Context, userID string) (map[string]bool, error) {
+	rows, err := q.query(ctx, `SELECT kind, email FROM notification_prefs WHERE user_id = $1`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var kind string
+		var email int
+		if err := rows.Scan(&kind, &email); err != nil {
+			return nil, err
+		}
+		out[kind] = email == 1
+	}
+	return out, rows.Err()
+}
+
+// SetEmailPref records whether a user wants a kind by email.
+func (tx *Tx) SetEmailPref(ctx context.Context, userID, kind string, email bool) error {
+	_, err := tx.exec(ctx, `INSERT INTO notification_prefs (user_id, kind, email) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id, kind) DO UPDATE SET email = $3`, userID, kind, boolInt(email))
+	return err
+}
