@@ -210,6 +210,27 @@ func (s *server) registerCases(api huma.API) {
 
 func (s *server) registerCaseWork(api huma.API) {
 	tag := "Cases"
+	huma.Register(api, op("list-case-categories", http.MethodGet, "/api/v1/case-categories", "The categories cases are filed under", tag),
+		func(ctx context.Context, _ *struct{}) (*struct{ Body List[store.Category] }, error) {
+			list, err := s.app.Categories(ctx, actor(ctx))
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &struct{ Body List[store.Category] }{Body: List[store.Category]{Items: nonNil(list)}}, nil
+		})
+	saveCat := op("save-case-category", http.MethodPut, "/api/v1/case-categories/{name}", "Add a category or retire one (managers)", tag)
+	huma.Register(api, saveCat, func(ctx context.Context, in *struct {
+		Name string `path:"name" maxLength:"60"`
+		Body struct {
+			Active bool `json:"active" doc:"false retires it: existing cases keep it, new ones cannot use it"`
+		}
+	}) (*struct{ Body store.Category }, error) {
+		c, err := s.app.SaveCategory(ctx, actor(ctx), store.Category{Name: in.Name, Active: in.Body.Active})
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return &struct{ Body store.Category }{Body: c}, nil
+	})
 	huma.Register(api, op("update-case", http.MethodPatch, "/api/v1/cases/{id}", "Change a case's details, priority or assignee", tag),
 		func(ctx context.Context, in *struct {
 			IDParam

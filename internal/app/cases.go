@@ -225,6 +225,9 @@ func (a *App) OpenCase(ctx context.Context, actor access.Actor, in cases.Case) (
 				f.Add("assignee_id", "assign the case to an active service agent")
 			}
 		}
+		if err := checkCategory(ctx, tx, in.Category, &f); err != nil {
+			return err
+		}
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -448,6 +451,11 @@ func (a *App) UpdateCase(ctx context.Context, actor access.Actor, id string, p C
 				f.Add("assignee_id", "assign the case to an active service agent")
 			}
 		}
+		if c.Category != before.Category {
+			if err := checkCategory(ctx, tx, c.Category, &f); err != nil {
+				return err
+			}
+		}
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -565,4 +573,49 @@ func (a *App) SetEmailPreferences(ctx context.Context, actor access.Actor, prefs
 		return nil, err
 	}
 	return a.EmailPreferences(ctx, actor)
+}
+
+// Categories lists the case categories.
+func (a *App) Categories(ctx context.Context, actor access.Actor) ([]store.Category, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, err
+	}
+	return a.store.Categories(ctx)
+}
+
+// SaveCategory adds a case category or retires one (managers).
+func (a *App) SaveCategory(ctx context.Context, actor access.Actor, c store.Category) (store.Category, error) {
+	if err := actor.Require(access.EditSLA, false); err != nil {
+		return c, err
+	}
+	c.Name = strings.ToLower(strings.Join(strings.Fields(c.Name), " "))
+	if c.Name == "" || len(c.Name) > 60 {
+		return c, (&fault.Fields{{Field: "name", Message: "name the category in under 60 characters"}}).Err()
+	}
+	return c, a.store.InTx(ctx, func(tx *store.Tx) error {
+		now := a.Now()
+		if err := tx.SaveCategory(ctx, c, now); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, actor, now, change{kind: "case_category.saved", subjectType: "case_category", subjectID: c.Name, offTimeline: true, after: c})
+	})
+}
+
+// checkCategory adds a field error unless the category is in use.
+func checkCategory(ctx context.Context, tx *store.Tx, name string, f *fault.Fields) error {
+	list, err := tx.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, c := range list {
+		if c.Active {
+			if c.Name == name {
+				return nil
+			}
+			names = append(names, c.Name)
+		}
+	}
+	f.Add("category", "use one of: "+strings.Join(names, ", "))
+	return nil
 }

@@ -189,6 +189,8 @@ func apiRows() map[string]row {
 		"GET /api/v1/case-metrics/confirmation":   {fixed("/api/v1/case-metrics/confirmation", ""), apiRead},
 		"GET /api/v1/me/notification-preferences": {fixed("/api/v1/me/notification-preferences", ""), apiRead},
 		"PUT /api/v1/me/notification-preferences": {fixed("/api/v1/me/notification-preferences", `{"competitor_quote":false}`), apiWrite(200)},
+		"GET /api/v1/case-categories":             {fixed("/api/v1/case-categories", ""), apiRead},
+		"PUT /api/v1/case-categories/{name}":      {fixed("/api/v1/case-categories/returns", `{"active":true}`), apiOnly(200, "admin", "manager")},
 		"GET /api/v1/calendars":                   {fixed("/api/v1/calendars", ""), apiRead},
 		"GET /api/v1/calendars/{id}":              {fixed("/api/v1/calendars/default", ""), apiRead},
 		"PATCH /api/v1/calendars/{id}":            {fixed("/api/v1/calendars/default", `{"name":"Office hours"}`), apiOnly(200, "admin", "manager")},

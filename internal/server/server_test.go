@@ -349,6 +349,10 @@ func TestCaseWork(t *testing.T) {
 			}
 			e.val.do("POST", "/api/v1/cases/"+id+"/transitions", body).want(t, 200)
 		}
+		e.val.do("POST", "/api/v1/cases", map[string]any{"account_id": acc.str("id"), "subject": "Broken", "category": "returns"}).want(t, 422)
+		e.val.do("PUT", "/api/v1/case-categories/returns", map[string]any{"active": true}).want(t, 403)
+		e.mia.do("PUT", "/api/v1/case-categories/Returns", map[string]any{"active": true}).want(t, 200)
+		open("returns")
 		closeCase(id, true)
 		closeCase(open("billing"), false)
 		closeCase(open("billing"), true)

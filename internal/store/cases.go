@@ -267,3 +267,36 @@ func (q q) ClosedCounts(ctx context.Context, from, to time.Time) ([]ClosedCount,
 	}
 	return out, rows.Err()
 }
+
+// Category is a heading cases are filed under.
+type Category struct {
+	Name   string `json:"name"`
+	Active bool   `json:"active"`
+}
+
+// Categories lists the case categories by name.
+func (q q) Categories(ctx context.Context) ([]Category, error) {
+	rows, err := q.query(ctx, `SELECT name, active FROM case_categories ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Category
+	for rows.Next() {
+		var c Category
+		var active int
+		if err := rows.Scan(&c.Name, &active); err != nil {
+			return nil, err
+		}
+		c.Active = active == 1
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SaveCategory adds a category or changes whether it is in use.
+func (tx *Tx) SaveCategory(ctx context.Context, c Category, now time.Time) error {
+	_, err := tx.exec(ctx, `INSERT INTO case_categories (name, active, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET active = $2`, c.Name, boolInt(c.Active), ms(now))
+	return err
+}

@@ -95,12 +95,18 @@ func (s *site) renderNewCase(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
+	cats, err := s.app.Categories(r.Context(), actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	v.Title, v.Nav = "New case", "cases"
 	v.Data = struct {
 		Account    customer.Account
 		Contacts   []customer.Contact
 		Priorities []string
-	}{acc, contacts, cases.Priorities}
+		Categories []store.Category
+	}{acc, contacts, cases.Priorities, cats}
 	s.render(w, r, status, "case_new", v)
 }
 
