@@ -62,10 +62,21 @@ func (a *App) refreshDue(c *cases.Case) {
 	}
 }
 
+// PlanAhead is how far ahead changes to a case schedule its next SLA check
+// themselves; later moments are scheduled by PlanChecks, which runs more
+// often than that, so that opening a case rarely touches the job queue.
+const PlanAhead = 3 * time.Minute
+
 // scheduleNextCheck asks for the case's SLA to be checked at the next
-// moment one of its running clocks goes at risk or runs out. Each check
-// schedules the one after it, so a case has one pending check, not four.
+// moment one of its running clocks goes at risk or runs out, when that is
+// within PlanAhead. Each check schedules the one after it.
 func (a *App) scheduleNextCheck(ctx context.Context, tx *store.Tx, c cases.Case) error {
+	return a.scheduleCheckWithin(ctx, tx, c, PlanAhead)
+}
+
+// scheduleCheckWithin schedules the case's next moment if it comes within
+// horizon (0: whenever it comes).
+func (a *App) scheduleCheckWithin(ctx context.Context, tx *store.Tx, c cases.Case, horizon time.Duration) error {
 	if a.jobs == nil {
 		return nil
 	}
@@ -85,10 +96,33 @@ func (a *App) scheduleNextCheck(ctx context.Context, tx *store.Tx, c cases.Case)
 			next = m
 		}
 	}
-	if next.IsZero() {
+	if next.IsZero() || (horizon > 0 && next.After(now.Add(horizon))) {
 		return nil
 	}
 	return a.jobs.ScheduleSLACheck(ctx, tx, c.ID, next)
+}
+
+// PlanChecks schedules the SLA checks of the cases with a moment in the
+// next PlanAhead; the job queue runs it every minute on one process.
+func (a *App) PlanChecks(ctx context.Context) error {
+	now := a.Now()
+	ids, err := a.store.CasesWithMomentsBetween(ctx, now, now.Add(PlanAhead))
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		err := a.store.InTx(ctx, func(tx *store.Tx) error {
+			c, err := tx.Case(ctx, id)
+			if err != nil {
+				return err
+			}
+			return a.scheduleCheckWithin(ctx, tx, c, PlanAhead)
+		})
+		if err != nil && fault.KindOf(err) != fault.NotFound {
+			return err
+		}
+	}
+	return nil
 }
 
 // CheckSLA tells the account's owner when a case's clock has gone at risk
@@ -138,7 +172,7 @@ func (a *App) CheckSLA(ctx context.Context, caseID string) error {
 				return err
 			}
 		}
-		if err := a.scheduleNextCheck(ctx, tx, c); err != nil {
+		if err := a.scheduleCheckWithin(ctx, tx, c, 0); err != nil {
 			return err
 		}
 		if c.Clocks.Alerts == before.Clocks.Alerts {

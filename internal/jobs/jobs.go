@@ -52,6 +52,19 @@ func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLACheckArgs]) erro
 	return w.app.CheckSLA(ctx, job.Args.CaseID)
 }
 
+// PlanArgs asks for the SLA checks of the next minutes to be scheduled.
+type PlanArgs struct{}
+
+// Kind names the job.
+func (PlanArgs) Kind() string { return "sla_plan" }
+
+type planWorker struct {
+	river.WorkerDefaults[PlanArgs]
+	app *app.App
+}
+
+func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error { return w.app.PlanChecks(ctx) }
+
 // Queue is the job queue of one process.
 type Queue struct {
 	client *river.Client[*sql.Tx]
@@ -92,11 +105,17 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &slaWorker{app: a})
+	river.AddWorker(workers, &planWorker{app: a})
 	if cfg.extra != nil {
 		cfg.extra(workers)
 	}
 	rc := &river.Config{Workers: workers, Logger: cfg.Log, FetchPollInterval: 500 * time.Millisecond, PollOnly: true,
-		MaxAttempts: 10}
+		MaxAttempts: 10, PeriodicJobs: []*river.PeriodicJob{
+			// The leader plans a minute at a time, well inside app.PlanAhead.
+			river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
+				return PlanArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true}),
+		}}
 	if cfg.Workers > 0 {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
 	}

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
 	"sync"
@@ -180,4 +181,60 @@ func TestTwoProcessesRunEachJobOnce(t *testing.T) {
 			t.Fatalf("job %d ran %d times", n, times)
 		}
 	}
+}
+
+// TestPlannerSchedulesLaterMoments: opening a case whose first moment is
+// hours away enqueues nothing; the planner enqueues the check once the
+// moment comes within app.PlanAhead, for exactly that moment, once.
+func TestPlannerSchedulesLaterMoments(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) // a Monday, office hours in UTC
+		a := app.New(s, app.WithClock(func() time.Time { return now }))
+		if _, err := New(ctx, s, a, Config{Log: quiet}); err != nil { // enqueues only
+			t.Fatal(err)
+		}
+		sam, _, _ := a.AddUser(ctx, access.System, app.NewUser{Email: "sam@example.com", Name: "Sam", Role: "sales", Password: "a long enough password"})
+		acc, _ := a.CreateAccount(ctx, access.Actor{User: sam, Scope: access.ScopeAdmin}, customer.Account{Name: "Contoso"}, false)
+		c, err := a.OpenCase(ctx, access.Actor{User: sam, Scope: access.ScopeAdmin}, cases.Case{AccountID: acc.ID, Subject: "Invoice wrong", Priority: "normal"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checks := func() []SLACheckArgs {
+			rows, err := s.JobsDB().QueryContext(ctx, `SELECT args FROM river_job WHERE kind = 'sla_check' ORDER BY id`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []SLACheckArgs
+			for rows.Next() {
+				var raw []byte
+				rows.Scan(&raw)
+				var args SLACheckArgs
+				json.Unmarshal(raw, &args)
+				out = append(out, args)
+			}
+			return out
+		}
+		if got := checks(); len(got) != 0 {
+			t.Fatalf("a case due in hours enqueued checks at once: %+v", got)
+		}
+		now = now.Add(2 * time.Hour) // normal first response: 4h, at risk at 3h12m: still 72 min away
+		if err := a.PlanChecks(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := checks(); len(got) != 0 {
+			t.Fatalf("planned too early: %+v", got)
+		}
+		now = now.Add(70 * time.Minute) // 2 minutes before the at-risk moment
+		for range 2 {
+			if err := a.PlanChecks(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := checks()
+		if len(got) != 1 || got[0].CaseID != c.ID || !got[0].At.Equal(c.OpenedAt.Add(3*time.Hour+12*time.Minute)) {
+			t.Fatalf("planned %+v, want one check at 12:12", got)
+		}
+	})
 }

@@ -268,6 +268,26 @@ func (q q) ClosedCounts(ctx context.Context, from, to time.Time) ([]ClosedCount,
 	return out, rows.Err()
 }
 
+// CasesWithMomentsBetween lists the cases whose next deadline goes at risk
+// or runs out in (from, to].
+func (q q) CasesWithMomentsBetween(ctx context.Context, from, to time.Time) ([]string, error) {
+	rows, err := q.query(ctx, `SELECT id FROM cases WHERE at_risk_at > $1 AND at_risk_at <= $2
+		UNION SELECT id FROM cases WHERE due_at > $1 AND due_at <= $2`, ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // Category is a heading cases are filed under.
 type Category struct {
 	Name   string `json:"name"`

@@ -44,6 +44,7 @@ CREATE TABLE cases (
     version         INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX cases_queue ON cases(due_at, id);
+CREATE INDEX cases_at_risk ON cases(at_risk_at);
 CREATE INDEX cases_account ON cases(account_id, opened_at);
 CREATE INDEX cases_assignee ON cases(assignee_id, status);
 
