@@ -63,7 +63,9 @@ type planWorker struct {
 	app *app.App
 }
 
-func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error { return w.app.PlanChecks(ctx) }
+func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
+	return w.app.PlanChecks(ctx)
+}
 
 // Queue is the job queue of one process.
 type Queue struct {
