@@ -254,10 +254,7 @@ func (a *App) OpenCase(ctx context.Context, actor access.Actor, in cases.Case) (
 			return err
 		}
 		if in.AssigneeID != "" {
-			u, err := tx.User(ctx, in.AssigneeID)
-			if err != nil || !u.Active || (u.Role != access.Service && u.Role != access.Manager) {
-				f.Add("assignee_id", "assign the case to an active service agent")
-			}
+			checkAssignee(ctx, tx, in.AssigneeID, &f)
 		}
 		if err := checkCategory(ctx, tx, in.Category, &f); err != nil {
 			return err
@@ -480,10 +477,7 @@ func (a *App) UpdateCase(ctx context.Context, actor access.Actor, id string, p C
 			f = append(f, fe.Fields...)
 		}
 		if c.AssigneeID != "" && c.AssigneeID != before.AssigneeID {
-			u, err := tx.User(ctx, c.AssigneeID)
-			if err != nil || !u.Active || (u.Role != access.Service && u.Role != access.Manager) {
-				f.Add("assignee_id", "assign the case to an active service agent")
-			}
+			checkAssignee(ctx, tx, c.AssigneeID, &f)
 		}
 		if c.Category != before.Category {
 			if err := checkCategory(ctx, tx, c.Category, &f); err != nil {
@@ -633,6 +627,14 @@ func (a *App) SaveCategory(ctx context.Context, actor access.Actor, c store.Cate
 		}
 		return a.record(ctx, tx, actor, now, change{kind: "case_category.saved", subjectType: "case_category", subjectID: c.Name, offTimeline: true, after: c})
 	})
+}
+
+// checkAssignee adds a field error unless the user may be assigned cases.
+func checkAssignee(ctx context.Context, tx *store.Tx, id string, f *fault.Fields) {
+	u, err := tx.User(ctx, id)
+	if err != nil || !u.Active || (u.Role != access.Service && u.Role != access.Manager) {
+		f.Add("assignee_id", "assign the case to an active service agent")
+	}
 }
 
 // checkCategory adds a field error unless the category is in use.
