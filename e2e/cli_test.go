@@ -52,6 +52,8 @@ func TestCLI(t *testing.T) {
 		{[]string{"token", "create", "--data", data, "--email", "sam@example.com", "--scope", "root"}, "unknown scope"},
 		{[]string{"token", "create", "--data", data, "--email", "sam@example.com", "--scope", "admin"}, "only admins"},
 		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"serve", "--data", data, "--time-zone", "Mars/Olympus"}, "not a time zone"},
+		{[]string{"serve", "--data", data, "--trusted-proxy", "not-an-ip"}, "--trusted-proxy"},
 	} {
 		_, stderr, code := tandem(t, "", c.args...)
 		if code != 2 || !strings.Contains(stderr, c.want) {

@@ -141,6 +141,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	withDemo := fs.Bool("demo", false, "fill an empty database with a demo book")
 	region := fs.String("region", env("TANDEM_REGION", "US"), "country whose phone numbers may be written without a country code (env TANDEM_REGION)")
 	verbose := fs.Bool("verbose", false, "log every request")
+	zone := fs.String("time-zone", env("TANDEM_TIME_ZONE", "UTC"), "time zone of the default service calendar, e.g. Europe/Berlin (env TANDEM_TIME_ZONE)")
 	trusted := fs.String("trusted-proxy", env("TANDEM_TRUSTED_PROXY", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto to believe (env TANDEM_TRUSTED_PROXY)")
 	tlsCert := fs.String("tls-cert", env("TANDEM_TLS_CERT", ""), "TLS certificate file, to serve HTTPS directly (with --tls-key)")
 	tlsKey := fs.String("tls-key", env("TANDEM_TLS_KEY", ""), "TLS private key file")
@@ -150,6 +151,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	proxies, err := parseProxies(*trusted)
 	if err != nil {
 		return usageError{err.Error()}
+	}
+	loc, err := time.LoadLocation(*zone)
+	if err != nil {
+		return usageError{fmt.Sprintf("--time-zone %q is not a time zone; use a name such as Europe/Berlin", *zone)}
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return usageError{"--tls-cert and --tls-key go together"}
@@ -167,7 +172,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	a := app.New(st, app.WithRegion(strings.ToUpper(*region)), app.WithLogger(log))
+	a := app.New(st, app.WithRegion(strings.ToUpper(*region)), app.WithLogger(log), app.WithTimeZone(loc))
 	if *withDemo {
 		start := time.Now()
 		res, err := demo.Load(ctx, a, 300)

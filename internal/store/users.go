@@ -140,13 +140,6 @@ func (q q) TokenUser(ctx context.Context, hash string, now time.Time) (Token, ac
 	return t, u, notFound(err, "token")
 }
 
-// TokenByHash finds a live token by the hash of its secret.
-func (q q) TokenByHash(ctx context.Context, hash string, now time.Time) (Token, error) {
-	t, err := scanToken(q.row(ctx, `SELECT `+tokenCols+` FROM api_tokens
-		WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`, hash, ms(now)))
-	return t, notFound(err, "token")
-}
-
 // Token returns a token by id.
 func (q q) Token(ctx context.Context, id string) (Token, error) {
 	t, err := scanToken(q.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE id = $1`, id))
