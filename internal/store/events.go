@@ -150,7 +150,7 @@ type AuditFilter struct {
 	From, To  time.Time
 }
 
-// Audit lists events, newest first.
+// Audit lists events, the most recently recorded first.
 func (q q) Audit(ctx context.Context, f AuditFilter, p Page) ([]event.Event, string, error) {
 	var w where
 	if f.ActorID != "" {
@@ -172,12 +172,14 @@ func (q q) Audit(ctx context.Context, f AuditFilter, p Page) ([]event.Event, str
 	if err != nil {
 		return nil, "", err
 	}
+	// Newest recorded first: ids are time-ordered (UUIDv7), so the primary
+	// key orders the log without an index of its own on the write path.
 	if c != nil {
-		w.add("(at, id) < (?, ?)", c.N, c.ID)
+		w.add("id < ?", c.ID)
 	}
 	n := p.limit()
 	limit := w.next(n + 1)
-	rows, err := q.query(ctx, `SELECT `+eventCols+` FROM events`+w.String()+` ORDER BY at DESC, id DESC LIMIT `+limit, w.args...)
+	rows, err := q.query(ctx, `SELECT `+eventCols+` FROM events`+w.String()+` ORDER BY id DESC LIMIT `+limit, w.args...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -193,7 +195,7 @@ func (q q) Audit(ctx context.Context, f AuditFilter, p Page) ([]event.Event, str
 	next := ""
 	if len(out) > n {
 		out = out[:n]
-		next = cursor{N: ms(out[n-1].At), ID: out[n-1].ID}.String()
+		next = cursor{ID: out[n-1].ID}.String()
 	}
 	return out, next, rows.Err()
 }

@@ -114,7 +114,6 @@ CREATE TABLE events (
 );
 CREATE INDEX events_timeline ON events(account_id, at, id) WHERE on_timeline = 1;
 CREATE INDEX events_timeline_team ON events(account_id, team, at, id) WHERE on_timeline = 1;
-CREATE INDEX events_at ON events(at, id);
 
 CREATE TABLE idempotency_keys (
     user_id    TEXT NOT NULL,
