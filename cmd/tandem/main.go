@@ -192,8 +192,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("starting the job queue: %w", err)
 	}
-	if err := a.CheckOpenCases(ctx); err != nil {
-		log.Warn("checking the SLA of open cases", "err", err)
+	if err := a.CatchUpSLA(ctx); err != nil {
+		log.Warn("catching up on SLA moments that passed", "err", err)
 	}
 	srv := &http.Server{Addr: *addr, Handler: server.New(a, log, server.Options{Auth: httpauth.Options{TrustedProxies: proxies}}), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}

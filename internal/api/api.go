@@ -178,15 +178,25 @@ func actor(ctx context.Context) access.Actor {
 // etag is the entity tag of a version.
 func etag(version int64) string { return fmt.Sprintf(`"%d"`, version) }
 
+// etagVersion reads an If-Match header: present is false without one (or
+// with "*"), ok is false when it names no version.
+func etagVersion(h string) (v int64, present, ok bool) {
+	h = strings.TrimSpace(h)
+	if h == "" || h == "*" {
+		return 0, false, true
+	}
+	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+	return v, true, err == nil && v >= 0
+}
+
 // ifMatch reads an If-Match header as an expected version; absent is 0
 // (no check) and a value that names no version can never match.
 func ifMatch(h string) int64 {
-	h = strings.TrimSpace(h)
-	if h == "" || h == "*" {
+	v, present, ok := etagVersion(h)
+	switch {
+	case !present:
 		return 0
-	}
-	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
-	if err != nil || v <= 0 {
+	case !ok || v == 0:
 		return -1
 	}
 	return v

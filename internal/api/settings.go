@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -46,12 +44,11 @@ func policyOut(p app.PolicySetting) PolicyOut {
 // settingVersion reads If-Match for a setting, whose version is 0 until
 // first saved: -1 without the header (no check), -2 when it names no version.
 func settingVersion(h string) int64 {
-	h = strings.TrimSpace(h)
-	if h == "" || h == "*" {
+	v, present, ok := etagVersion(h)
+	switch {
+	case !present:
 		return -1
-	}
-	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
-	if err != nil || v < 0 {
+	case !ok:
 		return -2
 	}
 	return v

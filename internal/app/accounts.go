@@ -257,3 +257,11 @@ func (a *App) MergeAccounts(ctx context.Context, actor access.Actor, intoID, fro
 	})
 	return out, err
 }
+
+// AccountNames returns the names of accounts by id, for lists that show them.
+func (a *App) AccountNames(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, err
+	}
+	return a.store.AccountNames(ctx, ids)
+}

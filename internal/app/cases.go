@@ -9,6 +9,7 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/cases"
+	"tandem/internal/customer"
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
 	"tandem/internal/sla"
@@ -154,6 +155,7 @@ func (a *App) CheckSLA(ctx context.Context, caseID string) error {
 			{cases.AlertResolutionAtRisk, res, sla.AtRisk, inbox.SLAAtRisk, "resolution is due soon"},
 		}
 		before := c
+		var acc customer.Account
 		for _, al := range alerts {
 			if c.Clocks.Alerts&al.bit != 0 || al.clock.State(cal, now) != al.state {
 				continue
@@ -167,7 +169,12 @@ func (a *App) CheckSLA(ctx context.Context, caseID string) error {
 				subjectID: c.ID, team: "service", after: map[string]any{"number": c.Number, "alert": al.what}}); err != nil {
 				return err
 			}
-			if err := a.notifyOwner(ctx, tx, access.System, c.AccountID, inbox.Notification{Kind: al.kind, SubjectType: "case", SubjectID: c.ID,
+			if acc.ID == "" {
+				if acc, err = tx.Account(ctx, c.AccountID); err != nil {
+					return err
+				}
+			}
+			if err := a.notifyOwner(ctx, tx, access.System, acc, inbox.Notification{Kind: al.kind, SubjectType: "case", SubjectID: c.ID,
 				URL: "/cases/" + c.ID, Message: fmt.Sprintf("case #%d: %s (%s)", c.Number, al.what, c.Subject)}); err != nil {
 				return err
 			}
@@ -182,43 +189,35 @@ func (a *App) CheckSLA(ctx context.Context, caseID string) error {
 	})
 }
 
-// CheckOpenCases checks the SLA of every unfinished case: at start, for
-// cases whose checks were never scheduled (imported, or from before the
-// queue existed).
-func (a *App) CheckOpenCases(ctx context.Context) error {
-	cursor := ""
-	for {
-		list, next, err := a.store.Cases(ctx, store.CaseFilter{Statuses: []cases.Status{cases.New, cases.Open}}, store.Page{Cursor: cursor, Limit: 500})
-		if err != nil {
+// CatchUpSLA checks the cases with a moment already past, once: for
+// cases whose checks were never scheduled (the demo book, imports, or from
+// before the queue existed). Checks are idempotent, so catching up twice
+// only costs time.
+func (a *App) CatchUpSLA(ctx context.Context) error {
+	ids, err := a.store.CasesWithMomentsBetween(ctx, time.UnixMilli(0), a.Now())
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := a.CheckSLA(ctx, id); err != nil {
 			return err
 		}
-		for _, c := range list {
-			if err := a.CheckSLA(ctx, c.ID); err != nil {
-				return err
-			}
-		}
-		if next == "" {
-			return nil
-		}
-		cursor = next
 	}
+	return nil
 }
 
 // notifyOwner tells the account's owner (or, when it has none, every
 // manager) about something at the account, in the transaction that caused
 // it; the actor is not told of their own doing.
-func (a *App) notifyOwner(ctx context.Context, tx *store.Tx, actor access.Actor, accountID string, n inbox.Notification) error {
-	acc, err := tx.Account(ctx, accountID)
-	if err != nil {
-		return err
-	}
+func (a *App) notifyOwner(ctx context.Context, tx *store.Tx, actor access.Actor, acc customer.Account, n inbox.Notification) error {
+	var err error
 	recipients := []string{acc.OwnerID}
 	if acc.OwnerID == "" {
 		if recipients, err = tx.Managers(ctx); err != nil {
 			return err
 		}
 	}
-	n.AccountID, n.CreatedAt = accountID, a.Now()
+	n.AccountID, n.CreatedAt = acc.ID, a.Now()
 	n.Message = acc.Name + ": " + n.Message
 	for _, r := range recipients {
 		if r == actor.User.ID {
@@ -279,7 +278,7 @@ func (a *App) OpenCase(ctx context.Context, actor access.Actor, in cases.Case) (
 			team: "service", after: in}); err != nil {
 			return err
 		}
-		return a.notifyOwner(ctx, tx, actor, in.AccountID, inbox.Notification{Kind: inbox.CaseOpened, SubjectType: "case", SubjectID: in.ID,
+		return a.notifyOwner(ctx, tx, actor, acc, inbox.Notification{Kind: inbox.CaseOpened, SubjectType: "case", SubjectID: in.ID,
 			URL: "/cases/" + in.ID, Message: fmt.Sprintf("case #%d opened (%s priority): %s", in.Number, in.Priority, in.Subject)})
 	})
 	return in, err
@@ -311,12 +310,9 @@ func (a *App) TransitionCase(ctx context.Context, actor access.Actor, id string,
 	}
 	var out cases.Case
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		before, err := tx.Case(ctx, id)
+		before, err := caseAt(ctx, tx, id, version)
 		if err != nil {
 			return err
-		}
-		if version != 0 && version != before.Version {
-			return fault.StaleVersion("case")
 		}
 		now := a.Now()
 		c := before
@@ -351,15 +347,21 @@ func (a *App) TransitionCase(ctx context.Context, actor access.Actor, id string,
 			team: "service", before: before, after: c}); err != nil {
 			return err
 		}
-		switch {
-		case c.Status == cases.Open && c.Reopened > before.Reopened:
-			return a.notifyOwner(ctx, tx, actor, c.AccountID, inbox.Notification{Kind: inbox.CaseReopened, SubjectType: "case", SubjectID: c.ID,
-				URL: "/cases/" + c.ID, Message: fmt.Sprintf("case #%d reopened: %s", c.Number, strings.TrimSpace(t.Reason+" "))})
-		case c.Status == cases.Closed && !*c.Confirmed:
-			return a.notifyOwner(ctx, tx, actor, c.AccountID, inbox.Notification{Kind: inbox.CaseClosedUnconfirmed, SubjectType: "case", SubjectID: c.ID,
-				URL: "/cases/" + c.ID, Message: fmt.Sprintf("case #%d closed without the customer's confirmation: %s", c.Number, c.CloseReason)})
+		reopened := c.Status == cases.Open && c.Reopened > before.Reopened
+		unconfirmed := c.Status == cases.Closed && !*c.Confirmed
+		if !reopened && !unconfirmed {
+			return nil
 		}
-		return nil
+		acc, err := tx.Account(ctx, c.AccountID)
+		if err != nil {
+			return err
+		}
+		n := inbox.Notification{Kind: inbox.CaseClosedUnconfirmed, SubjectType: "case", SubjectID: c.ID, URL: "/cases/" + c.ID,
+			Message: fmt.Sprintf("case #%d closed without the customer's confirmation: %s", c.Number, c.CloseReason)}
+		if reopened {
+			n.Kind, n.Message = inbox.CaseReopened, fmt.Sprintf("case #%d reopened: %s", c.Number, strings.TrimSpace(t.Reason))
+		}
+		return a.notifyOwner(ctx, tx, actor, acc, n)
 	})
 	return out, err
 }
@@ -456,12 +458,9 @@ func (a *App) UpdateCase(ctx context.Context, actor access.Actor, id string, p C
 	}
 	var out cases.Case
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		before, err := tx.Case(ctx, id)
+		before, err := caseAt(ctx, tx, id, version)
 		if err != nil {
 			return err
-		}
-		if version != 0 && version != before.Version {
-			return fault.StaleVersion("case")
 		}
 		c := before
 		for dst, v := range map[*string]*string{&c.Subject: p.Subject, &c.Description: p.Description, &c.Category: p.Category,
@@ -627,6 +626,15 @@ func (a *App) SaveCategory(ctx context.Context, actor access.Actor, c store.Cate
 		}
 		return a.record(ctx, tx, actor, now, change{kind: "case_category.saved", subjectType: "case_category", subjectID: c.Name, offTimeline: true, after: c})
 	})
+}
+
+// caseAt loads a case the caller read at version (0: any).
+func caseAt(ctx context.Context, tx *store.Tx, id string, version int64) (cases.Case, error) {
+	c, err := tx.Case(ctx, id)
+	if err == nil && version != 0 && version != c.Version {
+		err = fault.StaleVersion("case")
+	}
+	return c, err
 }
 
 // checkAssignee adds a field error unless the user may be assigned cases.

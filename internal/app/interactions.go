@@ -39,7 +39,8 @@ func (a *App) LogInteraction(ctx context.Context, actor access.Actor, in custome
 	in.Normalize()
 	in.ID, in.UserID, in.CreatedAt, in.UpdatedAt, in.Version = newID(), actor.User.ID, now, now, 1
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := a.validInteraction(ctx, tx, in, now); err != nil {
+		acc, err := a.validInteraction(ctx, tx, in, now)
+		if err != nil {
 			return err
 		}
 		if err := tx.InsertInteraction(ctx, in); err != nil {
@@ -51,10 +52,10 @@ func (a *App) LogInteraction(ctx context.Context, actor access.Actor, in custome
 		}
 		switch {
 		case in.Kind == customer.CompetitorQuote:
-			return a.notifyOwner(ctx, tx, actor, in.AccountID, inbox.Notification{Kind: inbox.CompetitorQuote, SubjectType: "interaction",
+			return a.notifyOwner(ctx, tx, actor, acc, inbox.Notification{Kind: inbox.CompetitorQuote, SubjectType: "interaction",
 				SubjectID: in.ID, URL: "/accounts/" + in.AccountID + "#timeline", Message: "shopping elsewhere: " + in.Competitor + " quoted — " + in.Summary})
 		case in.Outcome == "negative":
-			return a.notifyOwner(ctx, tx, actor, in.AccountID, inbox.Notification{Kind: inbox.NegativeInteraction, SubjectType: "interaction",
+			return a.notifyOwner(ctx, tx, actor, acc, inbox.Notification{Kind: inbox.NegativeInteraction, SubjectType: "interaction",
 				SubjectID: in.ID, URL: "/accounts/" + in.AccountID + "#timeline", Message: "a " + in.Team + " contact went badly — " + in.Summary})
 		}
 		return nil
@@ -62,17 +63,20 @@ func (a *App) LogInteraction(ctx context.Context, actor access.Actor, in custome
 	return in, err
 }
 
-func (a *App) validInteraction(ctx context.Context, tx *store.Tx, i customer.Interaction, now time.Time) error {
+// validInteraction checks an interaction and returns its account.
+func (a *App) validInteraction(ctx context.Context, tx *store.Tx, i customer.Interaction, now time.Time) (customer.Account, error) {
 	var f fault.Fields
 	if err := i.Validate(now); err != nil {
 		fe, _ := fault.As(err)
 		f = append(f, fe.Fields...)
 	}
+	var acc customer.Account
 	if i.AccountID != "" {
-		if _, err := tx.Account(ctx, i.AccountID); fault.KindOf(err) == fault.NotFound {
+		var err error
+		if acc, err = tx.Account(ctx, i.AccountID); fault.KindOf(err) == fault.NotFound {
 			f.Add("account_id", "no account has this id")
 		} else if err != nil {
-			return err
+			return acc, err
 		}
 	}
 	if i.ContactID != "" {
@@ -81,12 +85,12 @@ func (a *App) validInteraction(ctx context.Context, tx *store.Tx, i customer.Int
 		case fault.KindOf(err) == fault.NotFound:
 			f.Add("contact_id", "no contact has this id")
 		case err != nil:
-			return err
+			return acc, err
 		case c.AccountID != i.AccountID:
 			f.Add("contact_id", "this contact belongs to another account")
 		}
 	}
-	return f.Err()
+	return acc, f.Err()
 }
 
 // Interaction returns one interaction.
@@ -142,7 +146,7 @@ func (a *App) UpdateInteraction(ctx context.Context, actor access.Actor, id stri
 		}
 		after.Normalize()
 		now := a.Now()
-		if err := a.validInteraction(ctx, tx, after, now); err != nil {
+		if _, err := a.validInteraction(ctx, tx, after, now); err != nil {
 			return err
 		}
 		after.UpdatedAt, after.Version = now, before.Version+1

@@ -40,39 +40,9 @@ func BenchmarkCreateInteractionAPI(b *testing.B) {
 		}
 		ids = append(ids, acc.ID)
 	}
-	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{}))
-	defer srv.Close()
-	tr := &http.Transport{MaxIdleConnsPerHost: 64}
-	client := &http.Client{Transport: tr}
-	body := func(i int) []byte {
-		j, _ := json.Marshal(map[string]any{"account_id": ids[i%len(ids)], "channel": "phone", "direction": "out", "summary": "Quarterly check-in call"})
-		return j
-	}
-	concurrency := 16
-	b.SetParallelism((concurrency + 1) / max(1, runtimeProcs()))
-	b.ResetTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		i := 0
-		for pb.Next() {
-			i++
-			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/interactions", bytes.NewReader(body(i)))
-			req.Header.Set("Authorization", "Bearer "+secret)
-			req.Header.Set("Content-Type", "application/json")
-			res, err := client.Do(req)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			if res.StatusCode != 201 {
-				b.Errorf("status %d", res.StatusCode)
-				return
-			}
-		}
+	postParallel(b, a, "/api/v1/interactions", secret, "creates/s", func(i int) any {
+		return map[string]any{"account_id": ids[i%len(ids)], "channel": "phone", "direction": "out", "summary": "Quarterly check-in call"}
 	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "creates/s")
 }
 
 // BenchmarkOpenCaseAPI opens cases through the HTTP API on SQLite with 16
@@ -96,18 +66,27 @@ func BenchmarkOpenCaseAPI(b *testing.B) {
 		}
 		ids = append(ids, acc.ID)
 	}
+	postParallel(b, a, "/api/v1/cases", secret, "opens/s", func(i int) any {
+		return map[string]any{"account_id": ids[i%len(ids)], "subject": "Delivery arrived damaged", "priority": "high"}
+	})
+}
+
+// postParallel POSTs bodies to path through the real handler from 16
+// concurrent clients, expecting 201 each time, and reports the rate as unit.
+func postParallel(b *testing.B, a *app.App, path, secret, unit string, body func(i int) any) {
 	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{}))
 	defer srv.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	b.SetParallelism((16 + 1) / max(1, runtimeProcs()))
+	const concurrency = 16
+	b.SetParallelism((concurrency + 1) / max(1, runtimeProcs()))
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		for pb.Next() {
 			i++
-			body, _ := json.Marshal(map[string]any{"account_id": ids[i%len(ids)], "subject": "Delivery arrived damaged", "priority": "high"})
-			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/cases", bytes.NewReader(body))
+			j, _ := json.Marshal(body(i))
+			req, _ := http.NewRequest("POST", srv.URL+path, bytes.NewReader(j))
 			req.Header.Set("Authorization", "Bearer "+secret)
 			req.Header.Set("Content-Type", "application/json")
 			res, err := client.Do(req)
@@ -117,11 +96,11 @@ func BenchmarkOpenCaseAPI(b *testing.B) {
 			}
 			io.Copy(io.Discard, res.Body)
 			res.Body.Close()
-			if res.StatusCode != 201 {
+			if res.StatusCode != http.StatusCreated {
 				b.Errorf("status %d", res.StatusCode)
 				return
 			}
 		}
 	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "opens/s")
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), unit)
 }

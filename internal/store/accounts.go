@@ -298,3 +298,29 @@ func (tx *Tx) DeleteContact(ctx context.Context, id string) error {
 	_, err := tx.exec(ctx, `DELETE FROM contacts WHERE id = $1`, id)
 	return err
 }
+
+// AccountNames returns the names of the accounts with the given ids.
+func (q q) AccountNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var w where
+	in := make([]string, len(ids))
+	for i, id := range ids {
+		in[i] = w.next(id)
+	}
+	rows, err := q.query(ctx, `SELECT id, name FROM accounts WHERE id IN (`+strings.Join(in, ", ")+`)`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}

@@ -23,14 +23,16 @@ type caseRow struct {
 }
 
 func (s *site) rows(r *http.Request, actor access.Actor, list []cases.Case) []caseRow {
-	names := map[string]string{}
+	ids := make([]string, len(list))
+	for i, c := range list {
+		ids[i] = c.AccountID
+	}
+	names, err := s.app.AccountNames(r.Context(), actor, ids)
+	if err != nil {
+		s.log.Warn("account names", "err", err)
+	}
 	out := make([]caseRow, len(list))
 	for i, c := range list {
-		if _, ok := names[c.AccountID]; !ok {
-			if acc, err := s.app.Account(r.Context(), actor, c.AccountID); err == nil {
-				names[c.AccountID] = acc.Name
-			}
-		}
 		out[i] = caseRow{Case: c, SLA: s.app.SLAOf(c), Account: names[c.AccountID]}
 	}
 	return out
