@@ -25,6 +25,7 @@ type App struct {
 	log      *slog.Logger
 	settings *slaSettings
 	jobs     Scheduler
+	auth     *authCache
 }
 
 // Scheduler enqueues background work inside a business transaction.
@@ -68,7 +69,7 @@ func WithLogger(l *slog.Logger) Option { return func(a *App) { a.log = l } }
 // New returns the app over a store.
 func New(s *store.Store, opts ...Option) *App {
 	a := &App{store: s, now: time.Now, region: "US", log: slog.Default(),
-		settings: &slaSettings{zone: "UTC", calendar: sla.Default(time.UTC), policy: cases.DefaultPolicy()}}
+		settings: &slaSettings{zone: "UTC", calendar: sla.Default(time.UTC), policy: cases.DefaultPolicy()}, auth: newAuthCache()}
 	for _, o := range opts {
 		o(a)
 	}
@@ -96,6 +97,9 @@ type change struct {
 }
 
 func (a *App) record(ctx context.Context, tx *store.Tx, actor access.Actor, at time.Time, c change) error {
+	if changesAccess(c.kind) {
+		tx.AfterCommit(a.auth.clear)
+	}
 	return tx.AppendEvent(ctx, event.Event{
 		ID: newID(), At: at, ActorID: actor.User.ID, AccountID: c.accountID,
 		SubjectType: c.subjectType, SubjectID: c.subjectID, Kind: c.kind, Team: c.team,

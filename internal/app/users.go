@@ -180,13 +180,24 @@ func truncate(s string, n int) string {
 // session alive.
 func (a *App) SessionActor(ctx context.Context, secret string) (access.Actor, store.Session, error) {
 	now := a.Now()
-	s, err := a.store.SessionByHash(ctx, access.HashSecret(secret), now)
-	if err != nil {
-		return access.Actor{}, s, unauthorized(err)
+	hash := access.HashSecret(secret)
+	e, ok := a.auth.get(hash, now)
+	if !ok {
+		e.gen = a.auth.generation()
+		s, err := a.store.SessionByHash(ctx, hash, now)
+		if err != nil {
+			return access.Actor{}, s, unauthorized(err)
+		}
+		u, err := a.store.User(ctx, s.UserID)
+		if err != nil {
+			return access.Actor{}, s, unauthorized(err)
+		}
+		e.at, e.session, e.user = now, s, u
+		a.auth.put(hash, e)
 	}
-	u, err := a.store.User(ctx, s.UserID)
-	if err != nil || !u.Active {
-		return access.Actor{}, s, unauthorized(err)
+	s, u := e.session, e.user
+	if e.session.ID == "" || !u.Active || !s.ExpiresAt.After(now) {
+		return access.Actor{}, s, unauthorized(nil)
 	}
 	if now.Sub(s.LastSeenAt) > time.Minute {
 		expires := now.Add(SessionIdle)
@@ -195,6 +206,9 @@ func (a *App) SessionActor(ctx context.Context, secret string) (access.Actor, st
 		}
 		if err := a.store.TouchSession(ctx, s.ID, now, expires); err != nil {
 			a.log.Warn("session touch failed", "err", err)
+		} else {
+			e.session.LastSeenAt, e.session.ExpiresAt = now, expires
+			a.auth.put(hash, e)
 		}
 	}
 	// A browser session carries the user's full role.
@@ -244,9 +258,20 @@ func (a *App) RevokeSession(ctx context.Context, actor access.Actor, id string) 
 // TokenActor returns the actor of an API token.
 func (a *App) TokenActor(ctx context.Context, secret string) (access.Actor, error) {
 	now := a.Now()
-	t, u, err := a.store.TokenUser(ctx, access.HashSecret(secret), now)
-	if err != nil || !u.Active {
-		return access.Actor{}, unauthorized(err)
+	hash := access.HashSecret(secret)
+	e, ok := a.auth.get(hash, now)
+	if !ok {
+		e.gen = a.auth.generation()
+		t, u, err := a.store.TokenUser(ctx, hash, now)
+		if err != nil {
+			return access.Actor{}, unauthorized(err)
+		}
+		e.at, e.token, e.user = now, t, u
+		a.auth.put(hash, e)
+	}
+	t, u := e.token, e.user
+	if t.ID == "" || !u.Active || (!t.ExpiresAt.IsZero() && !t.ExpiresAt.After(now)) {
+		return access.Actor{}, unauthorized(nil)
 	}
 	actor := access.Actor{User: u, Scope: t.Scope}
 	if now.Sub(t.LastUsedAt) > time.Minute {
@@ -260,6 +285,9 @@ func (a *App) TokenActor(ctx context.Context, secret string) (access.Actor, erro
 		})
 		if err != nil {
 			a.log.Warn("token touch failed", "err", err)
+		} else {
+			e.token.LastUsedAt = now
+			a.auth.put(hash, e)
 		}
 	}
 	return actor, nil

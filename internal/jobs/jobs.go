@@ -139,7 +139,7 @@ func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
 // ScheduleSLACheck enqueues, in the transaction tx, a check of a case at a
 // moment; the same case and moment are checked once.
 func (q *Queue) ScheduleSLACheck(ctx context.Context, tx *store.Tx, caseID string, at time.Time) error {
-	_, err := q.client.InsertTx(ctx, tx.SQL(), SLACheckArgs{CaseID: caseID, At: at},
+	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), SLACheckArgs{CaseID: caseID, At: at},
 		&river.InsertOpts{ScheduledAt: at.Add(-Lead), UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
 }

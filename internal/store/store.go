@@ -39,8 +39,10 @@ type Store struct {
 	writer      *sql.DB
 	reader      *sql.DB
 	writerStmts *stmtCache
-	writeMu     sync.Mutex // SQLite has one writer at a time
+	group       *group // SQLite: one writer, commits shared by waiting callers
 	jobs        *sql.DB
+	stop        chan struct{} // SQLite: ends the checkpointer
+	stopped     chan struct{}
 }
 
 // dbtx is what both *sql.DB and *sql.Tx offer.
@@ -116,8 +118,17 @@ func (q q) rebind(query string) string {
 	return r
 }
 
+// prepare readies a statement: placeholders for the engine, and on SQLite
+// inside a transaction a context that cannot interrupt it (see Tx.Detach).
+func (q q) prepare(ctx context.Context, query string) (context.Context, string) {
+	if q.sqlite && q.tx != nil {
+		ctx = context.WithoutCancel(ctx)
+	}
+	return ctx, q.rebind(query)
+}
+
 func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	query = q.rebind(query)
+	ctx, query = q.prepare(ctx, query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -125,7 +136,7 @@ func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, err
 }
 
 func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	query = q.rebind(query)
+	ctx, query = q.prepare(ctx, query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -133,7 +144,7 @@ func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, err
 }
 
 func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
-	query = q.rebind(query)
+	ctx, query = q.prepare(ctx, query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -182,13 +193,19 @@ func openSQLite(dir string) (*Store, error) {
 		return nil, fmt.Errorf("cannot create the data directory: %w", err)
 	}
 	path := filepath.Join(dir, "tandem.db")
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
-	writer, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas)
+	if err := create(path); err != nil {
+		return nil, err
+	}
+	pragmas := "_pragma=temp_store(MEMORY)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	// The writer never checkpoints: that would stall every writer behind
+	// it. A goroutine of the store does (see checkpoint).
+	writer, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&_pragma=wal_autocheckpoint(0)&"+pragmas)
 	if err != nil {
 		return nil, err
 	}
-	// Transactions are serialised by writeMu, not by SQLite's busy handler;
-	// the second connection only prepares statements for the cache.
+	// Transactions are serialised by the group committer, not by SQLite's
+	// busy handler; the second connection only prepares statements for the
+	// cache.
 	writer.SetMaxOpenConns(2)
 	writer.SetConnMaxIdleTime(0)
 	writer.SetConnMaxLifetime(0)
@@ -211,8 +228,35 @@ func openSQLite(dir string) (*Store, error) {
 		return nil, err
 	}
 	jobs.SetMaxOpenConns(4)
-	return &Store{q: q{db: reader, sqlite: true, stmts: newStmtCache(reader)}, engine: SQLite, writer: writer, reader: reader,
-		writerStmts: newStmtCache(writer), jobs: jobs}, nil
+	st := &Store{q: q{db: reader, sqlite: true, stmts: newStmtCache(reader)}, engine: SQLite, writer: writer, reader: reader,
+		writerStmts: newStmtCache(writer), jobs: jobs}
+	st.group = &group{s: st}
+	st.stop, st.stopped = make(chan struct{}), make(chan struct{})
+	go st.checkpoint()
+	return st, nil
+}
+
+// pageSize is the page size of a new SQLite database. Most of Tandem's
+// writes are small rows with several index entries, each dirtying a page
+// that the write-ahead log then carries whole: a quarter of SQLite's
+// default page is about half the bytes written (docs/adr/0008-writing-sqlite.md).
+const pageSize = 1024
+
+// create makes a new database file with Tandem's page size, which is fixed
+// once a database is in WAL mode.
+func create(path string) error {
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil // there already, or the open that follows says why not
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err = db.Exec(fmt.Sprintf(`PRAGMA page_size = %d; PRAGMA journal_mode = WAL`, pageSize)); err != nil {
+		return fmt.Errorf("cannot create %s: %w", path, err)
+	}
+	return nil
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -239,6 +283,10 @@ func (s *Store) Engine() string { return s.engine }
 
 // Close closes the handles.
 func (s *Store) Close() error {
+	if s.stop != nil {
+		close(s.stop)
+		<-s.stopped
+	}
 	for _, c := range []*stmtCache{s.stmts, s.writerStmts} {
 		if c != nil {
 			for _, st := range c.m {
@@ -253,15 +301,44 @@ func (s *Store) Close() error {
 	return err
 }
 
+// checkpoint copies SQLite's write-ahead log back into the database file
+// four times a second, beside the writer rather than in its way: a
+// passive checkpoint never blocks a writer or a reader.
+func (s *Store) checkpoint() {
+	defer close(s.stopped)
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.jobs.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
+}
+
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.reader.PingContext(ctx) }
 
 // Tx is one transaction on the writer.
-type Tx struct{ q }
+type Tx struct {
+	q
+	after []func()
+}
+
+// AfterCommit runs f once the transaction has committed, and never if it
+// rolls back.
+func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
 
 // SQL is the transaction itself, for the job queue to enqueue jobs in the
-// same commit as the change that causes them.
+// same commit as the change that causes them. Use it with Detach(ctx).
 func (tx *Tx) SQL() *sql.Tx { return tx.q.tx }
+
+// Detach returns ctx without its cancellation, for statements run on
+// SQL(): SQLite rolls back a whole transaction when a write in it is
+// interrupted, and a grouped transaction holds other callers' work too.
+func (tx *Tx) Detach(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // JobsDB is the handle the job queue works through. On PostgreSQL it is
 // the store's pool; on SQLite a pool of its own on the same file, so that
@@ -270,21 +347,36 @@ func (tx *Tx) SQL() *sql.Tx { return tx.q.tx }
 func (s *Store) JobsDB() *sql.DB { return s.jobs }
 
 // InTx runs fn in one transaction: committed when fn returns nil, rolled
-// back otherwise, so nothing is ever half-written.
+// back otherwise, so nothing is ever half-written. On SQLite, whose single
+// writer makes every commit wait for the one before, the calls waiting at
+// the same moment share one commit, each inside a savepoint of its own
+// (see group.go).
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	if s.engine == SQLite {
-		s.writeMu.Lock()
-		defer s.writeMu.Unlock()
+		return s.group.do(ctx, fn)
 	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(&Tx{q{db: tx, sqlite: s.engine == SQLite, stmts: s.writerStmts, tx: tx}}); err != nil {
+	t := &Tx{q: q{db: tx, stmts: s.writerStmts, tx: tx}}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(t); err != nil {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for _, f := range t.after {
+		f()
+	}
+	return nil
 }
 
 // IsUnique reports whether err is a unique-constraint violation.

@@ -73,3 +73,56 @@ func TestConcurrentWritesCommitOrRollBackAlone(t *testing.T) {
 		}
 	})
 }
+
+// TestAfterCommitAndPanics: AfterCommit runs only for work that committed;
+// a panic inside a transaction reaches its own caller, keeps nothing of
+// its work, and leaves the calls sharing its commit unharmed.
+func TestAfterCommitAndPanics(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		insert := func(tx *store.Tx, id string) error {
+			now := time.Now()
+			return tx.InsertUser(ctx, access.User{ID: id, Email: id + "@example.com", Name: id, Role: access.Sales, Active: true, CreatedAt: now, UpdatedAt: now}, "")
+		}
+		var mu sync.Mutex
+		ran := map[string]bool{}
+		var wg sync.WaitGroup
+		panicked := make([]any, 40)
+		for i := range panicked {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { panicked[i] = recover() }()
+				id := fmt.Sprintf("p%02d", i)
+				s.InTx(ctx, func(tx *store.Tx) error {
+					tx.AfterCommit(func() { mu.Lock(); ran[id] = true; mu.Unlock() })
+					if err := insert(tx, id); err != nil {
+						return err
+					}
+					switch i % 4 {
+					case 1:
+						panic("lost my place")
+					case 2:
+						return errors.New("no")
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		for i, p := range panicked {
+			id := fmt.Sprintf("p%02d", i)
+			if (p != nil) != (i%4 == 1) {
+				t.Fatalf("call %d: panic %v", i, p)
+			}
+			committed := i%4 == 0 || i%4 == 3
+			if ran[id] != committed {
+				t.Fatalf("call %d: after-commit ran=%v", i, ran[id])
+			}
+			_, _, err := s.UserByEmail(ctx, id+"@example.com")
+			if (err == nil) != committed {
+				t.Fatalf("call %d: stored=%v", i, err == nil)
+			}
+		}
+	})
+}
