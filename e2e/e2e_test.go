@@ -9,12 +9,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"tandem/internal/mail/mailtest"
 )
 
 var binary string
@@ -455,4 +458,78 @@ func TestOwnerHearsOfANewCaseWithoutReloading(t *testing.T) {
 	if err := chromedp.Run(val, chromedp.Navigate(base+"/cases?view=closed"), chromedp.WaitVisible(`table.list`), chromedp.Text(`table.list`, &queue)); err != nil || !strings.Contains(queue, "Pallets arrived short") {
 		t.Fatalf("the closed case is not in the closed queue: %v %s", err, queue)
 	}
+}
+
+// TestCustomerConfirmsFromTheEmail: an agent resolves a case; the contact
+// gets an email over SMTP with a link, opens it in a browser, and says
+// yes; the agent sees the case closed, confirmed by the customer.
+func TestCustomerConfirmsFromTheEmail(t *testing.T) {
+	smtp := mailtest.Start(t)
+	base := serve(t, "--demo", "--smtp", smtp.URL, "--mail-from", "service@tandem.example")
+	val := browser(t)
+	signIn(t, val, base, "val@example.com")
+	var contact string
+	if err := chromedp.Run(val,
+		chromedp.Navigate(base+"/accounts?q=contoso"),
+		chromedp.Click(`//a[starts-with(text(),"Contoso")]`),
+		chromedp.WaitVisible(`//a[text()="Open a case"]`),
+		chromedp.Click(`//a[text()="Open a case"]`),
+		chromedp.WaitVisible(`#subject`),
+		chromedp.SendKeys(`#subject`, "Cannot sign in to the portal"),
+		chromedp.Evaluate(`(() => { const s = document.querySelector('#contact_id'); s.selectedIndex = 1; return s.options[1].text })()`, &contact),
+		chromedp.Click(`//button[text()="Open case"]`),
+		chromedp.WaitVisible(`#sla-state`),
+		chromedp.Click(`//button[text()="Mark open (working on it)"]`),
+		chromedp.WaitVisible(`#solution`),
+		chromedp.SendKeys(`#solution`, "Reset the portal password and sent a new invitation"),
+		chromedp.Click(`//button[text()="Resolve"]`),
+		chromedp.WaitVisible(`#asked`),
+	); err != nil {
+		screenshot(t, val, "resolve-failure")
+		t.Fatalf("resolving: %v", err)
+	}
+	got := waitFor(t, smtp, "is your problem solved")
+	link := regexp.MustCompile(`http://\S+/r/\S+`).FindString(got.Body)
+	if link == "" || !strings.Contains(got.Body, "Reset the portal password") {
+		t.Fatalf("the customer's email: %+v", got)
+	}
+
+	customer := browser(t)
+	var thanks string
+	if err := chromedp.Run(customer,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(`#answer-yes`),
+	); err != nil {
+		t.Fatalf("opening the link: %v", err)
+	}
+	screenshot(t, customer, "customer-answer")
+	if err := chromedp.Run(customer,
+		chromedp.Click(`#answer-yes`),
+		chromedp.WaitVisible(`.notice`),
+		chromedp.Text(`.notice`, &thanks),
+	); err != nil {
+		t.Fatalf("answering: %v", err)
+	}
+	if !strings.Contains(thanks, "Thank you for confirming") {
+		t.Fatalf("after yes: %q", thanks)
+	}
+	if err := chromedp.Run(val, chromedp.Reload(), chromedp.WaitVisible(`//strong[text()="confirmed by the customer"]`)); err != nil {
+		t.Fatalf("the agent does not see the confirmation: %v", err)
+	}
+}
+
+// waitFor waits for a message whose subject holds s.
+func waitFor(t *testing.T, smtp *mailtest.Server, s string) mailtest.Received {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, m := range smtp.Messages() {
+			if strings.Contains(m.Subject, s) {
+				return m
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no message about %q among %+v", s, smtp.Messages())
+	return mailtest.Received{}
 }

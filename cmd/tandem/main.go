@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -25,6 +26,7 @@ import (
 	"tandem/internal/fault"
 	"tandem/internal/httpauth"
 	"tandem/internal/jobs"
+	"tandem/internal/mail"
 	"tandem/internal/server"
 	"tandem/internal/store"
 )
@@ -145,8 +147,24 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	trusted := fs.String("trusted-proxy", env("TANDEM_TRUSTED_PROXY", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto to believe (env TANDEM_TRUSTED_PROXY)")
 	tlsCert := fs.String("tls-cert", env("TANDEM_TLS_CERT", ""), "TLS certificate file, to serve HTTPS directly (with --tls-key)")
 	tlsKey := fs.String("tls-key", env("TANDEM_TLS_KEY", ""), "TLS private key file")
+	smtpURL := fs.String("smtp", env("TANDEM_SMTP", ""), "SMTP server to send email through, smtp://user:password@host:587 or smtps://host:465; without it no email is sent (env TANDEM_SMTP)")
+	mailFrom := fs.String("mail-from", env("TANDEM_MAIL_FROM", ""), "the address email comes from (env TANDEM_MAIL_FROM)")
+	publicURL := fs.String("public-url", env("TANDEM_PUBLIC_URL", ""), "the address people reach Tandem at, for links in email; default http://ADDR (env TANDEM_PUBLIC_URL)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	var mailer *mail.Sender
+	if *smtpURL != "" {
+		var err error
+		if mailer, err = mail.New(*smtpURL, *mailFrom); err != nil {
+			return usageError{"--smtp: " + err.Error()}
+		}
+		if *publicURL == "" {
+			*publicURL = "http://" + *addr
+		}
+		if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageError{fmt.Sprintf("--public-url %q is not an http(s) address", *publicURL)}
+		}
 	}
 	proxies, err := parseProxies(*trusted)
 	if err != nil {
@@ -172,7 +190,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	a := app.New(st, app.WithRegion(strings.ToUpper(*region)), app.WithLogger(log), app.WithTimeZone(loc))
+	opts := []app.Option{app.WithRegion(strings.ToUpper(*region)), app.WithLogger(log), app.WithTimeZone(loc)}
+	if mailer != nil {
+		opts = append(opts, app.WithEmail(*publicURL))
+	} else {
+		log.Info("email is off: start with --smtp and --mail-from to send notifications and resolution requests")
+	}
+	a := app.New(st, opts...)
 	if *withDemo {
 		start := time.Now()
 		res, err := demo.Load(ctx, a, 300)
@@ -185,7 +209,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			log.Info("the database already holds data; the demo book was not loaded")
 		}
 	}
-	queue, err := jobs.New(ctx, st, a, jobs.Config{Workers: 10, Log: log})
+	cfg := jobs.Config{Workers: 10, Log: log}
+	if mailer != nil {
+		cfg.Mailer = mailer
+	}
+	queue, err := jobs.New(ctx, st, a, cfg)
 	if err != nil {
 		return err
 	}

@@ -181,7 +181,7 @@ func (s *server) registerCases(api huma.API) {
 			}
 			return &struct{ Body map[string]bool }{Body: p}, nil
 		})
-	prefs := op("set-notification-preferences", http.MethodPut, "/api/v1/me/notification-preferences", "Choose per kind whether to get it by email too (delivered once email is set up)", ntag)
+	prefs := op("set-notification-preferences", http.MethodPut, "/api/v1/me/notification-preferences", "Choose per kind whether to get it by email too (sent when the server has --smtp)", ntag)
 	huma.Register(api, prefs, func(ctx context.Context, in *struct{ Body map[string]bool }) (*struct{ Body map[string]bool }, error) {
 		p, err := s.app.SetEmailPreferences(ctx, actor(ctx), in.Body)
 		if err != nil {

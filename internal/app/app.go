@@ -26,6 +26,9 @@ type App struct {
 	settings *slaSettings
 	jobs     Scheduler
 	auth     *authCache
+	// publicURL is where links in email point; empty when email is off.
+	publicURL string
+	links     signingKey
 }
 
 // Scheduler enqueues background work inside a business transaction.

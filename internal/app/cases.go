@@ -227,6 +227,9 @@ func (a *App) notifyOwner(ctx context.Context, tx *store.Tx, actor access.Actor,
 		if err := tx.InsertNotification(ctx, n); err != nil {
 			return err
 		}
+		if err := a.emailNotification(ctx, tx, n); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -314,56 +317,66 @@ func (a *App) TransitionCase(ctx context.Context, actor access.Actor, id string,
 		if err != nil {
 			return err
 		}
-		now := a.Now()
-		c := before
-		if err := c.Apply(t, now); err != nil {
-			return err
-		}
-		cal, _ := a.sla()
-		_, res := a.clocks(before)
-		switch {
-		case t.To == cases.PendingCustomer:
-			res.Pause(now)
-		case t.To == cases.Open && (before.Status == cases.Resolved || before.Status == cases.Closed):
-			// Time while resolved does not count; the clock runs again.
-			res.Paused += cal.Between(before.ResolvedAt, now)
-			res.Stopped, res.PausedAt = time.Time{}, time.Time{}
-		case t.To == cases.Resolved:
-			res.Stop(cal, now)
-		default:
-			res.Resume(cal, now)
-		}
-		c.Clocks.ResolutionPaused, c.Clocks.ResolutionPausedAt = res.Paused, res.PausedAt
-		a.refreshDue(&c)
-		c.UpdatedAt, c.Version = now, before.Version+1
-		if err := tx.UpdateCase(ctx, c, before.Version); err != nil {
-			return err
-		}
-		if err := a.scheduleNextCheck(ctx, tx, c); err != nil {
-			return err
-		}
-		out = c
-		if err := a.record(ctx, tx, actor, now, change{kind: "case." + string(c.Status), accountID: c.AccountID, subjectType: "case", subjectID: c.ID,
-			team: "service", before: before, after: c}); err != nil {
-			return err
-		}
-		reopened := c.Status == cases.Open && c.Reopened > before.Reopened
-		unconfirmed := c.Status == cases.Closed && !*c.Confirmed
-		if !reopened && !unconfirmed {
-			return nil
-		}
-		acc, err := tx.Account(ctx, c.AccountID)
-		if err != nil {
-			return err
-		}
-		n := inbox.Notification{Kind: inbox.CaseClosedUnconfirmed, SubjectType: "case", SubjectID: c.ID, URL: "/cases/" + c.ID,
-			Message: fmt.Sprintf("case #%d closed without the customer's confirmation: %s", c.Number, c.CloseReason)}
-		if reopened {
-			n.Kind, n.Message = inbox.CaseReopened, fmt.Sprintf("case #%d reopened: %s", c.Number, strings.TrimSpace(t.Reason))
-		}
-		return a.notifyOwner(ctx, tx, actor, acc, n)
+		out, err = a.moveCase(ctx, tx, actor, before, t)
+		return err
 	})
 	return out, err
+}
+
+// moveCase applies a transition to a case in tx: clocks, due times, the
+// next SLA check, the event, the owner told of a reopening or an
+// unconfirmed close, and the customer asked to confirm a resolution.
+func (a *App) moveCase(ctx context.Context, tx *store.Tx, actor access.Actor, before cases.Case, t cases.Transition) (cases.Case, error) {
+	now := a.Now()
+	c := before
+	if err := c.Apply(t, now); err != nil {
+		return c, err
+	}
+	cal, _ := a.sla()
+	_, res := a.clocks(before)
+	switch {
+	case t.To == cases.PendingCustomer:
+		res.Pause(now)
+	case t.To == cases.Open && (before.Status == cases.Resolved || before.Status == cases.Closed):
+		// Time while resolved does not count; the clock runs again.
+		res.Paused += cal.Between(before.ResolvedAt, now)
+		res.Stopped, res.PausedAt = time.Time{}, time.Time{}
+	case t.To == cases.Resolved:
+		res.Stop(cal, now)
+	default:
+		res.Resume(cal, now)
+	}
+	c.Clocks.ResolutionPaused, c.Clocks.ResolutionPausedAt = res.Paused, res.PausedAt
+	a.refreshDue(&c)
+	c.UpdatedAt, c.Version = now, before.Version+1
+	if err := tx.UpdateCase(ctx, c, before.Version); err != nil {
+		return c, err
+	}
+	if err := a.scheduleNextCheck(ctx, tx, c); err != nil {
+		return c, err
+	}
+	if err := a.record(ctx, tx, actor, now, change{kind: "case." + string(c.Status), accountID: c.AccountID, subjectType: "case", subjectID: c.ID,
+		team: "service", before: before, after: c}); err != nil {
+		return c, err
+	}
+	if c.Status == cases.Resolved {
+		return c, a.askCustomer(ctx, tx, c)
+	}
+	reopened := c.Status == cases.Open && c.Reopened > before.Reopened
+	unconfirmed := c.Status == cases.Closed && !*c.Confirmed
+	if !reopened && !unconfirmed {
+		return c, nil
+	}
+	acc, err := tx.AccountOwner(ctx, c.AccountID)
+	if err != nil {
+		return c, err
+	}
+	n := inbox.Notification{Kind: inbox.CaseClosedUnconfirmed, SubjectType: "case", SubjectID: c.ID, URL: "/cases/" + c.ID,
+		Message: fmt.Sprintf("case #%d closed without the customer's confirmation: %s", c.Number, c.CloseReason)}
+	if reopened {
+		n.Kind, n.Message = inbox.CaseReopened, fmt.Sprintf("case #%d reopened: %s", c.Number, strings.TrimSpace(t.Reason))
+	}
+	return c, a.notifyOwner(ctx, tx, actor, acc, n)
 }
 
 // CommentCase adds a comment to a case, internal or to the customer, with
@@ -559,7 +572,7 @@ func (a *App) ConfirmationRates(ctx context.Context, actor access.Actor, from, t
 }
 
 // EmailPreferences says, per kind of notification, whether the actor also
-// wants it by email (delivered once email exists).
+// wants it by email (sent when the server has --smtp).
 func (a *App) EmailPreferences(ctx context.Context, actor access.Actor) (map[string]bool, error) {
 	chosen, err := a.store.EmailPrefs(ctx, actor.User.ID)
 	if err != nil {

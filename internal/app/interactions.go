@@ -73,7 +73,7 @@ func (a *App) validInteraction(ctx context.Context, tx *store.Tx, i customer.Int
 	var acc customer.Account
 	if i.AccountID != "" {
 		var err error
-		if acc, err = tx.Account(ctx, i.AccountID); fault.KindOf(err) == fault.NotFound {
+		if acc, err = tx.AccountOwner(ctx, i.AccountID); fault.KindOf(err) == fault.NotFound {
 			f.Add("account_id", "no account has this id")
 		} else if err != nil {
 			return acc, err

@@ -141,7 +141,7 @@ func (a *App) SignIn(ctx context.Context, email, password string, c Client) (str
 				return err
 			}
 			if lockedNow {
-				// The lockout notice: an event now, an email once email exists.
+				// The lockout notice is an event; it is not emailed yet.
 				return a.record(ctx, tx, access.Actor{}, now, change{kind: "user.locked", subjectType: "user", subjectID: u.ID,
 					offTimeline: true, after: map[string]any{"email": normEmail, "until": et.LockedUntil}})
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"tandem/internal/app"
 	"tandem/internal/store"
@@ -67,6 +68,29 @@ func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
 	return w.app.PlanChecks(ctx)
 }
 
+// EmailArgs asks for the outbox's due email to be sent.
+type EmailArgs struct{}
+
+// Kind names the job.
+func (EmailArgs) Kind() string { return "email_send" }
+
+type emailWorker struct {
+	river.WorkerDefaults[EmailArgs]
+	app    *app.App
+	mailer app.Mailer
+}
+
+func (w *emailWorker) Work(ctx context.Context, job *river.Job[EmailArgs]) error {
+	if w.mailer == nil {
+		return nil // left by a process that had email on
+	}
+	_, err := w.app.SendDueEmails(ctx, w.mailer)
+	return err
+}
+
+// EmailEvery is how often the outbox is sent.
+const EmailEvery = 2 * time.Second
+
 // Queue is the job queue of one process.
 type Queue struct {
 	client *river.Client[*sql.Tx]
@@ -96,6 +120,7 @@ func Migrate(ctx context.Context, st *store.Store) error {
 type Config struct {
 	Workers int // 0: this process only enqueues
 	Log     *slog.Logger
+	Mailer  app.Mailer           // nil: email stays in the outbox
 	extra   func(*river.Workers) // tests add their own workers
 }
 
@@ -108,6 +133,7 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &slaWorker{app: a})
 	river.AddWorker(workers, &planWorker{app: a})
+	river.AddWorker(workers, &emailWorker{app: a, mailer: cfg.Mailer})
 	if cfg.extra != nil {
 		cfg.extra(workers)
 	}
@@ -118,6 +144,14 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 				return PlanArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 		}}
+	if cfg.Mailer != nil {
+		// One send at a time: the leader enqueues, and a run still going
+		// makes the next one wait rather than run beside it.
+		rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(EmailEvery), func() (river.JobArgs, *river.InsertOpts) {
+			return EmailArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+				rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+		}, &river.PeriodicJobOpts{RunOnStart: true}))
+	}
 	if cfg.Workers > 0 {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
 	}

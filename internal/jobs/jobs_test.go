@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +17,8 @@ import (
 	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/inbox"
+	"tandem/internal/mail"
+	"tandem/internal/mail/mailtest"
 	"tandem/internal/sla"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
@@ -235,6 +238,45 @@ func TestPlannerSchedulesLaterMoments(t *testing.T) {
 		got := checks()
 		if len(got) != 1 || got[0].CaseID != c.ID || !got[0].At.Equal(c.OpenedAt.Add(3*time.Hour+12*time.Minute)) {
 			t.Fatalf("planned %+v, want one check at 12:12", got)
+		}
+	})
+}
+
+// TestOutboxIsSentByTheQueue: with a mailer, the owner's notification
+// reaches a real SMTP server within seconds of the case opening, once,
+// even with two processes on the database.
+func TestOutboxIsSentByTheQueue(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		srv := mailtest.Start(t)
+		sender, err := mail.New(srv.URL, "tandem@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := app.New(s, app.WithEmail("https://tandem.example"))
+		for range 2 {
+			q, err := New(ctx, s, a, Config{Workers: 2, Log: quiet, Mailer: sender})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := q.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { q.Stop(context.Background()) })
+		}
+		owner, _, _ := a.AddUser(ctx, access.System, app.NewUser{Email: "sam@example.com", Name: "Sam", Role: "sales", Password: "a long enough password"})
+		agent, _, _ := a.AddUser(ctx, access.System, app.NewUser{Email: "val@example.com", Name: "Val", Role: "service", Password: "a long enough password"})
+		acc, _ := a.CreateAccount(ctx, access.Actor{User: owner, Scope: access.ScopeWrite}, customer.Account{Name: "Fabrikam"}, false)
+		if _, err := a.OpenCase(ctx, access.Actor{User: agent, Scope: access.ScopeWrite}, cases.Case{AccountID: acc.ID, Subject: "Invoice wrong"}); err != nil {
+			t.Fatal(err)
+		}
+		got := srv.Wait(t, 1, 10*time.Second)
+		if got[0].To != "sam@example.com" || !strings.Contains(got[0].Subject, "Fabrikam") {
+			t.Fatalf("received %+v", got[0])
+		}
+		time.Sleep(2 * EmailEvery)
+		if n := len(srv.Messages()); n != 1 {
+			t.Fatalf("%d messages, want 1", n)
 		}
 	})
 }

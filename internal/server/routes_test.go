@@ -272,6 +272,9 @@ func webRows() map[string]row {
 		"GET /audit":                      {fixed("/audit", ""), only(303, 200, "admin", "manager")},
 		"GET /audit.csv":                  {fixed("/audit.csv", ""), only(303, 200, "admin", "manager")},
 		"GET /static/":                    {fixed("/static/tandem.css", ""), public},
+		// The customer's answer page is public; its link is the credential.
+		"GET /r/{token}":  {fixed("/r/01a20535-0000-7000-8000-000000000000.abc.forged", ""), expect(404, nil)},
+		"POST /r/{token}": {fixed("/r/01a20535-0000-7000-8000-000000000000.abc.forged", form(url.Values{"answer": {"yes"}})), expect(404, nil)},
 	}
 }
 

@@ -28,6 +28,16 @@ func (q q) Account(ctx context.Context, id string) (customer.Account, error) {
 	return a, notFound(err, "account")
 }
 
+// AccountOwner returns the few fields of an account that writes about it
+// need: its id, name and owner.
+func (q q) AccountOwner(ctx context.Context, id string) (customer.Account, error) {
+	var a customer.Account
+	var owner sql.NullString
+	err := q.row(ctx, `SELECT id, name, owner_id FROM accounts WHERE id = $1`, id).Scan(&a.ID, &a.Name, &owner)
+	a.OwnerID = owner.String
+	return a, notFound(err, "account")
+}
+
 // AccountFilter narrows the account list.
 type AccountFilter struct {
 	Q          string

@@ -136,6 +136,7 @@ type casePage struct {
 	Allowed       []cases.Status
 	OtherCases    []caseRow
 	Timeline      []event.Item
+	Asked         []store.Email // resolution emails to the customer
 }
 
 func (s *site) showCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -175,13 +176,24 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, actor access.A
 		s.fail(w, r, err)
 		return
 	}
+	emails, err := s.app.Emails(ctx, actor, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var asked []store.Email
+	for _, e := range emails {
+		if e.ToAddress != "" {
+			asked = append(asked, e)
+		}
+	}
 	var allowed []cases.Status
 	if actor.Can(access.WorkCases, false) {
 		allowed = cases.Allowed(c.Status)
 	}
 	v.Title, v.Nav, v.Users = "#"+strconv.FormatInt(c.Number, 10)+" "+c.Subject, "cases", s.userNames(r, actor)
 	v.Data = casePage{caseRow: caseRow{Case: c, SLA: s.app.SLAOf(c), Account: acc.Name}, AccountRecord: acc, Comments: comments,
-		Allowed: allowed, OtherCases: s.rows(r, actor, rest), Timeline: items}
+		Allowed: allowed, OtherCases: s.rows(r, actor, rest), Timeline: items, Asked: asked}
 	s.render(w, r, status, "case", v)
 }
 

@@ -93,6 +93,8 @@ func (s *site) routes() []route {
 		{"POST /admin/users/{id}/password", s.signedIn(s.resetPassword)},
 		{"GET /audit", s.signedIn(s.audit)},
 		{"GET /audit.csv", s.signedIn(s.auditCSV)},
+		{"GET /r/{token}", s.resolutionPage},
+		{"POST /r/{token}", s.answerResolution},
 	}
 }
 

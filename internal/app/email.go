@@ -1,0 +1,303 @@
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/cases"
+	"tandem/internal/fault"
+	"tandem/internal/inbox"
+	"tandem/internal/mail"
+	"tandem/internal/store"
+)
+
+// Kind of email asking a customer to confirm a resolution.
+const emailResolution = "case_resolution"
+
+// AnswerWindow is how long a customer's "yes, resolved" link works.
+const AnswerWindow = 30 * 24 * time.Hour
+
+// Mailer delivers email; internal/mail's Sender is one.
+type Mailer interface {
+	Send(ctx context.Context, msgs ...mail.Message) error
+}
+
+// WithEmail turns email on: notifications and resolution requests go to
+// the outbox, with links to the server at publicURL.
+func WithEmail(publicURL string) Option {
+	return func(a *App) { a.publicURL = strings.TrimRight(publicURL, "/") }
+}
+
+// EmailOn reports whether the app writes email.
+func (a *App) EmailOn() bool { return a.publicURL != "" }
+
+// emailNotification puts a notification in the outbox for its recipient,
+// who is sent it if, when it goes, they still want that kind by email.
+func (a *App) emailNotification(ctx context.Context, tx *store.Tx, n inbox.Notification) error {
+	if !a.EmailOn() {
+		return nil
+	}
+	body := n.Message + "\n\n" + a.publicURL + n.URL + "\n\nYou get this because it concerns one of your accounts. " +
+		"Choose which notifications come by email in your settings: " + a.publicURL + "/settings\n"
+	return tx.InsertEmail(ctx, store.Email{ID: newID(), ToUserID: n.RecipientID, Kind: n.Kind, AccountID: n.AccountID, SubjectID: n.SubjectID,
+		Subject: "Tandem: " + truncate(n.Message, 150), Body: body, NextAttemptAt: n.CreatedAt, CreatedAt: n.CreatedAt})
+}
+
+// askCustomer sends the case's contact the solution and a signed link to
+// say whether it resolved their situation.
+func (a *App) askCustomer(ctx context.Context, tx *store.Tx, c cases.Case) error {
+	if !a.EmailOn() || c.ContactID == "" {
+		return nil
+	}
+	contact, err := tx.Contact(ctx, c.ContactID)
+	if err != nil || contact.Email == "" {
+		return err
+	}
+	link, err := a.answerLink(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	body := fmt.Sprintf("Hello %s,\n\nWe believe case #%d, %q, is resolved. This is what we did:\n\n%s\n\n"+
+		"Did this resolve your situation? Please tell us with one click:\n\n%s\n\n"+
+		"If it did not, the same page lets you say so, and the case goes straight back to the team.\n",
+		contact.Name, c.Number, c.Subject, indent(c.Solution), link)
+	return tx.InsertEmail(ctx, store.Email{ID: newID(), ToAddress: contact.Email, Kind: emailResolution, AccountID: c.AccountID, SubjectID: c.ID,
+		Subject: fmt.Sprintf("Case #%d: is your problem solved?", c.Number), Body: body, NextAttemptAt: c.ResolvedAt, CreatedAt: c.ResolvedAt})
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n    ")
+}
+
+// answerLink is the signed address where a customer answers for a case's
+// current resolution; it stops working when the case moves on.
+func (a *App) answerLink(ctx context.Context, tx *store.Tx, c cases.Case) (string, error) {
+	payload := c.ID + "." + strconv.FormatInt(c.ResolvedAt.UnixMilli(), 36)
+	sig, err := a.sign(ctx, tx, "resolution."+payload)
+	if err != nil {
+		return "", err
+	}
+	return a.publicURL + "/r/" + payload + "." + sig, nil
+}
+
+// signingKey is made once per database and kept.
+type signingKey struct {
+	mu  sync.Mutex
+	key []byte
+}
+
+// sign signs msg with the database's link key; tx is the transaction
+// the caller is in, or nil.
+func (a *App) sign(ctx context.Context, tx *store.Tx, msg string) (string, error) {
+	a.links.mu.Lock()
+	key := a.links.key
+	a.links.mu.Unlock()
+	if key == nil {
+		fresh := make([]byte, 32)
+		rand.Read(fresh)
+		load := func(tx *store.Tx) error {
+			secret, err := tx.SigningKey(ctx, "links", base64.RawURLEncoding.EncodeToString(fresh), a.Now())
+			key, _ = base64.RawURLEncoding.DecodeString(secret)
+			// Kept only once stored: a key made in a transaction that rolls
+			// back must not sign anything.
+			tx.AfterCommit(func() { a.links.mu.Lock(); a.links.key = key; a.links.mu.Unlock() })
+			return err
+		}
+		var err error
+		if tx != nil {
+			err = load(tx)
+		} else {
+			err = a.store.InTx(ctx, load)
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(msg))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18]), nil
+}
+
+var errBadLink = fault.New(fault.NotFound, "this link is not valid; reply to the email instead and we will take it from there")
+
+// answerCase reads a resolution link: the case it names and the moment of
+// the resolution it was sent for.
+func (a *App) answerCase(ctx context.Context, token string) (string, time.Time, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return "", time.Time{}, errBadLink
+	}
+	want, err := a.sign(ctx, nil, "resolution."+parts[0]+"."+parts[1])
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	resolved, perr := strconv.ParseInt(parts[1], 36, 64)
+	if perr != nil || !hmac.Equal([]byte(want), []byte(parts[2])) {
+		return "", time.Time{}, errBadLink
+	}
+	at := time.UnixMilli(resolved).UTC()
+	if a.Now().Sub(at) > AnswerWindow {
+		return "", time.Time{}, fault.New(fault.Invalid, "this link has expired; reply to the email instead and we will take it from there")
+	}
+	return parts[0], at, nil
+}
+
+// Resolution is what a customer sees behind their link.
+type Resolution struct {
+	Number   int64
+	Subject  string
+	Solution string
+	// Open is true while the customer's answer is awaited.
+	Open bool
+	// Answer is what became of the case when it is no longer awaited.
+	Answer string
+}
+
+// ResolutionFor returns the case behind a customer's link.
+func (a *App) ResolutionFor(ctx context.Context, token string) (Resolution, error) {
+	id, at, err := a.answerCase(ctx, token)
+	if err != nil {
+		return Resolution{}, err
+	}
+	c, err := a.store.Case(ctx, id)
+	if err != nil {
+		return Resolution{}, errBadLink
+	}
+	return resolutionOf(c, at), nil
+}
+
+func resolutionOf(c cases.Case, at time.Time) Resolution {
+	r := Resolution{Number: c.Number, Subject: c.Subject, Solution: c.Solution, Open: c.Status == cases.Resolved && c.ResolvedAt.Equal(at)}
+	switch {
+	case r.Open:
+	case c.Status == cases.Closed && c.Confirmed != nil && *c.Confirmed:
+		r.Answer = "closed: you confirmed it is resolved. Thank you."
+	case c.Status == cases.Closed:
+		r.Answer = "closed."
+	case c.Status == cases.Resolved:
+		r.Answer = "resolved again since this email was sent; please answer from the newest one."
+	default:
+		r.Answer = "back with our team, who are working on it."
+	}
+	return r
+}
+
+// AnswerResolution records a customer's answer from their link: yes
+// closes the case confirmed; no reopens it, with their words, and tells the
+// account's owner.
+func (a *App) AnswerResolution(ctx context.Context, token string, resolved bool, note string) (Resolution, error) {
+	id, at, err := a.answerCase(ctx, token)
+	if err != nil {
+		return Resolution{}, err
+	}
+	note = strings.TrimSpace(note)
+	if len(note) > 2000 {
+		var f fault.Fields
+		f.Add("note", "keep it under 2,000 characters")
+		return Resolution{}, f.Err()
+	}
+	customer := access.Actor{User: access.User{Name: "the customer", Active: true}, Scope: access.ScopeWrite}
+	var out Resolution
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.Case(ctx, id)
+		if err != nil {
+			return errBadLink
+		}
+		if out = resolutionOf(c, at); !out.Open {
+			return nil // answered already, or the case has moved on: change nothing
+		}
+		yes := true
+		t := cases.Transition{To: cases.Closed, Confirmed: &yes}
+		if !resolved {
+			t = cases.Transition{To: cases.Open, Reason: "the customer says it is not resolved"}
+			if note != "" {
+				t.Reason += ": " + note
+			}
+		}
+		c, err = a.moveCase(ctx, tx, customer, c, t)
+		out = resolutionOf(c, at)
+		return err
+	})
+	return out, err
+}
+
+// SendDueEmails sends what the outbox holds whose time has come. A user's
+// notification goes only if they are active and still want that kind by
+// email; a failed delivery is tried again later, backing off, up to eight
+// times.
+func (a *App) SendDueEmails(ctx context.Context, m Mailer) (sent int, err error) {
+	now := a.Now()
+	due, err := a.store.DueEmails(ctx, now, 100)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range due {
+		var mine bool
+		if err := a.store.InTx(ctx, func(tx *store.Tx) error {
+			mine, err = tx.ClaimEmail(ctx, e.ID, now, now.Add(5*time.Minute))
+			return err
+		}); err != nil || !mine {
+			continue
+		}
+		e.Attempts++
+		to, ok, err := a.emailAddress(ctx, e)
+		switch {
+		case err != nil:
+			e.LastError = err.Error()
+		case !ok:
+			e.Status = "skipped"
+		default:
+			err = m.Send(ctx, mail.Message{To: to, Subject: e.Subject, Text: e.Body})
+			if err == nil {
+				e.Status, e.SentAt = "sent", a.Now()
+				sent++
+			} else {
+				e.LastError = truncate(err.Error(), 500)
+			}
+		}
+		if err != nil {
+			e.Status, e.NextAttemptAt = "pending", now.Add(30*time.Second<<min(e.Attempts-1, 10))
+			if e.Attempts >= 8 {
+				e.Status = "failed"
+			}
+			a.log.Warn("email not sent", "email", e.ID, "attempt", e.Attempts, "err", err)
+		}
+		if ferr := a.store.InTx(ctx, func(tx *store.Tx) error { return tx.FinishEmail(ctx, e) }); ferr != nil {
+			return sent, ferr
+		}
+	}
+	return sent, nil
+}
+
+// emailAddress says where an email goes, and whether it still should.
+func (a *App) emailAddress(ctx context.Context, e store.Email) (string, bool, error) {
+	if e.ToUserID == "" {
+		return e.ToAddress, e.ToAddress != "", nil
+	}
+	u, err := a.store.User(ctx, e.ToUserID)
+	if err != nil || !u.Active {
+		return "", false, err
+	}
+	prefs, err := a.EmailPreferences(ctx, access.Actor{User: u})
+	if err != nil {
+		return "", false, err
+	}
+	return u.Email, prefs[e.Kind], nil
+}
+
+// Emails lists what was written to go out about a case or other subject.
+func (a *App) Emails(ctx context.Context, actor access.Actor, subjectID string) ([]store.Email, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, err
+	}
+	return a.store.Emails(ctx, subjectID)
+}

@@ -1,0 +1,45 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// resolutionPage is where a customer, from the link in the resolution
+// email, says whether the solution resolved their situation. Opening the
+// link changes nothing (mail scanners open links); the buttons do.
+func (s *site) resolutionPage(w http.ResponseWriter, r *http.Request) {
+	res, err := s.app.ResolutionFor(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "resolution", view{Title: "Is it resolved?", Data: res})
+}
+
+func (s *site) answerResolution(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	r.ParseForm()
+	answer := r.PostForm.Get("answer")
+	if answer != "yes" && answer != "no" {
+		res, err := s.app.ResolutionFor(r.Context(), token)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "resolution", view{Title: "Is it resolved?", Data: res, Form: r.PostForm,
+			Errors: map[string]string{"answer": "choose one of the two buttons"}})
+		return
+	}
+	res, err := s.app.AnswerResolution(r.Context(), token, answer == "yes", r.PostForm.Get("note"))
+	if err != nil {
+		if fe, _, ok := formErrors(err); ok {
+			res, _ = s.app.ResolutionFor(r.Context(), token)
+			s.render(w, r, http.StatusUnprocessableEntity, "resolution", view{Title: "Is it resolved?", Data: res, Form: r.PostForm, Errors: fe})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "resolution", view{Title: "Thank you", Data: res, Form: url.Values{"answered": {answer}}})
+}
