@@ -146,3 +146,38 @@ func TestCLVCommands(t *testing.T) {
 		t.Fatalf("predict without a horizon: %d %q", code, stderr)
 	}
 }
+
+// TestBenchCommand: `tandem bench` starts a server of its own, drives each
+// shape and reports it in the contract's JSON.
+func TestBenchCommand(t *testing.T) {
+	stdout, stderr, code := tandem(t, "", "bench", "--scale", "small", "--duration", "300ms", "--clients", "4", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var out struct {
+		Shapes []struct {
+			Name       string  `json:"name"`
+			Throughput float64 `json:"throughput"`
+			P50        float64 `json:"p50_ms"`
+			P99        float64 `json:"p99_ms"`
+			Errors     int     `json:"errors"`
+			PeakRSSMB  float64 `json:"peak_rss_mb"`
+		} `json:"shapes"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	var names []string
+	for _, s := range out.Shapes {
+		names = append(names, s.Name)
+		if s.Throughput <= 0 || s.Errors != 0 || s.P50 <= 0 || s.P99 < s.P50 || s.PeakRSSMB <= 0 {
+			t.Errorf("shape %+v", s)
+		}
+	}
+	if strings.Join(names, ",") != "create_interaction,open_case,timeline_first_page,queue_first_page" {
+		t.Fatalf("shapes %v", names)
+	}
+	if _, stderr, code := tandem(t, "", "bench", "--scale", "huge"); code != 2 || !strings.Contains(stderr, "--scale") {
+		t.Fatalf("a bad scale: %d %q", code, stderr)
+	}
+}

@@ -533,3 +533,47 @@ func waitFor(t *testing.T, smtp *mailtest.Server, s string) mailtest.Received {
 	t.Fatalf("no message about %q among %+v", s, smtp.Messages())
 	return mailtest.Received{}
 }
+
+// TestManagerEditsServiceSettings: a manager changes a target, a wrong
+// one is shown beside its field with what was typed kept, a right one is
+// saved; the confirmation rates of the demo book are on the same page.
+func TestManagerEditsServiceSettings(t *testing.T) {
+	base := serve(t, "--demo")
+	mia := browser(t)
+	signIn(t, mia, base, "mia@example.com")
+	var problem, kept, rates string
+	if err := chromedp.Run(mia,
+		chromedp.Navigate(base+"/cases"),
+		chromedp.Click(`#service-settings`),
+		chromedp.WaitVisible(`#rates-agent`),
+		chromedp.Text(`#rates-agent`, &rates),
+		chromedp.SetValue(`input[name="targets.urgent.first_response"]`, "soon"),
+		chromedp.Click(`//button[text()="Save SLA targets"]`),
+		chromedp.WaitVisible(`td.invalid .field-error`),
+		chromedp.Text(`td.invalid .field-error`, &problem),
+		chromedp.Value(`input[name="targets.urgent.first_response"]`, &kept),
+	); err != nil {
+		screenshot(t, mia, "service-failure")
+		t.Fatalf("a wrong target: %v", err)
+	}
+	if !strings.Contains(problem, "not a positive duration") || kept != "soon" {
+		t.Fatalf("problem %q, kept %q", problem, kept)
+	}
+	if !strings.Contains(rates, "Val Service") {
+		t.Fatalf("confirmation rates: %q", rates)
+	}
+	screenshot(t, mia, "service-settings-error")
+	var notice, saved string
+	if err := chromedp.Run(mia,
+		chromedp.SetValue(`input[name="targets.urgent.first_response"]`, "45m"),
+		chromedp.Click(`//button[text()="Save SLA targets"]`),
+		chromedp.WaitVisible(`.notice`),
+		chromedp.Text(`.notice`, &notice),
+		chromedp.Value(`input[name="targets.urgent.first_response"]`, &saved),
+	); err != nil {
+		t.Fatalf("saving: %v", err)
+	}
+	if !strings.Contains(notice, "SLA policy saved") || saved != "45m" {
+		t.Fatalf("after saving: %q %q", notice, saved)
+	}
+}

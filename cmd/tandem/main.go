@@ -61,6 +61,7 @@ commands:
   token create   create an API token for a user
   clv fit        fit the BG/NBD and Gamma-Gamma models to a transaction log
   clv predict    predict purchases, spend and lifetime value per customer
+  bench          measure a fresh server under load (--scale small|medium|large, --json)
   version        print the version
 
 Run "tandem COMMAND -h" for the flags of a command.`
@@ -86,6 +87,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return clvFit(rest, stdout, stderr)
 	case "clv predict":
 		return clvPredict(rest, stdout, stderr)
+	case "bench":
+		return bench(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "tandem %s (%s)\n", version, runtime.Version())
 		return nil

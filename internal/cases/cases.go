@@ -244,7 +244,17 @@ type PolicySpec struct {
 func DefaultPolicySpec() PolicySpec {
 	p := DefaultPolicy()
 	out := PolicySpec{Targets: map[string]TargetSpec{}, Tiers: map[string]map[string]TargetSpec{}}
-	write := func(t Targets) TargetSpec { return TargetSpec{t.FirstResponse.String(), t.Resolution.String()} }
+	short := func(d time.Duration) string { // 4h0m0s → 4h, 30m0s → 30m
+		s := d.String()
+		if strings.HasSuffix(s, "m0s") {
+			s = strings.TrimSuffix(s, "0s")
+		}
+		if strings.HasSuffix(s, "h0m") {
+			s = strings.TrimSuffix(s, "0m")
+		}
+		return s
+	}
+	write := func(t Targets) TargetSpec { return TargetSpec{short(t.FirstResponse), short(t.Resolution)} }
 	for prio, t := range p.Default {
 		out.Targets[prio] = write(t)
 	}

@@ -66,6 +66,9 @@ func TestPolicySpecs(t *testing.T) {
 	if err != nil || p.For("vip", "urgent").FirstResponse != 30*time.Minute || p.For("", "low").Resolution != 40*time.Hour {
 		t.Fatalf("%v %+v", err, p)
 	}
+	if d := DefaultPolicySpec(); d.Targets["urgent"] != (TargetSpec{"1h", "8h"}) || d.Tiers["vip"]["urgent"] != (TargetSpec{"30m", "4h"}) {
+		t.Fatalf("the default written out: %+v", d)
+	}
 	bad := DefaultPolicySpec()
 	bad.Targets["urgent"] = TargetSpec{"0s", "soon"}
 	_, err = bad.Compile()

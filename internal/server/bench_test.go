@@ -1,14 +1,11 @@
 package server_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -18,6 +15,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/customer"
 	"tandem/internal/jobs"
+	"tandem/internal/load"
 	"tandem/internal/server"
 	"tandem/internal/store/storetest"
 )
@@ -74,49 +72,19 @@ func BenchmarkOpenCaseAPI(b *testing.B) {
 }
 
 // postParallel POSTs bodies to path through the real server from 16
-// concurrent clients, expecting 201 each time, and reports the rate as
-// unit. Each client writes prepared HTTP/1.1 requests on its own
-// keep-alive connection and reads only the status and body, as wrk does,
-// so that the load generator takes little of the machine it measures.
+// concurrent clients (internal/load), expecting 201 each time, and reports
+// the rate as unit.
 func postParallel(b *testing.B, a *app.App, path, secret, unit string, body func(i int) any) {
 	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{}))
 	defer srv.Close()
-	const concurrency = 16
-	b.SetParallelism((concurrency + 1) / max(1, runtimeProcs()))
+	shape := load.Shape{Name: unit, Want: http.StatusCreated, Next: func(c, i int) load.Request {
+		j, _ := json.Marshal(body(c*1_000_000 + i))
+		return load.Request{Method: "POST", Path: path, Body: j}
+	}}
 	b.ResetTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
-		if err != nil {
-			b.Error(err)
-			return
-		}
-		defer conn.Close()
-		r := bufio.NewReader(conn)
-		var req bytes.Buffer
-		i := 0
-		for pb.Next() {
-			i++
-			j, _ := json.Marshal(body(i))
-			req.Reset()
-			fmt.Fprintf(&req, "POST %s HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", path, secret, len(j))
-			req.Write(j)
-			if _, err := conn.Write(req.Bytes()); err != nil {
-				b.Error(err)
-				return
-			}
-			res, err := http.ReadResponse(r, nil)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			if res.StatusCode != http.StatusCreated {
-				b.Errorf("status %d", res.StatusCode)
-				return
-			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), unit)
+	res := load.Run(srv.Listener.Addr().String(), secret, 16, time.Hour, b.N, shape)
+	if res.Errors > 0 {
+		b.Fatalf("%d errors, the first: %s", res.Errors, res.FirstError)
+	}
+	b.ReportMetric(res.Throughput, unit)
 }

@@ -272,6 +272,11 @@ func webRows() map[string]row {
 		"GET /audit":                      {fixed("/audit", ""), only(303, 200, "admin", "manager")},
 		"GET /audit.csv":                  {fixed("/audit.csv", ""), only(303, 200, "admin", "manager")},
 		"GET /static/":                    {fixed("/static/tandem.css", ""), public},
+		"GET /settings/service":           {fixed("/settings/service?days=30", ""), pageRead},
+		"POST /settings/service/calendar": {fixed("/settings/service/calendar", form(url.Values{"calendar_name": {"Office"}, "calendar_version": {"-1"},
+			"time_zone": {"Europe/Berlin"}, "hours.monday": {"09:00-17:00"}})), formOnly(303, "admin", "manager")},
+		"POST /settings/service/policy": {fixed("/settings/service/policy", form(url.Values{"policy_name": {"Mars"}, "policy_version": {"-1"},
+			"targets.low.first_response": {"-4h"}})), formOnly(422, "admin", "manager")},
 		// The customer's answer page is public; its link is the credential.
 		"GET /r/{token}":  {fixed("/r/01a20535-0000-7000-8000-000000000000.abc.forged", ""), expect(404, nil)},
 		"POST /r/{token}": {fixed("/r/01a20535-0000-7000-8000-000000000000.abc.forged", form(url.Values{"answer": {"yes"}})), expect(404, nil)},

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -93,6 +94,9 @@ func (s *site) routes() []route {
 		{"POST /admin/users/{id}/password", s.signedIn(s.resetPassword)},
 		{"GET /audit", s.signedIn(s.audit)},
 		{"GET /audit.csv", s.signedIn(s.auditCSV)},
+		{"GET /settings/service", s.signedIn(s.serviceSettings)},
+		{"POST /settings/service/calendar", s.signedIn(s.saveCalendar)},
+		{"POST /settings/service/policy", s.signedIn(s.savePolicy)},
 		{"GET /r/{token}", s.resolutionPage},
 		{"POST /r/{token}", s.answerResolution},
 	}
@@ -106,6 +110,12 @@ func Patterns() []string {
 		out = append(out, rt.pattern)
 	}
 	return append(out, "GET /static/")
+}
+
+// rateTable is one table of confirmation rates.
+type rateTable struct {
+	Name  string
+	Rates []app.ConfirmationRate
 }
 
 // view is what every page template gets.
@@ -263,8 +273,10 @@ var funcs = template.FuncMap{
 			return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 		}
 	},
-	"list":  func(s ...string) []string { return s },
-	"deref": func(b *bool) bool { return b != nil && *b },
+	"list":    func(s ...string) []string { return s },
+	"rates":   func(name string, rates []app.ConfirmationRate) rateTable { return rateTable{name, rates} },
+	"percent": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
+	"deref":   func(b *bool) bool { return b != nil && *b },
 	"due": func(t time.Time) string {
 		if t.IsZero() {
 			return "paused"

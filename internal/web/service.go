@@ -1,0 +1,167 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/cases"
+	"tandem/internal/sla"
+)
+
+var weekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+// servicePage is the service settings and the confirmation metrics.
+type servicePage struct {
+	Calendar   app.CalendarSetting
+	Policy     app.PolicySetting
+	Tiers      []string
+	CanEdit    bool
+	Days       int
+	ByAgent    []app.ConfirmationRate
+	ByCategory []app.ConfirmationRate
+}
+
+func (s *site) serviceSettings(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	s.renderService(w, r, actor, view{Notice: r.URL.Query().Get("notice")}, http.StatusOK)
+}
+
+// renderService shows the page; forms in v.Form keep what was typed.
+func (s *site) renderService(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int) {
+	ctx := r.Context()
+	cal, err := s.app.Calendar(ctx, actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pol, err := s.app.Policy(ctx, actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	days, _ := strconv.Atoi(r.URL.Query().Get("days"))
+	if days < 1 || days > 3650 {
+		days = 90
+	}
+	to := time.Now()
+	byAgent, byCategory, err := s.app.ConfirmationRates(ctx, actor, to.AddDate(0, 0, -days), to)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	users := s.userNames(r, actor)
+	for i := range byAgent {
+		if n, ok := users[byAgent[i].Key]; ok && byAgent[i].Key != "" {
+			byAgent[i].Key = n
+		} else if byAgent[i].Key == "" {
+			byAgent[i].Key = "(unassigned)"
+		}
+	}
+	form := serviceForm(cal, pol)
+	for k, typed := range v.Form { // what was typed into the form that failed
+		form[k] = typed
+	}
+	v.Form = form
+	var tiers []string
+	for t := range pol.Spec.Tiers {
+		tiers = append(tiers, t)
+	}
+	v.Title, v.Nav = "Service settings", "cases"
+	v.Data = servicePage{Calendar: cal, Policy: pol, Tiers: tiers, CanEdit: actor.Can(access.EditSLA, false), Days: days, ByAgent: byAgent, ByCategory: byCategory}
+	s.render(w, r, status, "service", v)
+}
+
+// serviceForm writes the stored settings as form values.
+func serviceForm(cal app.CalendarSetting, pol app.PolicySetting) url.Values {
+	f := url.Values{}
+	f.Set("calendar_name", cal.Name)
+	f.Set("calendar_version", strconv.FormatInt(cal.Version, 10))
+	f.Set("time_zone", cal.Spec.TimeZone)
+	for _, d := range weekdays {
+		f.Set("hours."+d, cal.Spec.Hours[d])
+	}
+	f.Set("holidays", strings.Join(cal.Spec.Holidays, "\n"))
+	f.Set("policy_name", pol.Name)
+	f.Set("policy_version", strconv.FormatInt(pol.Version, 10))
+	for _, p := range cases.Priorities {
+		f.Set("targets."+p+".first_response", pol.Spec.Targets[p].FirstResponse)
+		f.Set("targets."+p+".resolution", pol.Spec.Targets[p].Resolution)
+		for tier, m := range pol.Spec.Tiers {
+			if t, ok := m[p]; ok {
+				f.Set("tiers."+tier+"."+p+".first_response", t.FirstResponse)
+				f.Set("tiers."+tier+"."+p+".resolution", t.Resolution)
+			}
+		}
+	}
+	return f
+}
+
+func (s *site) saveCalendar(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	r.ParseForm()
+	f := r.PostForm
+	spec := sla.CalendarSpec{TimeZone: strings.TrimSpace(f.Get("time_zone")), Hours: map[string]string{}, Holidays: []string{}}
+	for _, d := range weekdays {
+		if h := strings.TrimSpace(f.Get("hours." + d)); h != "" {
+			spec.Hours[d] = h
+		}
+	}
+	spec.Holidays = append(spec.Holidays, strings.Fields(f.Get("holidays"))...)
+	version, _ := strconv.ParseInt(f.Get("calendar_version"), 10, 64)
+	_, err := s.app.SaveCalendar(r.Context(), actor, app.CalendarSetting{Name: f.Get("calendar_name"), Spec: spec}, version)
+	s.afterServiceSave(w, r, actor, err, "calendar", map[string]string{"name": "calendar_name"})
+}
+
+func (s *site) savePolicy(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	r.ParseForm()
+	f := r.PostForm
+	spec := cases.PolicySpec{Targets: map[string]cases.TargetSpec{}, Tiers: map[string]map[string]cases.TargetSpec{}}
+	for _, p := range cases.Priorities {
+		spec.Targets[p] = cases.TargetSpec{FirstResponse: strings.TrimSpace(f.Get("targets." + p + ".first_response")),
+			Resolution: strings.TrimSpace(f.Get("targets." + p + ".resolution"))}
+	}
+	for key := range f {
+		parts := strings.Split(key, ".")
+		if len(parts) != 4 || parts[0] != "tiers" || strings.TrimSpace(f.Get(key)) == "" {
+			continue
+		}
+		tier, prio := parts[1], parts[2]
+		if spec.Tiers[tier] == nil {
+			spec.Tiers[tier] = map[string]cases.TargetSpec{}
+		}
+		spec.Tiers[tier][prio] = cases.TargetSpec{FirstResponse: strings.TrimSpace(f.Get("tiers." + tier + "." + prio + ".first_response")),
+			Resolution: strings.TrimSpace(f.Get("tiers." + tier + "." + prio + ".resolution"))}
+	}
+	version, _ := strconv.ParseInt(f.Get("policy_version"), 10, 64)
+	_, err := s.app.SavePolicy(r.Context(), actor, app.PolicySetting{Name: f.Get("policy_name"), Spec: spec}, version)
+	s.afterServiceSave(w, r, actor, err, "policy", map[string]string{"name": "policy_name"})
+}
+
+// afterServiceSave goes back to the page, or shows it again with the
+// problems beside their fields and what was typed kept.
+func (s *site) afterServiceSave(w http.ResponseWriter, r *http.Request, actor access.Actor, err error, what string, rename map[string]string) {
+	if err == nil {
+		http.Redirect(w, r, "/settings/service?notice="+what+"#"+what, http.StatusSeeOther)
+		return
+	}
+	errs, _, ok := formErrors(err)
+	if !ok {
+		s.fail(w, r, err)
+		return
+	}
+	for from, to := range rename {
+		if m, ok := errs[from]; ok {
+			errs[to] = m
+			delete(errs, from)
+		}
+	}
+	if len(errs) == 0 {
+		errs[what] = "not saved: " + err.Error()
+	} else {
+		errs[what] = "not saved: see the fields marked below"
+	}
+	s.renderService(w, r, actor, view{Errors: errs, Form: r.PostForm}, http.StatusUnprocessableEntity)
+}
