@@ -48,9 +48,15 @@ func BenchmarkCreateInteractionAPI(b *testing.B) {
 // BenchmarkOpenCaseAPI opens cases through the HTTP API on SQLite with 16
 // concurrent clients; each case schedules its SLA checks on the job queue
 // and notifies the account's owner in the same transaction.
-func BenchmarkOpenCaseAPI(b *testing.B) {
+func BenchmarkOpenCaseAPI(b *testing.B) { benchOpenCase(b) }
+
+// BenchmarkOpenCaseAPIWithEmail is BenchmarkOpenCaseAPI with email on: the
+// owner's notification also goes to the outbox.
+func BenchmarkOpenCaseAPIWithEmail(b *testing.B) { benchOpenCase(b, app.WithEmail("https://tandem.example")) }
+
+func benchOpenCase(b *testing.B, opts ...app.Option) {
 	s := storetest.SQLite(b)
-	a := app.New(s)
+	a := app.New(s, opts...)
 	ctx := context.Background()
 	if _, err := jobs.New(ctx, s, a, jobs.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
 		b.Fatal(err)
