@@ -52,7 +52,9 @@ func BenchmarkOpenCaseAPI(b *testing.B) { benchOpenCase(b) }
 
 // BenchmarkOpenCaseAPIWithEmail is BenchmarkOpenCaseAPI with email on: the
 // owner's notification also goes to the outbox.
-func BenchmarkOpenCaseAPIWithEmail(b *testing.B) { benchOpenCase(b, app.WithEmail("https://tandem.example")) }
+func BenchmarkOpenCaseAPIWithEmail(b *testing.B) {
+	benchOpenCase(b, app.WithEmail("https://tandem.example"))
+}
 
 func benchOpenCase(b *testing.B, opts ...app.Option) {
 	s := storetest.SQLite(b)
