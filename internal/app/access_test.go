@@ -2,12 +2,15 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/fault"
+	"tandem/internal/mail"
+	"tandem/internal/mail/mailtest"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 )
@@ -15,6 +18,7 @@ import (
 func TestBruteForceLocksTheAccount(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, s *store.Store) {
 		f := setup(t, s)
+		f.app = app.New(s, app.WithClock(func() time.Time { return *f.clock }), app.WithEmail("https://tandem.example"))
 		ctx := context.Background()
 		// Each attempt comes from another address so only the account's own
 		// counter slows them down; wait out every backoff as a patient attacker would.
@@ -37,6 +41,15 @@ func TestBruteForceLocksTheAccount(t *testing.T) {
 		evs, _, err := f.app.Audit(ctx, f.admin, store.AuditFilter{Kind: "user.locked"}, store.Page{})
 		if err != nil || len(evs) != 1 || evs[0].SubjectID != f.sales.User.ID {
 			t.Fatalf("lockout event: %v %+v", err, evs)
+		}
+		// Sam is told by email, once, in case someone is guessing.
+		smtp := mailtest.Start(t)
+		sender, _ := mail.New(smtp.URL, "tandem@example.com")
+		if n, err := f.app.SendDueEmails(ctx, sender); err != nil || n != 1 {
+			t.Fatalf("sent %d: %v", n, err)
+		}
+		if m := smtp.Messages()[0]; m.To != "sam@example.com" || !strings.Contains(m.Body, "locked your account") {
+			t.Fatalf("lockout email: %+v", m)
 		}
 		f.tick(access.LockFor)
 		if _, _, err := f.app.SignIn(ctx, "sam@example.com", "correct horse battery", app.Client{IP: "198.51.100.1"}); err != nil {

@@ -20,8 +20,11 @@ import (
 	"tandem/internal/store"
 )
 
-// Kind of email asking a customer to confirm a resolution.
-const emailResolution = "case_resolution"
+// Kinds of email that are not notifications: always sent.
+const (
+	emailResolution = "case_resolution" // asking a customer to confirm a resolution
+	emailLockout    = "account_locked"  // telling a user their account is locked
+)
 
 // AnswerWindow is how long a customer's "yes, resolved" link works.
 const AnswerWindow = 30 * 24 * time.Hour
@@ -50,6 +53,19 @@ func (a *App) emailNotification(ctx context.Context, tx *store.Tx, n inbox.Notif
 		"Choose which notifications come by email in your settings: " + a.publicURL + "/settings\n"
 	return tx.InsertEmail(ctx, store.Email{ID: newID(), ToUserID: n.RecipientID, Kind: n.Kind, AccountID: n.AccountID, SubjectID: n.SubjectID,
 		Subject: "Tandem: " + truncate(n.Message, 150), Body: body, NextAttemptAt: n.CreatedAt, CreatedAt: n.CreatedAt})
+}
+
+// emailLockout tells a user their account was locked after too many
+// failed sign-ins: someone may be guessing their password.
+func (a *App) emailLockout(ctx context.Context, tx *store.Tx, u access.User, until, now time.Time) error {
+	if !a.EmailOn() || u.ID == "" {
+		return nil
+	}
+	body := fmt.Sprintf("Hello %s,\n\nAfter many failed attempts to sign in as %s, Tandem has locked your account until %s UTC. "+
+		"If that was not you, someone may be guessing your password: once the lock ends, sign in and change it, "+
+		"or ask an admin to reset it now.\n\n%s/login\n", u.Name, u.Email, until.UTC().Format("2006-01-02 15:04"), a.publicURL)
+	return tx.InsertEmail(ctx, store.Email{ID: newID(), ToUserID: u.ID, Kind: emailLockout, SubjectID: u.ID,
+		Subject: "Tandem: your account is locked for now", Body: body, NextAttemptAt: now, CreatedAt: now})
 }
 
 // askCustomer sends the case's contact the solution and a signed link to
@@ -291,7 +307,8 @@ func (a *App) emailAddress(ctx context.Context, e store.Email) (string, bool, er
 	if err != nil {
 		return "", false, err
 	}
-	return u.Email, prefs[e.Kind], nil
+	want, chosen := prefs[e.Kind]
+	return u.Email, want || !chosen, nil
 }
 
 // Emails lists what was written to go out about a case or other subject.

@@ -141,9 +141,11 @@ func (a *App) SignIn(ctx context.Context, email, password string, c Client) (str
 				return err
 			}
 			if lockedNow {
-				// The lockout notice is an event; it is not emailed yet.
-				return a.record(ctx, tx, access.Actor{}, now, change{kind: "user.locked", subjectType: "user", subjectID: u.ID,
-					offTimeline: true, after: map[string]any{"email": normEmail, "until": et.LockedUntil}})
+				if err := a.record(ctx, tx, access.Actor{}, now, change{kind: "user.locked", subjectType: "user", subjectID: u.ID,
+					offTimeline: true, after: map[string]any{"email": normEmail, "until": et.LockedUntil}}); err != nil {
+					return err
+				}
+				return a.emailLockout(ctx, tx, u, et.LockedUntil, now)
 			}
 			return nil
 		})
