@@ -9,11 +9,17 @@ import (
 	"tandem/internal/fault"
 )
 
-// Weekdays by name, as calendars are written.
-var weekdays = map[string]time.Weekday{
-	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
-	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
-}
+// DayNames are the weekdays as calendars are written, Monday first.
+var DayNames = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+// weekdays maps each of DayNames to its weekday.
+var weekdays = func() map[string]time.Weekday {
+	m := map[string]time.Weekday{}
+	for i, d := range DayNames {
+		m[d] = time.Weekday((i + 1) % 7)
+	}
+	return m
+}()
 
 // CalendarSpec is a calendar as people write it: a time zone, working
 // hours per weekday ("09:00-12:30,13:30-17:00") and holidays (YYYY-MM-DD).
@@ -26,7 +32,7 @@ type CalendarSpec struct {
 // DefaultSpec is Monday to Friday, 09:00–17:00, in zone.
 func DefaultSpec(zone string) CalendarSpec {
 	h := map[string]string{}
-	for _, d := range []string{"monday", "tuesday", "wednesday", "thursday", "friday"} {
+	for _, d := range DayNames[:5] {
 		h[d] = "09:00-17:00"
 	}
 	return CalendarSpec{TimeZone: zone, Hours: h, Holidays: []string{}}

@@ -184,21 +184,16 @@ func (q q) Cases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, strin
 	if err != nil {
 		return nil, "", err
 	}
-	defer rows.Close()
-	var out []cases.Case
-	for rows.Next() {
-		cs, err := scanCase(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, cs)
+	out, err := collect(rows, scanCase)
+	if err != nil {
+		return nil, "", err
 	}
 	next := ""
 	if len(out) > n {
 		out = out[:n]
 		next = cursor{N: dueAt(out[n-1]), ID: out[n-1].ID}.String()
 	}
-	return out, next, rows.Err()
+	return out, next, nil
 }
 
 // Comment is a note on a case: internal, or written to the customer.

@@ -52,16 +52,7 @@ func (q q) DueEmails(ctx context.Context, now time.Time, limit int) ([]Email, er
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Email
-	for rows.Next() {
-		e, err := scanEmail(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collect(rows, scanEmail)
 }
 
 // ClaimEmail takes a due message for sending until lease: false when
@@ -91,16 +82,7 @@ func (q q) Emails(ctx context.Context, subjectID string) ([]Email, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Email
-	for rows.Next() {
-		e, err := scanEmail(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collect(rows, scanEmail)
 }
 
 // SigningKey returns the named key, making it from newSecret the first

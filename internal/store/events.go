@@ -183,19 +183,14 @@ func (q q) Audit(ctx context.Context, f AuditFilter, p Page) ([]event.Event, str
 	if err != nil {
 		return nil, "", err
 	}
-	defer rows.Close()
-	var out []event.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, e)
+	out, err := collect(rows, scanEvent)
+	if err != nil {
+		return nil, "", err
 	}
 	next := ""
 	if len(out) > n {
 		out = out[:n]
 		next = cursor{ID: out[n-1].ID}.String()
 	}
-	return out, next, rows.Err()
+	return out, next, nil
 }

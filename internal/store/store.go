@@ -151,6 +151,20 @@ func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
 	return q.db.QueryRowContext(ctx, query, args...)
 }
 
+// collect scans every row of rows with scan, then closes rows.
+func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // Open connects to PostgreSQL when dbURL is set, otherwise to SQLite in
 // dataDir, and runs the migrations.
 func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {

@@ -57,16 +57,7 @@ func (q q) Users(ctx context.Context) ([]access.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []access.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(rows, scanUser)
 }
 
 // CountUsers counts users.
@@ -152,16 +143,7 @@ func (q q) Tokens(ctx context.Context, userID string) ([]Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Token
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return collect(rows, scanToken)
 }
 
 // RevokeToken revokes a token.
@@ -228,16 +210,7 @@ func (q q) Sessions(ctx context.Context, userID string, now time.Time) ([]Sessio
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Session
-	for rows.Next() {
-		s, err := scanSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return collect(rows, scanSession)
 }
 
 // DeleteUserSessions ends every session of a user but keep (may be "").

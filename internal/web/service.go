@@ -13,15 +13,14 @@ import (
 	"tandem/internal/sla"
 )
 
-var weekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-
 // servicePage is the service settings and the confirmation metrics.
 type servicePage struct {
 	Calendar   app.CalendarSetting
 	Policy     app.PolicySetting
 	Tiers      []string
+	Days       []string // weekday names, Monday first
 	CanEdit    bool
-	Days       int
+	Window     int // days of closed cases the rates cover
 	ByAgent    []app.ConfirmationRate
 	ByCategory []app.ConfirmationRate
 }
@@ -55,10 +54,10 @@ func (s *site) renderService(w http.ResponseWriter, r *http.Request, actor acces
 	}
 	users := s.userNames(r, actor)
 	for i := range byAgent {
-		if n, ok := users[byAgent[i].Key]; ok && byAgent[i].Key != "" {
-			byAgent[i].Key = n
-		} else if byAgent[i].Key == "" {
+		if byAgent[i].Key == "" {
 			byAgent[i].Key = "(unassigned)"
+		} else if name, ok := users[byAgent[i].Key]; ok {
+			byAgent[i].Key = name
 		}
 	}
 	form := serviceForm(cal, pol)
@@ -71,7 +70,7 @@ func (s *site) renderService(w http.ResponseWriter, r *http.Request, actor acces
 		tiers = append(tiers, t)
 	}
 	v.Title, v.Nav = "Service settings", "cases"
-	v.Data = servicePage{Calendar: cal, Policy: pol, Tiers: tiers, CanEdit: actor.Can(access.EditSLA, false), Days: days, ByAgent: byAgent, ByCategory: byCategory}
+	v.Data = servicePage{Calendar: cal, Policy: pol, Tiers: tiers, Days: sla.DayNames, CanEdit: actor.Can(access.EditSLA, false), Window: days, ByAgent: byAgent, ByCategory: byCategory}
 	s.render(w, r, status, "service", v)
 }
 
@@ -81,7 +80,7 @@ func serviceForm(cal app.CalendarSetting, pol app.PolicySetting) url.Values {
 	f.Set("calendar_name", cal.Name)
 	f.Set("calendar_version", strconv.FormatInt(cal.Version, 10))
 	f.Set("time_zone", cal.Spec.TimeZone)
-	for _, d := range weekdays {
+	for _, d := range sla.DayNames {
 		f.Set("hours."+d, cal.Spec.Hours[d])
 	}
 	f.Set("holidays", strings.Join(cal.Spec.Holidays, "\n"))
@@ -104,7 +103,7 @@ func (s *site) saveCalendar(w http.ResponseWriter, r *http.Request, actor access
 	r.ParseForm()
 	f := r.PostForm
 	spec := sla.CalendarSpec{TimeZone: strings.TrimSpace(f.Get("time_zone")), Hours: map[string]string{}, Holidays: []string{}}
-	for _, d := range weekdays {
+	for _, d := range sla.DayNames {
 		if h := strings.TrimSpace(f.Get("hours." + d)); h != "" {
 			spec.Hours[d] = h
 		}
