@@ -69,6 +69,28 @@ func TestCLI(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(lines[len(lines)-1], "tdt_") || strings.Contains(lines[len(lines)-1], " ") {
 		t.Fatalf("token create must print the token alone on its last line: %d %q", code, out)
 	}
+
+	// A backup, restored into a directory of its own, is a working database.
+	backup := filepath.Join(t.TempDir(), "tandem-backup.db")
+	if out, stderr, code := tandem(t, "", "backup", "--data", data, "--to", backup); code != 0 || !strings.Contains(out, "checked") {
+		t.Fatalf("backup: %d %q %q", code, out, stderr)
+	}
+	restored := t.TempDir()
+	if err := os.Rename(backup, filepath.Join(restored, "tandem.db")); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := tandem(t, "", "token", "create", "--data", restored, "--email", "sam@example.com"); code != 0 {
+		t.Fatalf("token create on the restored backup: %d %q %q", code, out, stderr)
+	}
+	if _, stderr, code := tandem(t, "", "backup", "--data", data, "--to", filepath.Join(restored, "tandem.db")); code != 1 || !strings.Contains(stderr, "already exists") {
+		t.Errorf("backup over an existing file: %d %q", code, stderr)
+	}
+	for _, args := range [][]string{{"backup", "--data", data}, {"backup", "--db", "postgres://db.internal/tandem", "--to", backup}} {
+		if _, stderr, code := tandem(t, "", args...); code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+			t.Errorf("%v: want one line and exit 2, got %d %q", args, code, stderr)
+		}
+	}
+
 	if out, _, code := tandem(t, "", "version"); code != 0 || !strings.HasPrefix(out, "tandem ") {
 		t.Fatalf("version: %d %q", code, out)
 	}

@@ -61,6 +61,7 @@ commands:
   token create   create an API token for a user
   clv fit        fit the BG/NBD and Gamma-Gamma models to a transaction log
   clv predict    predict purchases, spend and lifetime value per customer
+  backup         copy the SQLite database to a new file while Tandem runs
   bench          measure a fresh server under load (--scale small|medium|large, --json)
   version        print the version
 
@@ -87,6 +88,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return clvFit(rest, stdout, stderr)
 	case "clv predict":
 		return clvPredict(rest, stdout, stderr)
+	case "backup":
+		return backup(ctx, rest, stdout, stderr)
 	case "bench":
 		return bench(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
@@ -289,6 +292,28 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "the %s database is up to date\n", st.Engine())
 	return nil
 }
+
+func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, d := newFlags("backup", stderr)
+	to := fs.String("to", "", "the new file to write the copy to (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *to == "" {
+		return usageError{"--to is required: the new file to write the copy to"}
+	}
+	if d.db != "" {
+		return usageError{"backup copies the embedded SQLite database; back up PostgreSQL with pg_dump"}
+	}
+	size, err := store.Backup(ctx, d.data, *to)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s (%s, checked)\n", d.data, *to, megabytes(size))
+	return nil
+}
+
+func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs, d := newFlags("user add", stderr)

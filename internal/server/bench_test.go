@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/jobs"
 	"tandem/internal/load"
@@ -79,16 +81,66 @@ func benchOpenCase(b *testing.B, opts ...app.Option) {
 	})
 }
 
-// postParallel POSTs bodies to path through the real server from 16
-// concurrent clients (internal/load), expecting 201 each time, and reports
-// the rate as unit.
+// BenchmarkTimelineAPI reads the first timeline page (50 items) of 100
+// accounts, each with 200 interactions, 20 cases and their events,
+// through the HTTP API on SQLite with 16 concurrent clients.
+func BenchmarkTimelineAPI(b *testing.B) {
+	s := storetest.SQLite(b)
+	a := app.New(s)
+	ctx := context.Background()
+	if _, err := jobs.New(ctx, s, a, jobs.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
+		b.Fatal(err)
+	}
+	u, _, _ := a.AddUser(ctx, access.System, app.NewUser{Email: "sam@example.com", Name: "Sam", Role: "sales", Password: "a long enough password"})
+	_, secret, _ := a.CreateToken(ctx, access.System, app.NewToken{UserID: u.ID})
+	actor := access.Actor{User: u, Scope: access.ScopeWrite}
+	ids := make([]string, 100)
+	var wg sync.WaitGroup
+	errs := make(chan error, len(ids))
+	for i := range ids {
+		wg.Go(func() {
+			acc, err := a.CreateAccount(ctx, actor, customer.Account{Name: fmt.Sprintf("Account %03d", i), OwnerID: u.ID}, true)
+			for j := 0; j < 200 && err == nil; j++ {
+				_, err = a.LogInteraction(ctx, actor, customer.Interaction{AccountID: acc.ID, Channel: "phone", Direction: "out",
+					Summary: fmt.Sprintf("Call %d about the renewal", j), Body: "Talked through the renewal terms and the delivery dates."})
+				if j%10 == 0 && err == nil {
+					_, err = a.OpenCase(ctx, actor, cases.Case{AccountID: acc.ID, Subject: "Delivery arrived damaged", Priority: "high"})
+				}
+			}
+			if err == nil {
+				gold := "gold"
+				_, err = a.UpdateAccount(ctx, actor, acc.ID, app.AccountPatch{Tier: &gold}, acc.Version)
+			}
+			ids[i] = acc.ID
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	runParallel(b, a, secret, "pages/s", load.Shape{Want: http.StatusOK, Next: func(c, i int) load.Request {
+		return load.Request{Method: "GET", Path: "/api/v1/accounts/" + ids[(c*7919+i)%len(ids)] + "/timeline?limit=50"}
+	}})
+}
+
+// postParallel POSTs bodies to path, expecting 201 each time.
 func postParallel(b *testing.B, a *app.App, path, secret, unit string, body func(i int) any) {
-	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{}))
-	defer srv.Close()
-	shape := load.Shape{Name: unit, Want: http.StatusCreated, Next: func(c, i int) load.Request {
+	runParallel(b, a, secret, unit, load.Shape{Want: http.StatusCreated, Next: func(c, i int) load.Request {
 		j, _ := json.Marshal(body(c*1_000_000 + i))
 		return load.Request{Method: "POST", Path: path, Body: j}
-	}}
+	}})
+}
+
+// runParallel sends b.N requests of shape through the real server from 16
+// concurrent clients (internal/load) and reports the rate as unit.
+func runParallel(b *testing.B, a *app.App, secret, unit string, shape load.Shape) {
+	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{}))
+	defer srv.Close()
+	shape.Name = unit
 	b.ResetTimer()
 	res := load.Run(srv.Listener.Addr().String(), secret, 16, time.Hour, b.N, shape)
 	if res.Errors > 0 {
