@@ -577,3 +577,40 @@ func TestManagerEditsServiceSettings(t *testing.T) {
 		t.Fatalf("after saving: %q %q", notice, saved)
 	}
 }
+
+// TestPagesFitAPhone: on a phone's screen no page is wider than the
+// screen; wide tables scroll inside themselves, the menu wraps.
+func TestPagesFitAPhone(t *testing.T) {
+	base := serve(t, "--demo")
+	ctx := browser(t)
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, ctx, base, "mia@example.com")
+	var account, kase string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/accounts?q=northwind"),
+		chromedp.AttributeValue(`//a[text()="Northwind Traders"]`, "href", &account, nil),
+		chromedp.Navigate(base+"/cases"),
+		chromedp.AttributeValue(`table.list tbody a`, "href", &kase, nil),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/accounts", account, "/cases", kase, "/inbox", "/audit", "/settings", "/settings/service"} {
+		var overflow int
+		err := chromedp.Run(ctx,
+			chromedp.Navigate(base+path),
+			chromedp.WaitReady(`main`),
+			chromedp.Evaluate(`document.documentElement.scrollWidth - document.documentElement.clientWidth`, &overflow),
+		)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if overflow > 0 {
+			t.Errorf("%s is %dpx wider than a phone's screen", path, overflow)
+		}
+	}
+	chromedp.Run(ctx, chromedp.Navigate(base+"/cases"), chromedp.WaitReady(`main`))
+	screenshot(t, ctx, "phone-cases")
+}
