@@ -494,13 +494,17 @@ func TestCustomerConfirmsFromTheEmail(t *testing.T) {
 		t.Fatalf("the customer's email: %+v", got)
 	}
 
-	customer := browser(t)
+	customer := browser(t) // on a phone, as most customers read their email
 	var thanks string
 	if err := chromedp.Run(customer,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(`#answer-yes`),
 	); err != nil {
 		t.Fatalf("opening the link: %v", err)
+	}
+	if n := overflow(t, customer); n > 0 {
+		t.Errorf("the answer page is %dpx wider than a phone's screen", n)
 	}
 	screenshot(t, customer, "customer-answer")
 	if err := chromedp.Run(customer,
@@ -586,31 +590,38 @@ func TestPagesFitAPhone(t *testing.T) {
 	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
 		t.Fatal(err)
 	}
-	signIn(t, ctx, base, "mia@example.com")
-	var account, kase string
+	signIn(t, ctx, base, "ada@example.com")
+	var account, contact, kase string
 	err := chromedp.Run(ctx,
 		chromedp.Navigate(base+"/accounts?q=northwind"),
 		chromedp.AttributeValue(`//a[text()="Northwind Traders"]`, "href", &account, nil),
+		chromedp.Click(`//a[text()="Northwind Traders"]`),
+		chromedp.AttributeValue(`a[href^="/contacts/"]`, "href", &contact, nil),
 		chromedp.Navigate(base+"/cases"),
 		chromedp.AttributeValue(`table.list tbody a`, "href", &kase, nil),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/", "/accounts", account, "/cases", kase, "/inbox", "/audit", "/settings", "/settings/service"} {
-		var overflow int
-		err := chromedp.Run(ctx,
-			chromedp.Navigate(base+path),
-			chromedp.WaitReady(`main`),
-			chromedp.Evaluate(`document.documentElement.scrollWidth - document.documentElement.clientWidth`, &overflow),
-		)
-		if err != nil {
+	for _, path := range []string{"/", "/accounts", "/accounts/new", account, contact, "/cases", "/cases/new", kase,
+		"/inbox", "/audit", "/admin/users", "/settings", "/settings/service"} {
+		if err := chromedp.Run(ctx, chromedp.Navigate(base+path), chromedp.WaitReady(`main`)); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		if overflow > 0 {
-			t.Errorf("%s is %dpx wider than a phone's screen", path, overflow)
+		if n := overflow(t, ctx); n > 0 {
+			t.Errorf("%s is %dpx wider than a phone's screen", path, n)
 		}
 	}
 	chromedp.Run(ctx, chromedp.Navigate(base+"/cases"), chromedp.WaitReady(`main`))
 	screenshot(t, ctx, "phone-cases")
+}
+
+// overflow is how many pixels the page is wider than the window.
+func overflow(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	var n int
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.scrollWidth - document.documentElement.clientWidth`, &n)); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
