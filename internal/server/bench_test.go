@@ -19,13 +19,21 @@ import (
 	"tandem/internal/jobs"
 	"tandem/internal/load"
 	"tandem/internal/server"
+	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 )
 
 // BenchmarkCreateInteractionAPI logs interactions through the HTTP API
-// on SQLite with 16 concurrent clients (parallelism × GOMAXPROCS).
-func BenchmarkCreateInteractionAPI(b *testing.B) {
-	s := storetest.SQLite(b)
+// on SQLite with 16 concurrent clients.
+func BenchmarkCreateInteractionAPI(b *testing.B) { benchCreateInteraction(b, storetest.SQLite(b)) }
+
+// BenchmarkCreateInteractionAPIPostgres is the same on the PostgreSQL of
+// TANDEM_TEST_POSTGRES.
+func BenchmarkCreateInteractionAPIPostgres(b *testing.B) {
+	benchCreateInteraction(b, storetest.Postgres(b))
+}
+
+func benchCreateInteraction(b *testing.B, s *store.Store) {
 	a := app.New(s)
 	ctx := context.Background()
 	u, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: "sam@example.com", Name: "Sam", Role: "sales", Password: "a long enough password"})
