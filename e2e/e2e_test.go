@@ -226,6 +226,11 @@ func TestSignInFindAccountLogInteraction(t *testing.T) {
 	if err != nil || !strings.Contains(timeline, "Tailspin Toys") || !strings.Contains(timeline, "Northwind Traders") {
 		t.Fatalf("home does not show the story's signals: %v\n%s", err, timeline)
 	}
+	// Each open case says whose it is and which deadline comes next.
+	if !strings.Contains(timeline, "Pallets arrived short by four units at Northwind Traders") ||
+		!regexp.MustCompile(`(first reply|resolution) (due in|overdue by) `).MatchString(timeline) {
+		t.Fatalf("home's open cases lack the account or the next deadline:\n%s", timeline)
+	}
 	screenshot(t, ctx, "home")
 }
 

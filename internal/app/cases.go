@@ -57,9 +57,8 @@ func (a *App) refreshDue(c *cases.Case) {
 	if res.PausedAt.IsZero() && res.Stopped.IsZero() {
 		c.Clocks.ResolutionDue, c.Clocks.AtRiskAt = res.Due(cal), res.AtRiskAt(cal)
 	}
-	if c.RespondedAt.IsZero() && (c.Status == cases.New || c.Status == cases.Open) &&
-		(c.Clocks.ResolutionDue.IsZero() || c.Clocks.FirstResponseDue.Before(c.Clocks.ResolutionDue)) {
-		c.Clocks.AtRiskAt = fr.AtRiskAt(cal) // the first response is the next deadline
+	if _, first := c.NextDeadline(); first {
+		c.Clocks.AtRiskAt = fr.AtRiskAt(cal)
 	}
 }
 

@@ -90,6 +90,19 @@ const (
 	AlertResolutionBreached
 )
 
+// NextDeadline is the case's next SLA deadline: its first response until
+// one is given (while the case is new or open), then its resolution; zero
+// while the resolution clock is paused or the case is finished. first says
+// which of the two it is.
+func (c Case) NextDeadline() (at time.Time, first bool) {
+	res := c.Clocks.ResolutionDue
+	if c.RespondedAt.IsZero() && (c.Status == New || c.Status == Open) &&
+		(res.IsZero() || c.Clocks.FirstResponseDue.Before(res)) {
+		return c.Clocks.FirstResponseDue, true
+	}
+	return res, false
+}
+
 // Normalize trims a new case's fields and fills defaults.
 func (c *Case) Normalize() {
 	c.Subject = strings.Join(strings.Fields(c.Subject), " ")

@@ -80,3 +80,26 @@ func TestPolicySpecs(t *testing.T) {
 		t.Fatal("a policy without every priority compiled")
 	}
 }
+
+func TestNextDeadline(t *testing.T) {
+	fr := time.Date(2026, 6, 1, 13, 0, 0, 0, time.UTC)
+	res := fr.Add(24 * time.Hour)
+	for _, c := range []struct {
+		name      string
+		c         Case
+		want      time.Time
+		wantFirst bool
+	}{
+		{"new: the first reply comes first", Case{Status: New, Clocks: Clocks{FirstResponseDue: fr, ResolutionDue: res}}, fr, true},
+		{"answered: the resolution", Case{Status: Open, RespondedAt: fr.Add(-time.Hour), Clocks: Clocks{FirstResponseDue: fr, ResolutionDue: res}}, res, false},
+		{"a resolution due before the first reply", Case{Status: Open, Clocks: Clocks{FirstResponseDue: res, ResolutionDue: fr}}, fr, false},
+		{"waiting on the customer: paused, no reply owed", Case{Status: PendingCustomer, Clocks: Clocks{FirstResponseDue: fr}}, time.Time{}, false},
+		{"new with the resolution clock paused: the first reply", Case{Status: New, Clocks: Clocks{FirstResponseDue: fr}}, fr, true},
+		{"resolved: nothing", Case{Status: Resolved, RespondedAt: fr, Clocks: Clocks{FirstResponseDue: fr}}, time.Time{}, false},
+	} {
+		at, first := c.c.NextDeadline()
+		if !at.Equal(c.want) || first != c.wantFirst {
+			t.Errorf("%s: got %v first=%v, want %v first=%v", c.name, at, first, c.want, c.wantFirst)
+		}
+	}
+}

@@ -62,17 +62,12 @@ func caseArgs(c cases.Case) []any {
 // noDeadline sorts cases without a deadline after every other.
 const noDeadline = int64(1) << 62
 
-// dueAt is a case's next deadline: the first response until it is given,
-// then the resolution; none while paused or finished.
+// dueAt is the sort key of a case's next deadline (cases.Case.NextDeadline).
 func dueAt(c cases.Case) int64 {
-	due := noDeadline
-	if !c.Clocks.ResolutionDue.IsZero() {
-		due = ms(c.Clocks.ResolutionDue)
+	if at, _ := c.NextDeadline(); !at.IsZero() {
+		return ms(at)
 	}
-	if c.RespondedAt.IsZero() && (c.Status == cases.New || c.Status == cases.Open) {
-		due = min(due, ms(c.Clocks.FirstResponseDue))
-	}
-	return due
+	return noDeadline
 }
 
 // InsertCase adds a case.

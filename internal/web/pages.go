@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tandem/internal/access"
+	"tandem/internal/app"
 	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/fault"
@@ -76,7 +77,11 @@ func (s *site) home(w http.ResponseWriter, r *http.Request, actor access.Actor) 
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", view{Title: "Today", Nav: "home", Data: att, Users: s.userNames(r, actor)})
+	s.render(w, r, http.StatusOK, "home", view{Title: "Today", Nav: "home", Users: s.userNames(r, actor),
+		Data: struct {
+			app.Attention
+			Cases []caseRow
+		}{att, s.rows(r, actor, att.Cases)}})
 }
 
 func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Actor) {

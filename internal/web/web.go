@@ -18,6 +18,7 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/fault"
 )
@@ -238,6 +239,17 @@ func formErrors(err error) (fields map[string]string, cands []customer.Candidate
 	return nil, nil, false
 }
 
+func due(t time.Time) string {
+	if t.IsZero() {
+		return "paused"
+	}
+	d := time.Until(t).Round(time.Minute)
+	if d < 0 {
+		return "overdue by " + shortDuration(-d)
+	}
+	return "due in " + shortDuration(d)
+}
+
 func shortDuration(d time.Duration) string {
 	if d >= 48*time.Hour {
 		return fmt.Sprintf("%d days", int(d.Hours()/24))
@@ -277,17 +289,17 @@ var funcs = template.FuncMap{
 	"rates":   func(name string, rates []app.ConfirmationRate) rateTable { return rateTable{name, rates} },
 	"percent": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
 	"deref":   func(b *bool) bool { return b != nil && *b },
-	"due": func(t time.Time) string {
-		if t.IsZero() {
-			return "paused"
-		}
-		d := time.Until(t).Round(time.Minute)
+	"due":     due,
+	// deadline names a case's next deadline and when it is.
+	"deadline": func(c cases.Case) string {
+		at, first := c.NextDeadline()
 		switch {
-		case d < 0:
-			return "overdue by " + shortDuration(-d)
-		default:
-			return "due in " + shortDuration(d)
+		case at.IsZero():
+			return "clock paused"
+		case first:
+			return "first reply " + due(at)
 		}
+		return "resolution " + due(at)
 	},
 	"days": func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
 	"human": func(s string) string {
