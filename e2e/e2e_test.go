@@ -459,9 +459,36 @@ func TestOwnerHearsOfANewCaseWithoutReloading(t *testing.T) {
 		t.Fatalf("SLA after a quick resolution: %q", status)
 	}
 	screenshot(t, val, "case")
+	var heading string
+	if err := chromedp.Run(val, chromedp.Text(`h1`, &heading)); err != nil {
+		t.Fatal(err)
+	}
+	number := strings.Fields(heading)[0] // "#1121"
 	var queue string
 	if err := chromedp.Run(val, chromedp.Navigate(base+"/cases?view=closed"), chromedp.WaitVisible(`table.list`), chromedp.Text(`table.list`, &queue)); err != nil || !strings.Contains(queue, "Pallets arrived short") {
 		t.Fatalf("the closed case is not in the closed queue: %v %s", err, queue)
+	}
+
+	// Sam reads on the account's timeline what became of the case, and follows it there.
+	var timeline string
+	if err := chromedp.Run(sam,
+		chromedp.Navigate(base+"/accounts?q=northwind"),
+		chromedp.Click(`//a[text()="Northwind Traders"]`),
+		chromedp.WaitVisible(`ol.timeline`),
+		chromedp.Text(`ol.timeline`, &timeline),
+	); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Case " + number + " opened — Pallets arrived short by four units · Val Service", "Case " + number + " closed — Pallets"} {
+		if !strings.Contains(timeline, want) {
+			t.Errorf("the timeline does not say %q:\n%s", want, timeline)
+		}
+	}
+	if err := chromedp.Run(sam,
+		chromedp.Click(`//ol[@class="timeline"]//a[starts-with(text(),"Case `+number+` closed")]`),
+		chromedp.WaitVisible(`//strong[text()="confirmed by the customer"]`),
+	); err != nil {
+		t.Fatalf("following the case from the timeline: %v", err)
 	}
 }
 

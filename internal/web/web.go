@@ -239,6 +239,16 @@ func formErrors(err error) (fields map[string]string, cands []customer.Candidate
 	return nil, nil, false
 }
 
+// human turns a code ("pending_customer", "case.opened") into words
+// starting with a capital.
+func human(s string) string {
+	s = strings.NewReplacer("_", " ", ".", " ").Replace(s)
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 func due(t time.Time) string {
 	if t.IsZero() {
 		return "paused"
@@ -301,12 +311,7 @@ var funcs = template.FuncMap{
 		}
 		return "resolution " + due(at)
 	},
-	"days": func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
-	"human": func(s string) string {
-		s = strings.NewReplacer("_", " ", ".", " ").Replace(s)
-		if s == "" {
-			return s
-		}
-		return strings.ToUpper(s[:1]) + s[1:]
-	},
+	"days":     func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
+	"human":    human,
+	"describe": describe,
 }
