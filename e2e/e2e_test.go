@@ -435,6 +435,14 @@ func TestOwnerHearsOfANewCaseWithoutReloading(t *testing.T) {
 		t.Fatalf("inbox: %s", inbox)
 	}
 	screenshot(t, sam, "inbox")
+	var unread string
+	if err := chromedp.Run(sam,
+		chromedp.Click(`//button[text()="Mark all read"]`),
+		chromedp.WaitNotPresent(`.worklist li.unread`),
+		chromedp.Text(`#unread-count`, &unread),
+	); err != nil || unread != "0" {
+		t.Fatalf("mark all read: %v, %q unread", err, unread)
+	}
 
 	// Val works the case: resolve without a solution is refused, with one it resolves, then it closes confirmed.
 	var status string

@@ -200,8 +200,10 @@ func (s *server) registerCases(api huma.API) {
 	})
 	readAll := op("read-all-notifications", http.MethodPost, "/api/v1/notifications/read", "Mark all the caller's notifications read", ntag)
 	readAll.DefaultStatus = http.StatusNoContent
-	huma.Register(api, readAll, func(ctx context.Context, _ *struct{}) (*NoContent, error) {
-		if err := s.app.MarkRead(ctx, actor(ctx), ""); err != nil {
+	huma.Register(api, readAll, func(ctx context.Context, in *struct {
+		UpTo time.Time `query:"up_to" doc:"Only those created up to this moment (RFC 3339), e.g. when the list was fetched; all when absent"`
+	}) (*NoContent, error) {
+		if err := s.app.MarkAllRead(ctx, actor(ctx), in.UpTo); err != nil {
 			return nil, s.problem(ctx, err)
 		}
 		return &NoContent{}, nil

@@ -446,13 +446,23 @@ func (a *App) UnreadCount(ctx context.Context, actor access.Actor) (int, error) 
 	return a.store.UnreadCount(ctx, actor.User.ID)
 }
 
-// MarkRead marks one of the actor's notifications read, or all when id is "".
+// MarkRead marks one of the actor's notifications read.
 func (a *App) MarkRead(ctx context.Context, actor access.Actor, id string) error {
 	return a.store.InTx(ctx, func(tx *store.Tx) error {
-		n, err := tx.MarkRead(ctx, actor.User.ID, id, a.Now())
-		if err == nil && n == 0 && id != "" {
+		n, err := tx.MarkRead(ctx, actor.User.ID, id, time.Time{}, a.Now())
+		if err == nil && n == 0 {
 			return fault.NotFoundf("you have no unread notification with that id")
 		}
+		return err
+	})
+}
+
+// MarkAllRead marks the actor's notifications read up to the moment upTo
+// (all of them when it is zero): a page passes the newest one it showed,
+// so one that arrived after the person looked stays unread.
+func (a *App) MarkAllRead(ctx context.Context, actor access.Actor, upTo time.Time) error {
+	return a.store.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.MarkRead(ctx, actor.User.ID, "", upTo, a.Now())
 		return err
 	})
 }

@@ -104,7 +104,24 @@ func TestCaseLifeAndOwnerIsFirstToKnow(t *testing.T) {
 		if n, _ := f.app.UnreadCount(ctx, f.sales); n != 4 {
 			t.Fatalf("unread %d, want 4", n)
 		}
-		if err := f.app.MarkRead(ctx, f.sales, ""); err != nil {
+		list, _, _ := f.app.Notifications(ctx, f.sales, true, store.Page{})
+		if err := f.app.MarkRead(ctx, f.sales, list[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.app.MarkRead(ctx, f.sales, list[0].ID); fault.KindOf(err) != fault.NotFound {
+			t.Fatalf("reading a read notification again: %v", err)
+		}
+		// Reading all up to what the page showed leaves what came after it.
+		shown := *f.clock
+		f.tick(time.Minute)
+		f.app.LogInteraction(ctx, f.service, customer.Interaction{AccountID: acc.ID, Channel: "phone", Direction: "in", Outcome: "negative", Summary: "Still waiting"})
+		if err := f.app.MarkAllRead(ctx, f.sales, shown); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := f.app.UnreadCount(ctx, f.sales); n != 1 {
+			t.Fatalf("unread after reading all that was shown: %d, want the one that came later", n)
+		}
+		if err := f.app.MarkAllRead(ctx, f.sales, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		if n, _ := f.app.UnreadCount(ctx, f.sales); n != 0 {

@@ -87,7 +87,16 @@ func (b *book) load(ctx context.Context, count int) error {
 			return fmt.Errorf("demo account %s: %w", name, err)
 		}
 	}
-	return b.cases(ctx)
+	if err := b.cases(ctx); err != nil {
+		return err
+	}
+	// Everyone has read their inbox up to two days ago.
+	for _, actor := range b.actors {
+		if err := b.app.MarkAllRead(ctx, actor, b.now.Add(-48*time.Hour)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // cases opens the service work of the last weeks: most of it closed, some

@@ -63,10 +63,15 @@ func (q q) UnreadCount(ctx context.Context, recipientID string) (int, error) {
 	return n, err
 }
 
-// MarkRead marks a recipient's notifications read: one, or all when id is "".
-func (tx *Tx) MarkRead(ctx context.Context, recipientID, id string, now time.Time) (int64, error) {
-	res, err := tx.exec(ctx, `UPDATE notifications SET read_at = $1 WHERE recipient_id = $2 AND read_at IS NULL AND ($3 = '' OR id = $3)`,
-		ms(now), recipientID, id)
+// MarkRead marks a recipient's unread notifications read: the one with id,
+// or when id is "" all of them created up to upTo (all when upTo is zero).
+func (tx *Tx) MarkRead(ctx context.Context, recipientID, id string, upTo, now time.Time) (int64, error) {
+	limit := int64(1) << 62
+	if !upTo.IsZero() {
+		limit = ms(upTo)
+	}
+	res, err := tx.exec(ctx, `UPDATE notifications SET read_at = $1 WHERE recipient_id = $2 AND read_at IS NULL AND ($3 = '' OR id = $3) AND created_at <= $4`,
+		ms(now), recipientID, id, limit)
 	if err != nil {
 		return 0, err
 	}

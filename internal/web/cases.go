@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"tandem/internal/access"
 	"tandem/internal/app"
@@ -262,7 +263,8 @@ func (s *site) inbox(w http.ResponseWriter, r *http.Request, actor access.Actor)
 	s.render(w, r, http.StatusOK, "inbox", view{Title: "Inbox", Nav: "inbox", Data: struct {
 		Items any
 		Next  string
-	}{list, nextURL}})
+		Shown string // "mark all read" reads what had arrived by then
+	}{list, nextURL, s.app.Now().UTC().Format(time.RFC3339Nano)}})
 }
 
 func (s *site) readNotification(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -279,7 +281,16 @@ func (s *site) readNotification(w http.ResponseWriter, r *http.Request, actor ac
 }
 
 func (s *site) readAll(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	if err := s.app.MarkRead(r.Context(), actor, ""); err != nil {
+	var upTo time.Time
+	if v := r.FormValue("up_to"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			s.fail(w, r, fault.New(fault.Invalid, "up_to is not a time: %q", v))
+			return
+		}
+		upTo = t
+	}
+	if err := s.app.MarkAllRead(r.Context(), actor, upTo); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -43,3 +43,11 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+func TestHuman(t *testing.T) {
+	for in, want := range map[string]string{"pending_customer": "Pending customer", "sla_at_risk": "SLA at risk", "case.opened": "Case opened", "": ""} {
+		if got := human(in); got != want {
+			t.Errorf("human(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

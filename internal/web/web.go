@@ -242,7 +242,13 @@ func formErrors(err error) (fields map[string]string, cands []customer.Candidate
 // human turns a code ("pending_customer", "case.opened") into words
 // starting with a capital.
 func human(s string) string {
-	s = strings.NewReplacer("_", " ", ".", " ").Replace(s)
+	w := strings.Fields(strings.NewReplacer("_", " ", ".", " ").Replace(s))
+	for i := range w {
+		if w[i] == "sla" {
+			w[i] = "SLA"
+		}
+	}
+	s = strings.Join(w, " ")
 	if s == "" {
 		return s
 	}
