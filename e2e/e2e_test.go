@@ -665,3 +665,85 @@ func overflow(t *testing.T, ctx context.Context) int {
 	}
 	return n
 }
+
+// TestEditAccount: the owner edits an account; a bad value is shown beside
+// its field with what was typed kept; a manager's save meanwhile to another
+// field is kept beside the owner's; a save to the same field is not lost
+// without a word; the timeline says what changed.
+func TestEditAccount(t *testing.T) {
+	base := serve(t, "--demo")
+	sam, mia := browser(t), browser(t)
+	signIn(t, sam, base, "sam@example.com")
+	signIn(t, mia, base, "mia@example.com")
+	var edit, tier string
+	if err := chromedp.Run(sam,
+		chromedp.Navigate(base+"/accounts?q=northwind"),
+		chromedp.Click(`//a[text()="Northwind Traders"]`),
+		chromedp.Click(`//a[text()="Edit"]`),
+		chromedp.WaitVisible(`#tier`),
+		chromedp.Location(&edit),
+		chromedp.SetValue(`#tier`, "gold"),
+		chromedp.SetValue(`#phone`, "call me maybe"),
+		chromedp.Click(`//button[text()="Save"]`),
+		chromedp.WaitVisible(`#phone-error`),
+		chromedp.Value(`#tier`, &tier),
+	); err != nil || tier != "gold" {
+		t.Fatalf("a bad phone number: %v, tier kept as %q", err, tier)
+	}
+	var noOwnerChoice bool
+	if err := chromedp.Run(sam, chromedp.Evaluate(`document.querySelector('#owner_id') === null`, &noOwnerChoice)); err != nil || !noOwnerChoice {
+		t.Fatalf("a salesperson is offered to change the owner: %v", err)
+	}
+
+	// Mia, a manager, may choose the owner; she changes the domain meanwhile.
+	if err := chromedp.Run(mia,
+		chromedp.Navigate(edit),
+		chromedp.WaitVisible(`#owner_id`),
+		chromedp.SetValue(`#domain`, "northwind-traders.example"),
+		chromedp.Click(`//button[text()="Save"]`),
+		chromedp.WaitVisible(`//p[text()="Account saved."]`),
+	); err != nil {
+		t.Fatalf("the manager's edit: %v", err)
+	}
+	var timeline string
+	if err := chromedp.Run(sam,
+		chromedp.SetValue(`#phone`, "+1 771 555 0199"),
+		chromedp.Click(`//button[text()="Save"]`),
+		chromedp.WaitVisible(`//p[text()="Account saved."]`),
+		chromedp.Text(`ol.timeline`, &timeline),
+	); err != nil {
+		t.Fatalf("saving beside the manager's edit: %v", err)
+	}
+	for _, want := range []string{"tier: silver → gold", "phone: +1 771 555 0100 → +1 771 555 0199", "domain: northwindtraders.example → northwind-traders.example"} {
+		if !strings.Contains(timeline, want) {
+			t.Errorf("the timeline does not show %q:\n%s", want, timeline)
+		}
+	}
+
+	// Both change the tier: Sam is told, and his second save is his choice.
+	var warning string
+	if err := chromedp.Run(sam, chromedp.Navigate(edit), chromedp.WaitVisible(`#tier`), chromedp.SetValue(`#tier`, "silver")); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Run(mia, chromedp.Navigate(edit), chromedp.WaitVisible(`#tier`), chromedp.SetValue(`#tier`, "vip"),
+		chromedp.Click(`//button[text()="Save"]`), chromedp.WaitVisible(`//p[text()="Account saved."]`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Run(sam,
+		chromedp.Click(`//button[text()="Save"]`),
+		chromedp.WaitVisible(`#version-error`),
+		chromedp.Text(`#version-error`, &warning),
+		chromedp.Value(`#tier`, &tier),
+	); err != nil || !strings.Contains(warning, `tier is now "vip"`) || tier != "silver" {
+		t.Fatalf("a clash on the tier: %v %q, typed %q", err, warning, tier)
+	}
+	screenshot(t, sam, "account-edit-clash")
+	var shown string
+	if err := chromedp.Run(sam,
+		chromedp.Click(`//button[text()="Save"]`),
+		chromedp.WaitVisible(`//p[text()="Account saved."]`),
+		chromedp.Text(`header.record .tier`, &shown),
+	); err != nil || !strings.EqualFold(shown, "silver") {
+		t.Fatalf("the second save: %v, tier shown %q", err, shown)
+	}
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 
 	"tandem/internal/access"
 	"tandem/internal/customer"
@@ -69,10 +70,21 @@ func (a *App) checkOwner(ctx context.Context, q interface {
 	if err != nil {
 		return err
 	}
-	if !u.Active || (u.Role != access.Sales && u.Role != access.Manager) {
+	if !canOwn(u) {
 		f.Add("owner_id", "an account's owner must be an active sales user or manager")
 	}
 	return nil
+}
+
+// canOwn says whether a user may own accounts.
+func canOwn(u access.User) bool {
+	return u.Active && (u.Role == access.Sales || u.Role == access.Manager)
+}
+
+// Owners lists the users who may own accounts, for a choice of owner.
+func (a *App) Owners(ctx context.Context, actor access.Actor) ([]access.User, error) {
+	users, err := a.Users(ctx, actor)
+	return slices.DeleteFunc(users, func(u access.User) bool { return !canOwn(u) }), err
 }
 
 // CreateAccount adds an account. Unless allowDuplicate, an account that

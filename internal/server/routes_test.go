@@ -234,6 +234,11 @@ func webRows() map[string]row {
 		"GET /accounts/new":  {fixed("/accounts/new", ""), pageRead},
 		"POST /accounts":     {fixed("/accounts", form(url.Values{"name": {"Route Test"}, "allow_duplicate": {"1"}})), formOnly(303, "admin", "manager", "sales")},
 		"GET /accounts/{id}": {func(w *world) (string, string) { return "/accounts/" + w.account.ID, "" }, pageRead},
+		"GET /accounts/{id}/edit": {func(w *world) (string, string) { return "/accounts/" + w.account.ID + "/edit", "" },
+			only(303, 200, "admin", "manager", "sales", "read")},
+		"POST /accounts/{id}": {func(w *world) (string, string) {
+			return "/accounts/" + w.newAccount().ID, form(url.Values{"name": {"Route Test Renamed"}, "tier": {"gold"}, "version": {"1"}})
+		}, formOnly(303, "admin", "manager", "sales")},
 		"POST /accounts/{id}/contacts": {func(w *world) (string, string) {
 			return "/accounts/" + w.account.ID + "/contacts", form(url.Values{"contact_name": {"Rita Route"}, "allow_duplicate": {"1"}})
 		}, formWrite(303)},

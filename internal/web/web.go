@@ -72,6 +72,8 @@ func (s *site) routes() []route {
 		{"GET /accounts/new", s.signedIn(s.newAccount)},
 		{"POST /accounts", s.signedIn(s.createAccount)},
 		{"GET /accounts/{id}", s.signedIn(s.account)},
+		{"GET /accounts/{id}/edit", s.signedIn(s.editAccount)},
+		{"POST /accounts/{id}", s.signedIn(s.saveAccount)},
 		{"POST /accounts/{id}/contacts", s.signedIn(s.createContact)},
 		{"POST /accounts/{id}/interactions", s.signedIn(s.logInteraction)},
 		{"GET /contacts/{id}", s.signedIn(s.contact)},
