@@ -643,7 +643,7 @@ func TestPagesFitAPhone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/", "/accounts", "/accounts/new", account, contact, "/cases", "/cases/new", kase,
+	for _, path := range []string{"/", "/accounts", "/accounts/new", account, account + "/edit", contact, contact + "/edit", "/cases", "/cases/new", kase,
 		"/inbox", "/audit", "/admin/users", "/settings", "/settings/service"} {
 		if err := chromedp.Run(ctx, chromedp.Navigate(base+path), chromedp.WaitReady(`main`)); err != nil {
 			t.Fatalf("%s: %v", path, err)
@@ -745,5 +745,30 @@ func TestEditAccount(t *testing.T) {
 		chromedp.Text(`header.record .tier`, &shown),
 	); err != nil || !strings.EqualFold(shown, "silver") {
 		t.Fatalf("the second save: %v, tier shown %q", err, shown)
+	}
+
+	// A contact moved on to another role.
+	var name string
+	if err := chromedp.Run(sam,
+		chromedp.Click(`#contacts ~ ul a`),
+		chromedp.WaitVisible(`//a[text()="Edit"]`),
+		chromedp.Text(`h1`, &name),
+		chromedp.Click(`//a[text()="Edit"]`),
+		chromedp.WaitVisible(`#title`),
+		chromedp.SetValue(`#title`, "Head of Purchasing"),
+		chromedp.SetValue(`#email`, "not an address"),
+		chromedp.Click(`//button[text()="Save"]`),
+		chromedp.WaitVisible(`#email-error`),
+		chromedp.SetValue(`#email`, "buyer@northwindtraders.example"),
+		chromedp.Click(`//button[text()="Save"]`),
+		chromedp.WaitVisible(`//p[text()="Contact saved."]`),
+		chromedp.Click(`//dd/a[text()="Northwind Traders"]`),
+		chromedp.WaitVisible(`ol.timeline`),
+		chromedp.Text(`ol.timeline`, &timeline),
+	); err != nil {
+		t.Fatalf("editing a contact: %v", err)
+	}
+	if !strings.Contains(timeline, "Contact "+name+" updated") || !strings.Contains(timeline, "→ Head of Purchasing") {
+		t.Errorf("the timeline does not show the contact's change:\n%s", timeline)
 	}
 }

@@ -246,6 +246,10 @@ func webRows() map[string]row {
 			return "/accounts/" + w.account.ID + "/interactions", form(url.Values{"channel": {"phone"}, "direction": {"in"}, "summary": {"hi"}})
 		}, formWrite(303)},
 		"GET /contacts/{id}": {func(w *world) (string, string) { return "/contacts/" + w.newContact().ID, "" }, pageRead},
+		"GET /contacts/{id}/edit": {func(w *world) (string, string) { return "/contacts/" + w.newContact().ID + "/edit", "" }, pageRead},
+		"POST /contacts/{id}": {func(w *world) (string, string) {
+			return "/contacts/" + w.newContact().ID, form(url.Values{"title": {"Buyer"}, "version": {"1"}})
+		}, formWrite(303)},
 		"GET /cases":         {fixed("/cases?view=all", ""), pageRead},
 		"GET /cases/new":     {func(w *world) (string, string) { return "/cases/new?account_id=" + w.account.ID, "" }, pageRead},
 		"POST /cases": {func(w *world) (string, string) {

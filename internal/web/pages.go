@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -165,11 +164,10 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 }
 
 func (s *site) logInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, fault.New(fault.Invalid, "the form could not be read"))
+	f := s.postForm(w, r)
+	if f == nil {
 		return
 	}
-	f := r.PostForm
 	in := customer.Interaction{AccountID: r.PathValue("id"), ContactID: f.Get("contact_id"), Channel: f.Get("channel"), Direction: f.Get("direction"),
 		Kind: f.Get("kind"), Competitor: f.Get("competitor"), Summary: f.Get("summary"), Body: f.Get("body"), Outcome: f.Get("outcome"), Team: f.Get("team")}
 	errs := map[string]string{}
@@ -208,126 +206,11 @@ func (s *site) newAccount(w http.ResponseWriter, r *http.Request, actor access.A
 	s.render(w, r, http.StatusOK, "account_form", view{Title: "New account", Nav: "accounts", Form: url.Values{"kind": {customer.Organization}}, Data: accountForm{}})
 }
 
-func (s *site) editAccount(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	acc, err := s.app.Account(r.Context(), actor, r.PathValue("id"))
-	if err == nil {
-		err = actor.Require(access.EditAccount, acc.OwnerID == actor.User.ID)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.renderAccountForm(w, r, actor, acc, accountValues(acc), nil, http.StatusOK)
-}
-
-// accountFields are the fields of the account form.
-var accountFields = []string{"name", "kind", "tier", "owner_id", "domain", "phone", "external_id"}
-
-// accountValues fills the edit form from an account: each field, and as
-// was_<field> the value it had when the form was opened.
-func accountValues(a customer.Account) url.Values {
-	v := url.Values{"name": {a.Name}, "kind": {a.Kind}, "tier": {a.Tier}, "owner_id": {a.OwnerID}, "domain": {a.Domain},
-		"phone": {a.Phone}, "external_id": {a.ExternalID}}
-	for _, k := range accountFields {
-		v.Set("was_"+k, v.Get(k))
-	}
-	v.Set("version", strconv.FormatInt(a.Version, 10))
-	return v
-}
-
-// accountPatch holds the fields the person changed in the form.
-func accountPatch(f url.Values) (p app.AccountPatch, changed []string) {
-	dst := map[string]**string{"name": &p.Name, "kind": &p.Kind, "tier": &p.Tier, "owner_id": &p.OwnerID,
-		"domain": &p.Domain, "phone": &p.Phone, "external_id": &p.ExternalID}
-	for _, k := range accountFields {
-		if v := f.Get(k); f.Has(k) && v != f.Get("was_"+k) {
-			*dst[k] = &v
-			changed = append(changed, k)
-		}
-	}
-	return p, changed
-}
-
-func (s *site) renderAccountForm(w http.ResponseWriter, r *http.Request, actor access.Actor, acc customer.Account, f url.Values, errs map[string]string, status int) {
-	d := accountForm{Edit: true, Account: acc}
-	if actor.Can(access.ReassignOwner, false) {
-		owners, err := s.app.Owners(r.Context(), actor)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		d.Owners = owners
-	}
-	s.render(w, r, status, "account_form", view{Title: "Edit " + acc.Name, Nav: "accounts", Form: f, Errors: errs, Data: d})
-}
-
-// saveAccount saves the fields the person changed. When someone else saved
-// the account meanwhile, changes to other fields are kept on both sides;
-// when both changed a field, the form comes back saying so, with what was
-// typed, and a second save keeps it.
-func (s *site) saveAccount(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, fault.New(fault.Invalid, "the form could not be read"))
-		return
-	}
-	f, id := r.PostForm, r.PathValue("id")
-	version, err := strconv.ParseInt(f.Get("version"), 10, 64)
-	if err != nil || version < 1 {
-		s.fail(w, r, fault.New(fault.Invalid, "the form lacks the version of the account it edits; open the account and edit it again"))
-		return
-	}
-	p, changed := accountPatch(f)
-	_, err = s.app.UpdateAccount(r.Context(), actor, id, p, version)
-	if fault.KindOf(err) == fault.Stale {
-		cur, cerr := s.app.Account(r.Context(), actor, id)
-		if cerr != nil {
-			s.fail(w, r, cerr)
-			return
-		}
-		theirs := accountValues(cur)
-		var clashes []string
-		for _, k := range changed {
-			if now := theirs.Get(k); now != f.Get("was_"+k) {
-				if k == "owner_id" {
-					now = s.userNames(r, actor)[now]
-				}
-				clashes = append(clashes, fmt.Sprintf("%s is now %q", strings.ToLower(human(strings.TrimSuffix(k, "_id"))), now))
-			}
-		}
-		if len(clashes) > 0 {
-			for _, k := range accountFields {
-				f.Set("was_"+k, theirs.Get(k))
-			}
-			f.Set("version", theirs.Get("version"))
-			s.renderAccountForm(w, r, actor, cur, f, map[string]string{"version": "Someone else changed this account after you opened it: " +
-				strings.Join(clashes, ", ") + ". Your values are below, not saved yet; save again to keep them."}, http.StatusPreconditionFailed)
-			return
-		}
-		_, err = s.app.UpdateAccount(r.Context(), actor, id, p, cur.Version)
-	}
-	if err == nil {
-		http.Redirect(w, r, "/accounts/"+id+"?notice=saved", http.StatusSeeOther)
-		return
-	}
-	errs, _, ok := formErrors(err)
-	if !ok {
-		s.fail(w, r, err)
-		return
-	}
-	acc, err := s.app.Account(r.Context(), actor, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.renderAccountForm(w, r, actor, acc, f, errs, http.StatusUnprocessableEntity)
-}
-
 func (s *site) createAccount(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, fault.New(fault.Invalid, "the form could not be read"))
+	f := s.postForm(w, r)
+	if f == nil {
 		return
 	}
-	f := r.PostForm
 	acc, err := s.app.CreateAccount(r.Context(), actor, customer.Account{Name: f.Get("name"), Kind: f.Get("kind"), Tier: f.Get("tier"),
 		Domain: f.Get("domain"), Phone: f.Get("phone"), ExternalID: f.Get("external_id")}, f.Get("allow_duplicate") == "1")
 	if err == nil {
@@ -347,11 +230,10 @@ func (s *site) createAccount(w http.ResponseWriter, r *http.Request, actor acces
 }
 
 func (s *site) createContact(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, fault.New(fault.Invalid, "the form could not be read"))
+	f := s.postForm(w, r)
+	if f == nil {
 		return
 	}
-	f := r.PostForm
 	id := r.PathValue("id")
 	_, err := s.app.CreateContact(r.Context(), actor, customer.Contact{AccountID: id, Name: f.Get("contact_name"), Email: f.Get("contact_email"),
 		Phone: f.Get("contact_phone"), Title: f.Get("contact_title")}, f.Get("allow_duplicate") == "1")
@@ -393,10 +275,11 @@ func (s *site) contact(w http.ResponseWriter, r *http.Request, actor access.Acto
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "contact", view{Title: c.Name, Nav: "accounts", Users: s.userNames(r, actor),
+	s.render(w, r, http.StatusOK, "contact", view{Title: c.Name, Nav: "accounts", Users: s.userNames(r, actor), Notice: r.URL.Query().Get("notice"),
 		Data: struct {
 			Contact      customer.Contact
 			Account      customer.Account
 			Interactions []customer.Interaction
-		}{c, acc, list}})
+			CanEdit      bool
+		}{c, acc, list, actor.Can(access.EditContacts, false)}})
 }

@@ -77,6 +77,8 @@ func (s *site) routes() []route {
 		{"POST /accounts/{id}/contacts", s.signedIn(s.createContact)},
 		{"POST /accounts/{id}/interactions", s.signedIn(s.logInteraction)},
 		{"GET /contacts/{id}", s.signedIn(s.contact)},
+		{"GET /contacts/{id}/edit", s.signedIn(s.editContact)},
+		{"POST /contacts/{id}", s.signedIn(s.saveContact)},
 		{"GET /cases", s.signedIn(s.queue)},
 		{"GET /cases/new", s.signedIn(s.newCase)},
 		{"POST /cases", s.signedIn(s.openCase)},
@@ -214,6 +216,16 @@ func (s *site) userNames(r *http.Request, actor access.Actor) map[string]string 
 		m[u.ID] = u.Name
 	}
 	return m
+}
+
+// postForm parses a posted form; when it cannot, it answers so and
+// returns nil.
+func (s *site) postForm(w http.ResponseWriter, r *http.Request) url.Values {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, fault.New(fault.Invalid, "the form could not be read"))
+		return nil
+	}
+	return r.PostForm
 }
 
 // formErrors turns an app error into what a form shows: messages by field

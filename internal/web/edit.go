@@ -1,0 +1,226 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/customer"
+	"tandem/internal/fault"
+)
+
+// An edit form carries each field twice: as typed, and as was_<field>, the
+// value it had when the form was opened, with the record's version. Only
+// the fields the person changed are saved, so two people editing different
+// fields of a record at once both keep their changes.
+
+// editValues fills an edit form from a record's current values.
+func editValues(current url.Values, fields []string, version int64) url.Values {
+	v := url.Values{}
+	for _, k := range fields {
+		v.Set(k, current.Get(k))
+		v.Set("was_"+k, current.Get(k))
+	}
+	v.Set("version", strconv.FormatInt(version, 10))
+	return v
+}
+
+// edited are the fields the person changed: field → new value.
+func edited(f url.Values, fields []string) map[string]string {
+	out := map[string]string{}
+	for _, k := range fields {
+		if v := f.Get(k); f.Has(k) && v != f.Get("was_"+k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// patchField is a changed value for a patch, nil when unchanged.
+func patchField(changes map[string]string, k string) *string {
+	if v, ok := changes[k]; ok {
+		return &v
+	}
+	return nil
+}
+
+// editErrors turns what saveEdit returned into what the form shows and
+// the status to answer with; ok is false for an error no form can show.
+func editErrors(clash string, err error) (map[string]string, int, bool) {
+	if clash != "" {
+		return map[string]string{"version": clash}, http.StatusPreconditionFailed, true
+	}
+	errs, _, ok := formErrors(err)
+	return errs, http.StatusUnprocessableEntity, ok
+}
+
+// record is what saveEdit needs of the record being edited.
+type record struct {
+	what   string                                   // "account", "contact"
+	fields []string                                 // the form's fields
+	load   func() (url.Values, int64, error)        // the current values and version
+	save   func(map[string]string, int64) error     // saves changes at a version
+	show   func(field, value string) (label string) // a value as people read it
+}
+
+// saveEdit saves the changes of edit form f. When the record was saved by
+// someone else meanwhile, it saves again on top of theirs unless both
+// changed a field; then it saves nothing, returns a message naming each
+// such field with its value now, and updates f so that a second save keeps
+// what the person typed.
+func saveEdit(f url.Values, rec record) (clash string, err error) {
+	version, perr := strconv.ParseInt(f.Get("version"), 10, 64)
+	if perr != nil || version < 1 {
+		return "", fault.New(fault.Invalid, "the form lacks the version of the %s it edits; open it and edit it again", rec.what)
+	}
+	changes := edited(f, rec.fields)
+	err = rec.save(changes, version)
+	if fault.KindOf(err) != fault.Stale {
+		return "", err
+	}
+	theirs, now, err := rec.load()
+	if err != nil {
+		return "", err
+	}
+	var clashes []string
+	for _, k := range rec.fields {
+		if _, changed := changes[k]; changed && theirs.Get(k) != f.Get("was_"+k) {
+			clashes = append(clashes, fmt.Sprintf("%s is now %q", strings.ToLower(human(strings.TrimSuffix(k, "_id"))), rec.show(k, theirs.Get(k))))
+		}
+	}
+	if len(clashes) == 0 {
+		return "", rec.save(changes, now)
+	}
+	for _, k := range rec.fields {
+		f.Set("was_"+k, theirs.Get(k))
+	}
+	f.Set("version", strconv.FormatInt(now, 10))
+	return "Someone else changed this " + rec.what + " after you opened it: " + strings.Join(clashes, ", ") +
+		". Your values are below, not saved yet; save again to keep them.", nil
+}
+
+var accountFields = []string{"name", "kind", "tier", "owner_id", "domain", "phone", "external_id"}
+
+func accountValues(a customer.Account) url.Values {
+	return editValues(url.Values{"name": {a.Name}, "kind": {a.Kind}, "tier": {a.Tier}, "owner_id": {a.OwnerID}, "domain": {a.Domain},
+		"phone": {a.Phone}, "external_id": {a.ExternalID}}, accountFields, a.Version)
+}
+
+func (s *site) editAccount(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	acc, err := s.app.Account(r.Context(), actor, r.PathValue("id"))
+	if err == nil {
+		err = actor.Require(access.EditAccount, acc.OwnerID == actor.User.ID)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderAccountForm(w, r, actor, acc, accountValues(acc), nil, http.StatusOK)
+}
+
+func (s *site) renderAccountForm(w http.ResponseWriter, r *http.Request, actor access.Actor, acc customer.Account, f url.Values, errs map[string]string, status int) {
+	d := accountForm{Edit: true, Account: acc}
+	if actor.Can(access.ReassignOwner, false) {
+		owners, err := s.app.Owners(r.Context(), actor)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Owners = owners
+	}
+	s.render(w, r, status, "account_form", view{Title: "Edit " + acc.Name, Nav: "accounts", Form: f, Errors: errs, Data: d})
+}
+
+func (s *site) saveAccount(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	ctx, id, f := r.Context(), r.PathValue("id"), s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	clash, err := saveEdit(f, record{what: "account", fields: accountFields,
+		load: func() (url.Values, int64, error) {
+			acc, err := s.app.Account(ctx, actor, id)
+			return accountValues(acc), acc.Version, err
+		},
+		save: func(c map[string]string, version int64) error {
+			_, err := s.app.UpdateAccount(ctx, actor, id, app.AccountPatch{Name: patchField(c, "name"), Kind: patchField(c, "kind"),
+				Tier: patchField(c, "tier"), OwnerID: patchField(c, "owner_id"), Domain: patchField(c, "domain"),
+				Phone: patchField(c, "phone"), ExternalID: patchField(c, "external_id")}, version)
+			return err
+		},
+		show: func(k, v string) string {
+			if k == "owner_id" {
+				return s.userNames(r, actor)[v]
+			}
+			return v
+		}})
+	if err == nil && clash == "" {
+		http.Redirect(w, r, "/accounts/"+id+"?notice=saved", http.StatusSeeOther)
+		return
+	}
+	errs, status, ok := editErrors(clash, err)
+	if !ok {
+		s.fail(w, r, err)
+		return
+	}
+	acc, err := s.app.Account(ctx, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderAccountForm(w, r, actor, acc, f, errs, status)
+}
+
+var contactFields = []string{"name", "title", "email", "phone"}
+
+func contactValues(c customer.Contact) url.Values {
+	return editValues(url.Values{"name": {c.Name}, "title": {c.Title}, "email": {c.Email}, "phone": {c.Phone}}, contactFields, c.Version)
+}
+
+func (s *site) editContact(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	c, err := s.app.Contact(r.Context(), actor, r.PathValue("id"))
+	if err == nil {
+		err = actor.Require(access.EditContacts, false)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "contact_form", view{Title: "Edit " + c.Name, Nav: "accounts", Form: contactValues(c), Data: c})
+}
+
+func (s *site) saveContact(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	ctx, id, f := r.Context(), r.PathValue("id"), s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	clash, err := saveEdit(f, record{what: "contact", fields: contactFields,
+		load: func() (url.Values, int64, error) {
+			c, err := s.app.Contact(ctx, actor, id)
+			return contactValues(c), c.Version, err
+		},
+		save: func(c map[string]string, version int64) error {
+			_, err := s.app.UpdateContact(ctx, actor, id, app.ContactPatch{Name: patchField(c, "name"), Title: patchField(c, "title"),
+				Email: patchField(c, "email"), Phone: patchField(c, "phone")}, version)
+			return err
+		},
+		show: func(_, v string) string { return v }})
+	if err == nil && clash == "" {
+		http.Redirect(w, r, "/contacts/"+id+"?notice=saved", http.StatusSeeOther)
+		return
+	}
+	errs, status, ok := editErrors(clash, err)
+	if !ok {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := s.app.Contact(ctx, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, "contact_form", view{Title: "Edit " + c.Name, Nav: "accounts", Form: f, Errors: errs, Data: c})
+}
