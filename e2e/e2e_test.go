@@ -168,6 +168,13 @@ func TestSignInFindAccountLogInteraction(t *testing.T) {
 	if err != nil {
 		t.Fatalf("search: %v", err)
 	}
+	var row string
+	if err := chromedp.Run(ctx, chromedp.Text(`//tr[td/a[text()="Northwind Traders"]]`, &row)); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?i)silver\s+Sam Seller\s+(\d+ (min|h|days) ago|just now)\s+1\b`).MatchString(row) {
+		t.Errorf("the account list does not show Northwind's last contact and its one open case: %q", row)
+	}
 	screenshot(t, ctx, "accounts-search")
 	err = chromedp.Run(ctx,
 		chromedp.Click(`//a[text()="Northwind Traders"]`),

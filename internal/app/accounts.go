@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"tandem/internal/access"
+	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/fault"
 	"tandem/internal/store"
@@ -268,6 +269,15 @@ func (a *App) MergeAccounts(ctx context.Context, actor access.Actor, intoID, fro
 			before: map[string]any{"kept": into, "merged": from}, after: merged})
 	})
 	return out, err
+}
+
+// AccountActivity returns, by account id, when someone last talked with
+// each account and how many of its cases are unfinished.
+func (a *App) AccountActivity(ctx context.Context, actor access.Actor, ids []string) (map[string]store.Activity, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, err
+	}
+	return a.store.AccountActivity(ctx, ids, cases.Unfinished)
 }
 
 // AccountNames returns the names of accounts by id, for lists that show them.

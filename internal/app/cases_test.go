@@ -205,3 +205,41 @@ func TestQueueOrderIsTheNextDeadline(t *testing.T) {
 		}
 	})
 }
+
+// TestAccountActivity: the account list's last contact and unfinished
+// cases, on both engines.
+func TestAccountActivity(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := setup(t, s)
+		ctx := context.Background()
+		busy, _ := f.app.CreateAccount(ctx, f.sales, customer.Account{Name: "Busy Ltd"}, true)
+		quiet, _ := f.app.CreateAccount(ctx, f.sales, customer.Account{Name: "Quiet Ltd"}, true)
+		early, late := f.clock.Add(-72*time.Hour), f.clock.Add(-time.Hour)
+		for _, at := range []time.Time{late, early} {
+			if _, err := f.app.LogInteraction(ctx, f.sales, customer.Interaction{AccountID: busy.ID, Channel: "phone", Direction: "out", Summary: "Call", OccurredAt: at}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var done cases.Case
+		for range 3 {
+			c, err := f.app.OpenCase(ctx, f.service, cases.Case{AccountID: busy.ID, Subject: "Broken"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			done = c
+		}
+		if _, err := f.app.TransitionCase(ctx, f.service, done.ID, cases.Transition{To: cases.Resolved, Solution: "Fixed"}, 0); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.app.AccountActivity(ctx, f.sales, []string{busy.ID, quiet.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := got[busy.ID]; !b.LastTouchAt.Equal(late) || b.OpenCases != 2 {
+			t.Errorf("busy: %+v, want last touch %v and 2 unfinished cases", b, late)
+		}
+		if q := got[quiet.ID]; !q.LastTouchAt.IsZero() || q.OpenCases != 0 {
+			t.Errorf("quiet: %+v", q)
+		}
+	})
+}

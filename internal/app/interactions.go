@@ -223,7 +223,7 @@ func (a *App) Attention(ctx context.Context, actor access.Actor) (Attention, err
 		if quiet, err = a.store.QuietAccounts(ctx, owner, now.AddDate(0, 0, -45), 10); err != nil {
 			return Attention{}, err
 		}
-		open, _, err = a.store.Cases(ctx, store.CaseFilter{OwnerID: owner, Statuses: []cases.Status{cases.New, cases.Open, cases.PendingCustomer}}, store.Page{Limit: 20})
+		open, _, err = a.store.Cases(ctx, store.CaseFilter{OwnerID: owner, Statuses: cases.Unfinished}, store.Page{Limit: 20})
 		if err != nil {
 			return Attention{}, err
 		}

@@ -24,6 +24,9 @@ const (
 	Closed          Status = "closed"
 )
 
+// Unfinished are the statuses of cases still being worked on.
+var Unfinished = []Status{New, Open, PendingCustomer}
+
 // Priorities, most urgent last.
 var Priorities = []string{"low", "normal", "high", "urgent"}
 

@@ -245,13 +245,13 @@ func webRows() map[string]row {
 		"POST /accounts/{id}/interactions": {func(w *world) (string, string) {
 			return "/accounts/" + w.account.ID + "/interactions", form(url.Values{"channel": {"phone"}, "direction": {"in"}, "summary": {"hi"}})
 		}, formWrite(303)},
-		"GET /contacts/{id}": {func(w *world) (string, string) { return "/contacts/" + w.newContact().ID, "" }, pageRead},
+		"GET /contacts/{id}":      {func(w *world) (string, string) { return "/contacts/" + w.newContact().ID, "" }, pageRead},
 		"GET /contacts/{id}/edit": {func(w *world) (string, string) { return "/contacts/" + w.newContact().ID + "/edit", "" }, pageRead},
 		"POST /contacts/{id}": {func(w *world) (string, string) {
 			return "/contacts/" + w.newContact().ID, form(url.Values{"title": {"Buyer"}, "version": {"1"}})
 		}, formWrite(303)},
-		"GET /cases":         {fixed("/cases?view=all", ""), pageRead},
-		"GET /cases/new":     {func(w *world) (string, string) { return "/cases/new?account_id=" + w.account.ID, "" }, pageRead},
+		"GET /cases":     {fixed("/cases?view=all", ""), pageRead},
+		"GET /cases/new": {func(w *world) (string, string) { return "/cases/new?account_id=" + w.account.ID, "" }, pageRead},
 		"POST /cases": {func(w *world) (string, string) {
 			return "/cases", form(url.Values{"account_id": {w.account.ID}, "subject": {"Help"}})
 		}, formWrite(303)},

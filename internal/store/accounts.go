@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
+	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/fault"
 )
@@ -316,11 +318,7 @@ func (q q) AccountNames(ctx context.Context, ids []string) (map[string]string, e
 		return out, nil
 	}
 	var w where
-	in := make([]string, len(ids))
-	for i, id := range ids {
-		in[i] = w.next(id)
-	}
-	rows, err := q.query(ctx, `SELECT id, name FROM accounts WHERE id IN (`+strings.Join(in, ", ")+`)`, w.args...)
+	rows, err := q.query(ctx, `SELECT id, name FROM accounts WHERE id IN (`+placeholders(&w, ids)+`)`, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -333,4 +331,53 @@ func (q q) AccountNames(ctx context.Context, ids []string) (map[string]string, e
 		out[id] = name
 	}
 	return out, rows.Err()
+}
+
+// Activity is how lively an account is: when someone last talked with it,
+// and how many of its cases are still being worked on.
+type Activity struct {
+	LastTouchAt time.Time // zero: never
+	OpenCases   int
+}
+
+// AccountActivity returns the activity of the accounts with ids, counting
+// the cases in the open statuses.
+func (q q) AccountActivity(ctx context.Context, ids []string, open []cases.Status) (map[string]Activity, error) {
+	out := map[string]Activity{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var w where
+	rows, err := q.query(ctx, `SELECT account_id, MAX(occurred_at) FROM interactions WHERE account_id IN (`+placeholders(&w, ids)+`) GROUP BY account_id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := eachRow(rows, func(id string, at int64) { out[id] = Activity{LastTouchAt: fromMS(at)} }); err != nil {
+		return nil, err
+	}
+	var c where
+	accounts := placeholders(&c, ids)
+	rows, err = q.query(ctx, `SELECT account_id, COUNT(*) FROM cases WHERE account_id IN (`+accounts+`) AND status IN (`+placeholders(&c, open)+`) GROUP BY account_id`, c.args...)
+	if err != nil {
+		return nil, err
+	}
+	return out, eachRow(rows, func(id string, n int64) {
+		a := out[id]
+		a.OpenCases = int(n)
+		out[id] = a
+	})
+}
+
+// eachRow calls f with each row of an (id, number) query, then closes rows.
+func eachRow(rows *sql.Rows, f func(string, int64)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		f(id, n)
+	}
+	return rows.Err()
 }

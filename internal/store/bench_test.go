@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"tandem/internal/cases"
 	"tandem/internal/event"
 )
 
@@ -174,3 +175,25 @@ func BenchmarkTimelineFirstPage(b *testing.B) { benchTimeline(b, event.Filter{})
 
 // BenchmarkTimelineFirstPageService is the same with the service filter.
 func BenchmarkTimelineFirstPageService(b *testing.B) { benchTimeline(b, event.Filter{Team: "service"}) }
+
+// BenchmarkAccountListPage reads the first page (50) of the account list
+// and the activity shown beside it (last contact, unfinished cases) in the
+// timeline benchmark's book.
+func BenchmarkAccountListPage(b *testing.B) {
+	s, _ := openBenchBook(b)
+	ctx := context.Background()
+	for b.Loop() {
+		list, _, err := s.Accounts(ctx, AccountFilter{}, Page{Limit: 50})
+		if err != nil || len(list) != 50 {
+			b.Fatalf("accounts: %v, %d", err, len(list))
+		}
+		ids := make([]string, len(list))
+		for i, a := range list {
+			ids[i] = a.ID
+		}
+		act, err := s.AccountActivity(ctx, ids, cases.Unfinished)
+		if err != nil || len(act) == 0 {
+			b.Fatalf("activity: %v, %d", err, len(act))
+		}
+	}
+}

@@ -148,14 +148,7 @@ func (q q) Cases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, strin
 		w.add("at_risk_at > ? AND due_at <> ?", ms(f.Now), noDeadline)
 	}
 	if len(f.Statuses) > 0 {
-		cond := "status IN ("
-		for i, s := range f.Statuses {
-			if i > 0 {
-				cond += ", "
-			}
-			cond += w.next(string(s))
-		}
-		w.conds = append(w.conds, cond+")")
+		w.conds = append(w.conds, "status IN ("+placeholders(&w, f.Statuses)+")")
 	}
 	c, err := parseCursor(p.Cursor)
 	if err != nil {

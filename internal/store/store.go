@@ -450,6 +450,16 @@ func (w *where) String() string {
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
 
+// placeholders adds vals as arguments and returns their placeholders, for
+// an IN (...) list.
+func placeholders[S ~string](w *where, vals []S) string {
+	ps := make([]string, len(vals))
+	for i, v := range vals {
+		ps[i] = w.next(string(v))
+	}
+	return strings.Join(ps, ", ")
+}
+
 // next returns the placeholder for one more argument.
 func (w *where) next(arg any) string {
 	w.args = append(w.args, arg)

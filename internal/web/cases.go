@@ -40,7 +40,7 @@ func (s *site) rows(r *http.Request, actor access.Actor, list []cases.Case) []ca
 }
 
 var queueViews = map[string][]cases.Status{
-	"":         {cases.New, cases.Open, cases.PendingCustomer},
+	"":         cases.Unfinished,
 	"waiting":  {cases.PendingCustomer},
 	"resolved": {cases.Resolved},
 	"closed":   {cases.Closed},

@@ -105,11 +105,21 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		}
 		nextURL = "/accounts?" + nq.Encode()
 	}
+	ids := make([]string, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	activity, err := s.app.AccountActivity(r.Context(), actor, ids)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "accounts", view{Title: "Accounts", Nav: "accounts", Form: q, Users: s.userNames(r, actor),
 		Data: struct {
 			Accounts []customer.Account
+			Activity map[string]store.Activity
 			Next     string
-		}{list, nextURL}})
+		}{list, activity, nextURL}})
 }
 
 type accountPage struct {
