@@ -458,8 +458,8 @@ func (a *App) MarkRead(ctx context.Context, actor access.Actor, id string) error
 }
 
 // MarkAllRead marks the actor's notifications read up to the moment upTo
-// (all of them when it is zero): a page passes the newest one it showed,
-// so one that arrived after the person looked stays unread.
+// (all of them when it is zero): a page passes when it was shown, so one
+// that arrived after the person looked stays unread.
 func (a *App) MarkAllRead(ctx context.Context, actor access.Actor, upTo time.Time) error {
 	return a.store.InTx(ctx, func(tx *store.Tx) error {
 		_, err := tx.MarkRead(ctx, actor.User.ID, "", upTo, a.Now())

@@ -24,7 +24,6 @@ var caseMoves = map[string]string{
 	"pending_customer": "waiting on the customer",
 	"resolved":         "resolved",
 	"closed":           "closed",
-	"commented":        "commented on",
 }
 
 // describe words an event from its kind and snapshots; users names user
@@ -41,6 +40,13 @@ func describe(e *event.Event, users map[string]string) eventLine {
 	subject, verb, _ := strings.Cut(e.Kind, ".")
 	switch subject {
 	case "case":
+		if body, ok := snap["body"].(string); ok { // a comment's snapshot holds the comment, not the case
+			what := "Reply to the customer"
+			if internal, _ := snap["internal"].(bool); internal {
+				what = "Internal note"
+			}
+			return eventLine{Text: what + " on a case: " + clip(body, 120), Link: "/cases/" + e.SubjectID}
+		}
 		n, _ := snap["number"].(float64)
 		l := eventLine{Text: fmt.Sprintf("Case #%.0f", n), Link: "/cases/" + e.SubjectID}
 		if alert, ok := snap["alert"].(string); ok {
@@ -85,6 +91,20 @@ func describe(e *event.Event, users map[string]string) eventLine {
 }
 
 func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
+// clip shortens s to at most n runes, on a word boundary where it can.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
 
 // unshown are the fields of a snapshot that no person needs to see change.
 var unshown = []string{"id", "account_id", "created_at", "updated_at", "version", "user_id"}

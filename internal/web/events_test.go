@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"tandem/internal/event"
@@ -35,6 +36,10 @@ func TestDescribe(t *testing.T) {
 			"Owner changed", "", []string{"owner: Sam Seller → Mia Manager"}},
 		{event.Event{Kind: "account.merged", SubjectID: "a1", Before: snap(map[string]any{"merged": map[string]any{"name": "Acme Ltd"}})},
 			"Merged Acme Ltd into this account", "", nil},
+		{event.Event{Kind: "case.commented", SubjectID: "c1", After: snap(map[string]any{"body": "Called twice,\n no answer", "internal": true})},
+			"Internal note on a case: Called twice, no answer", "/cases/c1", nil},
+		{event.Event{Kind: "case.commented", SubjectID: "c1", After: snap(map[string]any{"body": strings.Repeat("word ", 40), "internal": false})},
+			"Reply to the customer on a case: " + strings.TrimSpace(strings.Repeat("word ", 24)) + "…", "/cases/c1", nil},
 		{event.Event{Kind: "widget.frobbed"}, "Widget frobbed", "", nil},
 	} {
 		got := describe(&c.e, users)
