@@ -229,6 +229,37 @@ func TestSignInFindAccountLogInteraction(t *testing.T) {
 		t.Fatalf("a sales call shows under the service filter")
 	}
 
+	// Sam corrects the call he logged, then removes it: the timeline says both.
+	corrected := summary + " (they were short by six)"
+	err = chromedp.Run(ctx,
+		chromedp.Click(`//nav[@aria-label="Timeline filter"]/a[text()="Everyone"]`),
+		chromedp.Click(`//p[@class="summary"][starts-with(text(),"`+summary+`")]/a[text()="Edit"]`),
+		chromedp.WaitVisible(`#summary`),
+		chromedp.SetValue(`#summary`, corrected),
+		chromedp.SetValue(`#outcome`, "negative"),
+		chromedp.Click(`//button[text()="Save"]`),
+		chromedp.WaitVisible(`//p[text()="Interaction corrected."]`),
+		chromedp.Text(`ol.timeline`, &timeline),
+	)
+	if err != nil {
+		t.Fatalf("correcting the interaction: %v", err)
+	}
+	if !strings.Contains(timeline, "Interaction updated: "+corrected) || !strings.Contains(timeline, "outcome: positive → negative") {
+		t.Fatalf("the correction is not on the timeline:\n%s", timeline)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Click(`//p[@class="summary"][starts-with(text(),"`+corrected+`")]/a[text()="Edit"]`),
+		chromedp.Click(`//button[text()="Remove this interaction"]`),
+		chromedp.WaitVisible(`//p[text()="Interaction removed."]`),
+		chromedp.Text(`ol.timeline`, &timeline),
+	)
+	if err != nil {
+		t.Fatalf("removing the interaction: %v", err)
+	}
+	if !strings.Contains(timeline, "Interaction deleted: "+corrected) || strings.Contains(timeline, corrected+" Edit") {
+		t.Fatalf("the removal is not on the timeline:\n%s", timeline)
+	}
+
 	err = chromedp.Run(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(`#signals`), chromedp.Text(`main`, &timeline))
 	if err != nil || !strings.Contains(timeline, "Tailspin Toys") || !strings.Contains(timeline, "Northwind Traders") {
 		t.Fatalf("home does not show the story's signals: %v\n%s", err, timeline)

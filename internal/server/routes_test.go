@@ -250,6 +250,14 @@ func webRows() map[string]row {
 		"POST /contacts/{id}": {func(w *world) (string, string) {
 			return "/contacts/" + w.newContact().ID, form(url.Values{"title": {"Buyer"}, "version": {"1"}})
 		}, formWrite(303)},
+		"GET /interactions/{id}/edit": {func(w *world) (string, string) { return "/interactions/" + w.newInteraction().ID + "/edit", "" },
+			only(303, 200, "admin", "manager", "sales", "read")},
+		"POST /interactions/{id}": {func(w *world) (string, string) {
+			return "/interactions/" + w.newInteraction().ID, form(url.Values{"summary": {"Corrected"}, "version": {"1"}})
+		}, formOnly(303, "admin", "manager", "sales")},
+		"POST /interactions/{id}/delete": {func(w *world) (string, string) {
+			return "/interactions/" + w.newInteraction().ID + "/delete", form(url.Values{"version": {"1"}})
+		}, formOnly(303, "admin", "manager", "sales")},
 		"GET /cases":     {fixed("/cases?view=all", ""), pageRead},
 		"GET /cases/new": {func(w *world) (string, string) { return "/cases/new?account_id=" + w.account.ID, "" }, pageRead},
 		"POST /cases": {func(w *world) (string, string) {

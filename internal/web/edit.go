@@ -6,11 +6,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/customer"
 	"tandem/internal/fault"
+	"tandem/internal/store"
 )
 
 // An edit form carries each field twice: as typed, and as was_<field>, the
@@ -223,4 +225,119 @@ func (s *site) saveContact(w http.ResponseWriter, r *http.Request, actor access.
 		return
 	}
 	s.render(w, r, status, "contact_form", view{Title: "Edit " + c.Name, Nav: "accounts", Form: f, Errors: errs, Data: c})
+}
+
+var interactionFields = []string{"channel", "direction", "outcome", "contact_id", "occurred_at", "kind", "competitor", "summary", "body"}
+
+// localMinute is how a datetime-local field writes a moment.
+const localMinute = "2006-01-02T15:04"
+
+func interactionValues(i customer.Interaction) url.Values {
+	return editValues(url.Values{"channel": {i.Channel}, "direction": {i.Direction}, "outcome": {i.Outcome}, "contact_id": {i.ContactID},
+		"occurred_at": {i.OccurredAt.In(time.Local).Format(localMinute)}, "kind": {i.Kind}, "competitor": {i.Competitor},
+		"summary": {i.Summary}, "body": {i.Body}}, interactionFields, i.Version)
+}
+
+// interactionForm is what the interaction form shows besides the values.
+type interactionForm struct {
+	Interaction customer.Interaction
+	Account     customer.Account
+	Contacts    []customer.Contact
+	Channels    []string
+	Now         string
+	Fields      []string
+}
+
+func (s *site) editInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	i, err := s.app.Interaction(r.Context(), actor, r.PathValue("id"))
+	if err == nil {
+		err = actor.Require(access.EditInteraction, i.UserID == actor.User.ID)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderInteractionForm(w, r, actor, i, interactionValues(i), nil, http.StatusOK)
+}
+
+func (s *site) renderInteractionForm(w http.ResponseWriter, r *http.Request, actor access.Actor, i customer.Interaction, f url.Values, errs map[string]string, status int) {
+	ctx := r.Context()
+	acc, err := s.app.Account(ctx, actor, i.AccountID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	contacts, _, err := s.app.Contacts(ctx, actor, i.AccountID, store.Page{Limit: 200})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, "interaction_form", view{Title: "Edit an interaction", Nav: "accounts", Form: f, Errors: errs,
+		Data: interactionForm{Interaction: i, Account: acc, Contacts: contacts, Channels: customer.Channels, Now: f.Get("occurred_at"), Fields: interactionFields}})
+}
+
+func (s *site) saveInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	ctx, id, f := r.Context(), r.PathValue("id"), s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	clash, err := saveEdit(f, record{what: "interaction", fields: interactionFields,
+		load: func() (url.Values, int64, error) {
+			i, err := s.app.Interaction(ctx, actor, id)
+			return interactionValues(i), i.Version, err
+		},
+		save: func(c map[string]string, version int64) error {
+			p := app.InteractionPatch{ContactID: patchField(c, "contact_id"), Channel: patchField(c, "channel"), Direction: patchField(c, "direction"),
+				Kind: patchField(c, "kind"), Competitor: patchField(c, "competitor"), Summary: patchField(c, "summary"),
+				Body: patchField(c, "body"), Outcome: patchField(c, "outcome")}
+			if v, ok := c["occurred_at"]; ok {
+				t, err := time.ParseInLocation(localMinute, v, time.Local)
+				if err != nil {
+					var fe fault.Fields
+					fe.Add("occurred_at", "enter a date and time such as 2026-03-02 14:30")
+					return fe.Err()
+				}
+				p.OccurredAt = &t
+			}
+			_, err := s.app.UpdateInteraction(ctx, actor, id, p, version)
+			return err
+		},
+		show: func(_, v string) string { return v }})
+	if err == nil && clash == "" {
+		i, err := s.app.Interaction(ctx, actor, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/accounts/"+i.AccountID+"?notice=edited#timeline", http.StatusSeeOther)
+		return
+	}
+	errs, status, ok := editErrors(clash, err)
+	if !ok {
+		s.fail(w, r, err)
+		return
+	}
+	i, err := s.app.Interaction(ctx, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderInteractionForm(w, r, actor, i, f, errs, status)
+}
+
+func (s *site) deleteInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	ctx, id, f := r.Context(), r.PathValue("id"), s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	i, err := s.app.Interaction(ctx, actor, id)
+	if err == nil {
+		version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+		err = s.app.DeleteInteraction(ctx, actor, id, version)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/accounts/"+i.AccountID+"?notice=removed#timeline", http.StatusSeeOther)
 }

@@ -131,6 +131,7 @@ type accountPage struct {
 	Channels []string
 	Now      string
 	CanEdit  bool
+	Editable map[string]bool // the interactions on the page the person may correct
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -168,8 +169,14 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		nextURL = "/accounts/" + id + "?" + nq.Encode() + "#timeline"
 	}
 	v.Title, v.Nav, v.Users = acc.Name, "accounts", s.userNames(r, actor)
+	editable := map[string]bool{}
+	for _, it := range items {
+		if it.Interaction != nil && actor.Can(access.EditInteraction, it.Interaction.UserID == actor.User.ID) {
+			editable[it.ID] = true
+		}
+	}
 	v.Data = accountPage{Account: acc, Contacts: contacts, Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
-		Now: time.Now().Local().Format("2006-01-02T15:04"), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID)}
+		Now: time.Now().Local().Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable}
 	s.render(w, r, status, "account", v)
 }
 
@@ -182,7 +189,7 @@ func (s *site) logInteraction(w http.ResponseWriter, r *http.Request, actor acce
 		Kind: f.Get("kind"), Competitor: f.Get("competitor"), Summary: f.Get("summary"), Body: f.Get("body"), Outcome: f.Get("outcome"), Team: f.Get("team")}
 	errs := map[string]string{}
 	if v := f.Get("occurred_at"); v != "" {
-		t, err := time.ParseInLocation("2006-01-02T15:04", v, time.Local)
+		t, err := time.ParseInLocation(localMinute, v, time.Local)
 		if err != nil {
 			errs["occurred_at"] = "enter a date and time such as 2026-03-02 14:30"
 		}

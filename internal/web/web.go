@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,13 +39,15 @@ type site struct {
 // Register adds the pages to mux.
 func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) {
 	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
+	// Every page is parsed with the layout and the parts pages share.
+	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html"}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
-		if strings.HasSuffix(n, "/layout.html") || strings.HasSuffix(n, "/candidates.html") {
+		if slices.Contains(shared, n) {
 			continue
 		}
 		s.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] =
-			template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/candidates.html", n))
+			template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, append(shared, n)...))
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
@@ -78,6 +81,9 @@ func (s *site) routes() []route {
 		{"POST /accounts/{id}/interactions", s.signedIn(s.logInteraction)},
 		{"GET /contacts/{id}", s.signedIn(s.contact)},
 		{"GET /contacts/{id}/edit", s.signedIn(s.editContact)},
+		{"GET /interactions/{id}/edit", s.signedIn(s.editInteraction)},
+		{"POST /interactions/{id}", s.signedIn(s.saveInteraction)},
+		{"POST /interactions/{id}/delete", s.signedIn(s.deleteInteraction)},
 		{"POST /contacts/{id}", s.signedIn(s.saveContact)},
 		{"GET /cases", s.signedIn(s.queue)},
 		{"GET /cases/new", s.signedIn(s.newCase)},
