@@ -50,14 +50,23 @@ func patchField(changes map[string]string, k string) *string {
 	return nil
 }
 
-// editErrors turns what saveEdit returned into what the form shows and
-// the status to answer with; ok is false for an error no form can show.
-func editErrors(clash string, err error) (map[string]string, int, bool) {
-	if clash != "" {
-		return map[string]string{"version": clash}, http.StatusPreconditionFailed, true
+// answerEdit saves edit form f and answers: on to next when it is saved,
+// else the form again (again) with what stands in the way.
+func (s *site) answerEdit(w http.ResponseWriter, r *http.Request, f url.Values, rec record, next string, again func(errs map[string]string, status int)) {
+	clash, err := saveEdit(f, rec)
+	switch {
+	case clash != "":
+		again(map[string]string{"version": clash}, http.StatusPreconditionFailed)
+	case err == nil:
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	default:
+		errs, _, ok := formErrors(err)
+		if !ok {
+			s.fail(w, r, err)
+			return
+		}
+		again(errs, http.StatusUnprocessableEntity)
 	}
-	errs, _, ok := formErrors(err)
-	return errs, http.StatusUnprocessableEntity, ok
 }
 
 // record is what saveEdit needs of the record being edited.
@@ -142,7 +151,7 @@ func (s *site) saveAccount(w http.ResponseWriter, r *http.Request, actor access.
 	if f == nil {
 		return
 	}
-	clash, err := saveEdit(f, record{what: "account", fields: accountFields,
+	s.answerEdit(w, r, f, record{what: "account", fields: accountFields,
 		load: func() (url.Values, int64, error) {
 			acc, err := s.app.Account(ctx, actor, id)
 			return accountValues(acc), acc.Version, err
@@ -158,22 +167,14 @@ func (s *site) saveAccount(w http.ResponseWriter, r *http.Request, actor access.
 				return s.userNames(r, actor)[v]
 			}
 			return v
-		}})
-	if err == nil && clash == "" {
-		http.Redirect(w, r, "/accounts/"+id+"?notice=saved", http.StatusSeeOther)
-		return
-	}
-	errs, status, ok := editErrors(clash, err)
-	if !ok {
-		s.fail(w, r, err)
-		return
-	}
-	acc, err := s.app.Account(ctx, actor, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.renderAccountForm(w, r, actor, acc, f, errs, status)
+		}}, "/accounts/"+id+"?notice=saved", func(errs map[string]string, status int) {
+		acc, err := s.app.Account(ctx, actor, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderAccountForm(w, r, actor, acc, f, errs, status)
+	})
 }
 
 var contactFields = []string{"name", "title", "email", "phone"}
@@ -199,7 +200,7 @@ func (s *site) saveContact(w http.ResponseWriter, r *http.Request, actor access.
 	if f == nil {
 		return
 	}
-	clash, err := saveEdit(f, record{what: "contact", fields: contactFields,
+	s.answerEdit(w, r, f, record{what: "contact", fields: contactFields,
 		load: func() (url.Values, int64, error) {
 			c, err := s.app.Contact(ctx, actor, id)
 			return contactValues(c), c.Version, err
@@ -209,22 +210,14 @@ func (s *site) saveContact(w http.ResponseWriter, r *http.Request, actor access.
 				Email: patchField(c, "email"), Phone: patchField(c, "phone")}, version)
 			return err
 		},
-		show: func(_, v string) string { return v }})
-	if err == nil && clash == "" {
-		http.Redirect(w, r, "/contacts/"+id+"?notice=saved", http.StatusSeeOther)
-		return
-	}
-	errs, status, ok := editErrors(clash, err)
-	if !ok {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.app.Contact(ctx, actor, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, status, "contact_form", view{Title: "Edit " + c.Name, Nav: "accounts", Form: f, Errors: errs, Data: c})
+		show: func(_, v string) string { return v }}, "/contacts/"+id+"?notice=saved", func(errs map[string]string, status int) {
+		c, err := s.app.Contact(ctx, actor, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, status, "contact_form", view{Title: "Edit " + c.Name, Nav: "accounts", Form: f, Errors: errs, Data: c})
+	})
 }
 
 var interactionFields = []string{"channel", "direction", "outcome", "contact_id", "occurred_at", "kind", "competitor", "summary", "body"}
@@ -281,7 +274,12 @@ func (s *site) saveInteraction(w http.ResponseWriter, r *http.Request, actor acc
 	if f == nil {
 		return
 	}
-	clash, err := saveEdit(f, record{what: "interaction", fields: interactionFields,
+	i, err := s.app.Interaction(ctx, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.answerEdit(w, r, f, record{what: "interaction", fields: interactionFields,
 		load: func() (url.Values, int64, error) {
 			i, err := s.app.Interaction(ctx, actor, id)
 			return interactionValues(i), i.Version, err
@@ -302,27 +300,14 @@ func (s *site) saveInteraction(w http.ResponseWriter, r *http.Request, actor acc
 			_, err := s.app.UpdateInteraction(ctx, actor, id, p, version)
 			return err
 		},
-		show: func(_, v string) string { return v }})
-	if err == nil && clash == "" {
-		i, err := s.app.Interaction(ctx, actor, id)
+		show: func(_, v string) string { return v }}, "/accounts/"+i.AccountID+"?notice=edited#timeline", func(errs map[string]string, status int) {
+		now, err := s.app.Interaction(ctx, actor, id)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/accounts/"+i.AccountID+"?notice=edited#timeline", http.StatusSeeOther)
-		return
-	}
-	errs, status, ok := editErrors(clash, err)
-	if !ok {
-		s.fail(w, r, err)
-		return
-	}
-	i, err := s.app.Interaction(ctx, actor, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.renderInteractionForm(w, r, actor, i, f, errs, status)
+		s.renderInteractionForm(w, r, actor, now, f, errs, status)
+	})
 }
 
 func (s *site) deleteInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
