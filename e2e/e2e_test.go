@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"tandem/internal/mail/mailtest"
@@ -808,5 +809,38 @@ func TestEditAccount(t *testing.T) {
 	}
 	if !strings.Contains(timeline, "Contact "+name+" updated") || !strings.Contains(timeline, "→ Head of Purchasing") {
 		t.Errorf("the timeline does not show the contact's change:\n%s", timeline)
+	}
+}
+
+// TestTimesAreTheTeams: pages show and read times in the team's time zone
+// (the service calendar's), whatever the server's own zone.
+func TestTimesAreTheTeams(t *testing.T) {
+	base := serve(t, "--demo", "--time-zone", "America/New_York")
+	ctx := browser(t)
+	signIn(t, ctx, base, "sam@example.com")
+	var accountURL, timeline, stored string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/accounts?q=northwind"),
+		chromedp.Click(`//a[text()="Northwind Traders"]`),
+		chromedp.WaitVisible(`#summary`),
+		chromedp.Location(&accountURL),
+		chromedp.SetValue(`#occurred_at`, "2026-03-02T14:30"),
+		chromedp.SendKeys(`#summary`, "Breakfast meeting in Manhattan"),
+		chromedp.Click(`//button[text()="Log it"]`),
+		chromedp.WaitVisible(`.notice`),
+		chromedp.Text(`ol.timeline`, &timeline),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(timeline, "2 Mar 2026 14:30") {
+		t.Errorf("the timeline does not show 14:30 New York time:\n%s", timeline)
+	}
+	id := strings.TrimPrefix(strings.Split(accountURL, "?")[0], base+"/accounts/")
+	err = chromedp.Run(ctx, chromedp.Evaluate(`fetch('/api/v1/interactions?account_id=`+id+`&limit=500').then(r => r.json())
+		.then(b => b.items.find(i => i.summary === "Breakfast meeting in Manhattan").occurred_at)`, &stored,
+		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if err != nil || stored != "2026-03-02T19:30:00Z" {
+		t.Fatalf("stored as %q (%v), want 2026-03-02T19:30:00Z", stored, err)
 	}
 }

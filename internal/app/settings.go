@@ -56,6 +56,15 @@ func (a *App) sla() (sla.Calendar, cases.Policy) {
 	return s.calendar, s.policy
 }
 
+// Zone is the team's time zone, the service calendar's: pages show times
+// in it and read the times people type in it.
+func (a *App) Zone() *time.Location {
+	if cal, _ := a.sla(); cal.Location != nil {
+		return cal.Location
+	}
+	return time.UTC
+}
+
 func (a *App) calendarSpec(ctx context.Context) (sla.CalendarSpec, store.Setting, error) {
 	st, found, err := a.store.Setting(ctx, CalendarKey)
 	spec := sla.DefaultSpec(a.settings.zone)

@@ -225,9 +225,9 @@ var interactionFields = []string{"channel", "direction", "outcome", "contact_id"
 // localMinute is how a datetime-local field writes a moment.
 const localMinute = "2006-01-02T15:04"
 
-func interactionValues(i customer.Interaction) url.Values {
+func interactionValues(i customer.Interaction, zone *time.Location) url.Values {
 	return editValues(url.Values{"channel": {i.Channel}, "direction": {i.Direction}, "outcome": {i.Outcome}, "contact_id": {i.ContactID},
-		"occurred_at": {i.OccurredAt.In(time.Local).Format(localMinute)}, "kind": {i.Kind}, "competitor": {i.Competitor},
+		"occurred_at": {i.OccurredAt.In(zone).Format(localMinute)}, "kind": {i.Kind}, "competitor": {i.Competitor},
 		"summary": {i.Summary}, "body": {i.Body}}, interactionFields, i.Version)
 }
 
@@ -250,7 +250,7 @@ func (s *site) editInteraction(w http.ResponseWriter, r *http.Request, actor acc
 		s.fail(w, r, err)
 		return
 	}
-	s.renderInteractionForm(w, r, actor, i, interactionValues(i), nil, http.StatusOK)
+	s.renderInteractionForm(w, r, actor, i, interactionValues(i, s.app.Zone()), nil, http.StatusOK)
 }
 
 func (s *site) renderInteractionForm(w http.ResponseWriter, r *http.Request, actor access.Actor, i customer.Interaction, f url.Values, errs map[string]string, status int) {
@@ -282,14 +282,14 @@ func (s *site) saveInteraction(w http.ResponseWriter, r *http.Request, actor acc
 	s.answerEdit(w, r, f, record{what: "interaction", fields: interactionFields,
 		load: func() (url.Values, int64, error) {
 			i, err := s.app.Interaction(ctx, actor, id)
-			return interactionValues(i), i.Version, err
+			return interactionValues(i, s.app.Zone()), i.Version, err
 		},
 		save: func(c map[string]string, version int64) error {
 			p := app.InteractionPatch{ContactID: patchField(c, "contact_id"), Channel: patchField(c, "channel"), Direction: patchField(c, "direction"),
 				Kind: patchField(c, "kind"), Competitor: patchField(c, "competitor"), Summary: patchField(c, "summary"),
 				Body: patchField(c, "body"), Outcome: patchField(c, "outcome")}
 			if v, ok := c["occurred_at"]; ok {
-				t, err := time.ParseInLocation(localMinute, v, time.Local)
+				t, err := time.ParseInLocation(localMinute, v, s.app.Zone())
 				if err != nil {
 					var fe fault.Fields
 					fe.Add("occurred_at", "enter a date and time such as 2026-03-02 14:30")

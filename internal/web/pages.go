@@ -176,7 +176,7 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		}
 	}
 	v.Data = accountPage{Account: acc, Contacts: contacts, Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
-		Now: time.Now().Local().Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable}
+		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable}
 	s.render(w, r, status, "account", v)
 }
 
@@ -189,7 +189,7 @@ func (s *site) logInteraction(w http.ResponseWriter, r *http.Request, actor acce
 		Kind: f.Get("kind"), Competitor: f.Get("competitor"), Summary: f.Get("summary"), Body: f.Get("body"), Outcome: f.Get("outcome"), Team: f.Get("team")}
 	errs := map[string]string{}
 	if v := f.Get("occurred_at"); v != "" {
-		t, err := time.ParseInLocation(localMinute, v, time.Local)
+		t, err := time.ParseInLocation(localMinute, v, s.app.Zone())
 		if err != nil {
 			errs["occurred_at"] = "enter a date and time such as 2026-03-02 14:30"
 		}

@@ -47,7 +47,7 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) {
 			continue
 		}
 		s.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] =
-			template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, append(shared, n)...))
+			template.Must(template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"when": s.when}).ParseFS(templateFS, append(shared, n)...))
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
@@ -297,13 +297,15 @@ func shortDuration(d time.Duration) string {
 	return fmt.Sprintf("%d h %d min", h, m)
 }
 
+// when writes a moment for people, in the team's time zone.
+func (s *site) when(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.In(s.app.Zone()).Format("2 Jan 2006 15:04")
+}
+
 var funcs = template.FuncMap{
-	"when": func(t time.Time) string {
-		if t.IsZero() {
-			return "never"
-		}
-		return t.Local().Format("2 Jan 2006 15:04")
-	},
 	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"ago": func(t time.Time) string {
 		if t.IsZero() {
