@@ -787,7 +787,7 @@ func TestEditAccount(t *testing.T) {
 	}
 
 	// A contact moved on to another role.
-	var name string
+	var name, with string
 	if err := chromedp.Run(sam,
 		chromedp.Click(`#contacts ~ ul a`),
 		chromedp.WaitVisible(`//a[text()="Edit"]`),
@@ -801,11 +801,15 @@ func TestEditAccount(t *testing.T) {
 		chromedp.SetValue(`#email`, "buyer@northwindtraders.example"),
 		chromedp.Click(`//button[text()="Save"]`),
 		chromedp.WaitVisible(`//p[text()="Contact saved."]`),
-		chromedp.Click(`//dd/a[text()="Northwind Traders"]`),
-		chromedp.WaitVisible(`ol.timeline`),
+		chromedp.Click(`//a[starts-with(text(),"Log an interaction with")]`),
+		chromedp.WaitVisible(`#summary`),
+		chromedp.Evaluate(`document.querySelector('#contact_id').selectedOptions[0].text`, &with),
 		chromedp.Text(`ol.timeline`, &timeline),
 	); err != nil {
 		t.Fatalf("editing a contact: %v", err)
+	}
+	if with != name {
+		t.Errorf("logging from %s's page, the form is with %q", name, with)
 	}
 	if !strings.Contains(timeline, "Contact "+name+" updated") || !strings.Contains(timeline, "→ Head of Purchasing") {
 		t.Errorf("the timeline does not show the contact's change:\n%s", timeline)

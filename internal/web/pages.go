@@ -135,7 +135,9 @@ type accountPage struct {
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	s.renderAccount(w, r, actor, view{Notice: r.URL.Query().Get("notice")}, http.StatusOK)
+	q := r.URL.Query()
+	// ?contact_id= chooses whom the interaction form is with (from a contact's page).
+	s.renderAccount(w, r, actor, view{Notice: q.Get("notice"), Form: url.Values{"contact_id": {q.Get("contact_id")}}}, http.StatusOK)
 }
 
 func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int) {
