@@ -185,6 +185,11 @@ func TestSignInFindAccountLogInteraction(t *testing.T) {
 	if err != nil || heading != "Northwind Traders" {
 		t.Fatalf("account page: %q %v", heading, err)
 	}
+	var openCases string
+	if err := chromedp.Run(ctx, chromedp.Text(`#open-cases + ul`, &openCases)); err != nil ||
+		!regexp.MustCompile(`#1001 Pallets arrived short by four units\s+normal, New, (first reply|resolution) (due in|overdue by)`).MatchString(openCases) {
+		t.Fatalf("the account page does not list its open case with its next deadline: %v %q", err, openCases)
+	}
 
 	// A bad submission keeps what was typed and says what is wrong.
 	err = chromedp.Run(ctx,

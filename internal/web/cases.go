@@ -161,7 +161,7 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, actor access.A
 		s.fail(w, r, err)
 		return
 	}
-	others, _, err := s.app.Cases(ctx, actor, store.CaseFilter{AccountID: acc.ID, Statuses: queueViews[""]}, store.Page{Limit: 10})
+	others, _, err := s.app.Cases(ctx, actor, store.CaseFilter{AccountID: acc.ID, Statuses: cases.Unfinished}, store.Page{Limit: 10})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -9,6 +9,7 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/fault"
@@ -125,6 +126,7 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 type accountPage struct {
 	Account  customer.Account
 	Contacts []customer.Contact
+	Cases    []caseRow // unfinished, next deadline first
 	Timeline []event.Item
 	Team     string
 	Next     string
@@ -148,6 +150,11 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		return
 	}
 	contacts, _, err := s.app.Contacts(ctx, actor, id, store.Page{Limit: 200})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	open, _, err := s.app.Cases(ctx, actor, store.CaseFilter{AccountID: id, Statuses: cases.Unfinished}, store.Page{Limit: 20})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -177,7 +184,7 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 			editable[it.ID] = true
 		}
 	}
-	v.Data = accountPage{Account: acc, Contacts: contacts, Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
+	v.Data = accountPage{Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
 		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable}
 	s.render(w, r, status, "account", v)
 }
