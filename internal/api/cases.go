@@ -265,15 +265,14 @@ func (s *server) registerCaseWork(api huma.API) {
 				ByCategory []app.ConfirmationRate `json:"by_category"`
 			}
 		}, error) {
-			to := in.To
-			if to.IsZero() {
-				to = s.app.Now()
-			}
 			from := in.From
 			if from.IsZero() {
-				from = to.AddDate(0, 0, -90)
+				from = s.app.Now().AddDate(0, 0, -90)
+				if !in.To.IsZero() {
+					from = in.To.AddDate(0, 0, -90)
+				}
 			}
-			agents, cats, err := s.app.ConfirmationRates(ctx, actor(ctx), from, to)
+			agents, cats, err := s.app.ConfirmationRates(ctx, actor(ctx), from, in.To)
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}

@@ -549,10 +549,15 @@ type ConfirmationRate struct {
 }
 
 // ConfirmationRates are the confirmation rates of cases closed in
-// [from, to), by assignee and by category.
+// [from, to), by assignee and by category. A zero to means up to now, a
+// case closed this very millisecond included (times are kept to the
+// millisecond).
 func (a *App) ConfirmationRates(ctx context.Context, actor access.Actor, from, to time.Time) (byAgent, byCategory []ConfirmationRate, err error) {
 	if err := actor.Require(access.ReadRecords, false); err != nil {
 		return nil, nil, err
+	}
+	if to.IsZero() {
+		to = a.Now().Truncate(time.Millisecond).Add(time.Millisecond)
 	}
 	counts, err := a.store.ClosedCounts(ctx, from, to)
 	if err != nil {

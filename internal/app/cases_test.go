@@ -243,3 +243,25 @@ func TestAccountActivity(t *testing.T) {
 		}
 	})
 }
+
+// TestConfirmationRatesUpToNow: a case closed this very moment counts in
+// the rates "up to now" (times are kept to the millisecond).
+func TestConfirmationRatesUpToNow(t *testing.T) {
+	f := setup(t, storetest.SQLite(t))
+	ctx := context.Background()
+	acc, _ := f.app.CreateAccount(ctx, f.sales, customer.Account{Name: "Fabrikam"}, true)
+	c, err := f.app.OpenCase(ctx, f.service, cases.Case{AccountID: acc.ID, Subject: "Broken", Category: "billing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	for _, tr := range []cases.Transition{{To: cases.Resolved, Solution: "Fixed"}, {To: cases.Closed, Confirmed: &yes}} {
+		if _, err := f.app.TransitionCase(ctx, f.service, c.ID, tr, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, byCategory, err := f.app.ConfirmationRates(ctx, f.sales, f.clock.AddDate(0, 0, -90), time.Time{})
+	if err != nil || len(byCategory) != 1 || byCategory[0].Closed != 1 {
+		t.Fatalf("rates up to now: %+v %v, want the case closed just now", byCategory, err)
+	}
+}

@@ -46,8 +46,7 @@ func (s *site) renderService(w http.ResponseWriter, r *http.Request, actor acces
 	if days < 1 || days > 3650 {
 		days = 90
 	}
-	to := time.Now()
-	byAgent, byCategory, err := s.app.ConfirmationRates(ctx, actor, to.AddDate(0, 0, -days), to)
+	byAgent, byCategory, err := s.app.ConfirmationRates(ctx, actor, s.app.Now().AddDate(0, 0, -days), time.Time{})
 	if err != nil {
 		s.fail(w, r, err)
 		return
