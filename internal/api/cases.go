@@ -267,10 +267,11 @@ func (s *server) registerCaseWork(api huma.API) {
 		}, error) {
 			from := in.From
 			if from.IsZero() {
-				from = s.app.Now().AddDate(0, 0, -90)
-				if !in.To.IsZero() {
-					from = in.To.AddDate(0, 0, -90)
+				to := in.To
+				if to.IsZero() {
+					to = s.app.Now()
 				}
+				from = to.AddDate(0, 0, -90)
 			}
 			agents, cats, err := s.app.ConfirmationRates(ctx, actor(ctx), from, in.To)
 			if err != nil {

@@ -352,8 +352,12 @@ func (q q) AccountActivity(ctx context.Context, ids []string, open []cases.Statu
 	if err != nil {
 		return nil, err
 	}
-	if err := eachRow(rows, func(id string, at int64) { out[id] = Activity{LastTouchAt: fromMS(at)} }); err != nil {
+	touched, err := collect(rows, scanCount)
+	if err != nil {
 		return nil, err
+	}
+	for _, t := range touched {
+		out[t.id] = Activity{LastTouchAt: fromMS(t.n)}
 	}
 	var c where
 	accounts := placeholders(&c, ids)
@@ -361,23 +365,23 @@ func (q q) AccountActivity(ctx context.Context, ids []string, open []cases.Statu
 	if err != nil {
 		return nil, err
 	}
-	return out, eachRow(rows, func(id string, n int64) {
-		a := out[id]
-		a.OpenCases = int(n)
-		out[id] = a
-	})
+	counted, err := collect(rows, scanCount)
+	for _, n := range counted {
+		a := out[n.id]
+		a.OpenCases = int(n.n)
+		out[n.id] = a
+	}
+	return out, err
 }
 
-// eachRow calls f with each row of an (id, number) query, then closes rows.
-func eachRow(rows *sql.Rows, f func(string, int64)) error {
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var n int64
-		if err := rows.Scan(&id, &n); err != nil {
-			return err
-		}
-		f(id, n)
-	}
-	return rows.Err()
+// idCount is a row of an (id, number) query.
+type idCount struct {
+	id string
+	n  int64
+}
+
+func scanCount(sc interface{ Scan(...any) error }) (idCount, error) {
+	var c idCount
+	err := sc.Scan(&c.id, &c.n)
+	return c, err
 }

@@ -75,7 +75,7 @@ type record struct {
 	fields []string                                 // the form's fields
 	load   func() (url.Values, int64, error)        // the current values and version
 	save   func(map[string]string, int64) error     // saves changes at a version
-	show   func(field, value string) (label string) // a value as people read it
+	show   func(field, value string) (label string) // a value as people read it; nil: as it is
 }
 
 // saveEdit saves the changes of edit form f. When the record was saved by
@@ -100,7 +100,11 @@ func saveEdit(f url.Values, rec record) (clash string, err error) {
 	var clashes []string
 	for _, k := range rec.fields {
 		if _, changed := changes[k]; changed && theirs.Get(k) != f.Get("was_"+k) {
-			clashes = append(clashes, fmt.Sprintf("%s is now %q", strings.ToLower(human(strings.TrimSuffix(k, "_id"))), rec.show(k, theirs.Get(k))))
+			now := theirs.Get(k)
+			if rec.show != nil {
+				now = rec.show(k, now)
+			}
+			clashes = append(clashes, fmt.Sprintf("%s is now %q", fieldLabel(k), now))
 		}
 	}
 	if len(clashes) == 0 {
@@ -210,7 +214,7 @@ func (s *site) saveContact(w http.ResponseWriter, r *http.Request, actor access.
 				Email: patchField(c, "email"), Phone: patchField(c, "phone")}, version)
 			return err
 		},
-		show: func(_, v string) string { return v }}, "/contacts/"+id+"?notice=saved", func(errs map[string]string, status int) {
+	}, "/contacts/"+id+"?notice=saved", func(errs map[string]string, status int) {
 		c, err := s.app.Contact(ctx, actor, id)
 		if err != nil {
 			s.fail(w, r, err)
@@ -238,7 +242,6 @@ type interactionForm struct {
 	Contacts    []customer.Contact
 	Channels    []string
 	Now         string
-	Fields      []string
 }
 
 func (s *site) editInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -266,7 +269,7 @@ func (s *site) renderInteractionForm(w http.ResponseWriter, r *http.Request, act
 		return
 	}
 	s.render(w, r, status, "interaction_form", view{Title: "Edit an interaction", Nav: "accounts", Form: f, Errors: errs,
-		Data: interactionForm{Interaction: i, Account: acc, Contacts: contacts, Channels: customer.Channels, Now: f.Get("occurred_at"), Fields: interactionFields}})
+		Data: interactionForm{Interaction: i, Account: acc, Contacts: contacts, Channels: customer.Channels, Now: f.Get("occurred_at")}})
 }
 
 func (s *site) saveInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -300,7 +303,7 @@ func (s *site) saveInteraction(w http.ResponseWriter, r *http.Request, actor acc
 			_, err := s.app.UpdateInteraction(ctx, actor, id, p, version)
 			return err
 		},
-		show: func(_, v string) string { return v }}, "/accounts/"+i.AccountID+"?notice=edited#timeline", func(errs map[string]string, status int) {
+	}, "/accounts/"+i.AccountID+"?notice=edited#timeline", func(errs map[string]string, status int) {
 		now, err := s.app.Interaction(ctx, actor, id)
 		if err != nil {
 			s.fail(w, r, err)

@@ -92,6 +92,9 @@ func describe(e *event.Event, users map[string]string) eventLine {
 
 func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
+// fieldLabel names a record's field for people: "owner_id" is "owner".
+func fieldLabel(k string) string { return words(strings.TrimSuffix(k, "_id")) }
+
 // clip shortens s to at most n runes, on a word boundary where it can.
 func clip(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
@@ -120,7 +123,7 @@ func changes(before, after map[string]any, users map[string]string) []string {
 		if slices.Contains(unshown, k) || fmt.Sprint(before[k]) == fmt.Sprint(v) {
 			continue
 		}
-		field := words(strings.TrimSuffix(k, "_id"))
+		field := fieldLabel(k)
 		switch v.(type) {
 		case map[string]any, []any:
 			out = append(out, field+" changed")

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -81,10 +82,10 @@ func (s *site) routes() []route {
 		{"POST /accounts/{id}/interactions", s.signedIn(s.logInteraction)},
 		{"GET /contacts/{id}", s.signedIn(s.contact)},
 		{"GET /contacts/{id}/edit", s.signedIn(s.editContact)},
+		{"POST /contacts/{id}", s.signedIn(s.saveContact)},
 		{"GET /interactions/{id}/edit", s.signedIn(s.editInteraction)},
 		{"POST /interactions/{id}", s.signedIn(s.saveInteraction)},
 		{"POST /interactions/{id}/delete", s.signedIn(s.deleteInteraction)},
-		{"POST /contacts/{id}", s.signedIn(s.saveContact)},
 		{"GET /cases", s.signedIn(s.queue)},
 		{"GET /cases/new", s.signedIn(s.newCase)},
 		{"POST /cases", s.signedIn(s.openCase)},
@@ -148,6 +149,19 @@ type view struct {
 
 // Field returns what was typed into a field.
 func (v view) Field(name string) string { return v.Form.Get(name) }
+
+// Carried are the hidden fields an edit form carries through a save: the
+// record's version, and each field's value when the form was opened
+// (was_<field>, see edit.go).
+func (v view) Carried() []struct{ Name, Value string } {
+	var out []struct{ Name, Value string }
+	for _, k := range slices.Sorted(maps.Keys(v.Form)) {
+		if k == "version" || strings.HasPrefix(k, "was_") {
+			out = append(out, struct{ Name, Value string }{k, v.Form.Get(k)})
+		}
+	}
+	return out
+}
 
 func (s *site) render(w http.ResponseWriter, r *http.Request, status int, page string, v view) {
 	t, ok := s.pages[page]
