@@ -2,22 +2,32 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"tandem/internal/store"
 )
 
-// ClaimIdempotencyKey claims an Idempotency-Key for a request of the actor;
-// it returns the stored response when the key was used before.
-func (a *App) ClaimIdempotencyKey(ctx context.Context, userID, key, method, path string) (*store.Replay, error) {
-	return a.store.ClaimIdempotencyKey(ctx, userID, key, method, path, a.Now())
+// IdempotencyTTL is how long a response is kept for replay under its
+// Idempotency-Key; after it the key may be used afresh.
+const IdempotencyTTL = 24 * time.Hour
+
+// Replay returns the response stored under one of the user's keys, nil
+// when there is none.
+func (a *App) Replay(ctx context.Context, userID, key string) (*store.Replay, error) {
+	now := a.Now()
+	return a.store.Replay(ctx, userID, key, now.Add(-IdempotencyTTL))
 }
 
-// CompleteIdempotencyKey stores the response to replay for a claimed key.
-func (a *App) CompleteIdempotencyKey(ctx context.Context, userID, key string, r store.Replay) error {
-	return a.store.CompleteIdempotencyKey(ctx, userID, key, r)
+// Idempotent runs a request's work under one of the user's keys, in one
+// transaction with the response it stores (see store.Idempotent). It
+// returns the stored answer instead when the key was answered meanwhile.
+func (a *App) Idempotent(ctx context.Context, userID, key, method, path string, fingerprint []byte,
+	work func(context.Context) (store.Replay, error)) (*store.Replay, error) {
+	now := a.Now()
+	return a.store.Idempotent(ctx, userID, key, method, path, fingerprint, now, now.Add(-IdempotencyTTL), work)
 }
 
-// ReleaseIdempotencyKey forgets a claim whose request failed on our side.
-func (a *App) ReleaseIdempotencyKey(ctx context.Context, userID, key string) error {
-	return a.store.ReleaseIdempotencyKey(ctx, userID, key)
+// ForgetIdempotencyKeys removes the keys past IdempotencyTTL.
+func (a *App) ForgetIdempotencyKeys(ctx context.Context) (int64, error) {
+	return a.store.ForgetIdempotencyKeys(ctx, a.Now().Add(-IdempotencyTTL))
 }

@@ -68,6 +68,26 @@ func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
 	return w.app.PlanChecks(ctx)
 }
 
+// ForgetKeysArgs asks for the Idempotency-Keys past their time to be
+// removed.
+type ForgetKeysArgs struct{}
+
+// Kind names the job.
+func (ForgetKeysArgs) Kind() string { return "idempotency_forget" }
+
+type forgetKeysWorker struct {
+	river.WorkerDefaults[ForgetKeysArgs]
+	app *app.App
+}
+
+func (w *forgetKeysWorker) Work(ctx context.Context, job *river.Job[ForgetKeysArgs]) error {
+	_, err := w.app.ForgetIdempotencyKeys(ctx)
+	return err
+}
+
+// ForgetKeysEvery is how often expired Idempotency-Keys are removed.
+const ForgetKeysEvery = time.Hour
+
 // EmailArgs asks for the outbox's due email to be sent.
 type EmailArgs struct{}
 
@@ -134,6 +154,7 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 	river.AddWorker(workers, &slaWorker{app: a})
 	river.AddWorker(workers, &planWorker{app: a})
 	river.AddWorker(workers, &emailWorker{app: a, mailer: cfg.Mailer})
+	river.AddWorker(workers, &forgetKeysWorker{app: a})
 	if cfg.extra != nil {
 		cfg.extra(workers)
 	}
@@ -142,6 +163,9 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 			// The leader plans a minute at a time, well inside app.PlanAhead.
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
 				return PlanArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(ForgetKeysEvery), func() (river.JobArgs, *river.InsertOpts) {
+				return ForgetKeysArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 		}}
 	if cfg.Mailer != nil {

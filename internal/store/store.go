@@ -118,6 +118,23 @@ func (q q) rebind(query string) string {
 	return r
 }
 
+// txKey carries, in a context, the transaction that the store calls made
+// with it join (see Idempotent).
+type txKey struct{}
+
+func withTx(ctx context.Context, tx *Tx) context.Context { return context.WithValue(ctx, txKey{}, tx) }
+
+// joined is q, or the transaction ctx carries when q is outside one: reads
+// inside it see what it wrote.
+func (q q) joined(ctx context.Context) q {
+	if q.tx == nil {
+		if tx, ok := ctx.Value(txKey{}).(*Tx); ok {
+			return tx.q
+		}
+	}
+	return q
+}
+
 // prepare readies a statement: placeholders for the engine, and on SQLite
 // inside a transaction a context that cannot interrupt it (see Tx.Detach).
 func (q q) prepare(ctx context.Context, query string) (context.Context, string) {
@@ -128,6 +145,7 @@ func (q q) prepare(ctx context.Context, query string) (context.Context, string) 
 }
 
 func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	q = q.joined(ctx)
 	ctx, query = q.prepare(ctx, query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
@@ -136,6 +154,7 @@ func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, err
 }
 
 func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q = q.joined(ctx)
 	ctx, query = q.prepare(ctx, query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
@@ -144,6 +163,7 @@ func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, err
 }
 
 func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
+	q = q.joined(ctx)
 	ctx, query = q.prepare(ctx, query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
@@ -366,6 +386,9 @@ func (s *Store) JobsDB() *sql.DB { return s.jobs }
 // the same moment share one commit, each inside a savepoint of its own
 // (see group.go).
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	if outer, ok := ctx.Value(txKey{}).(*Tx); ok {
+		return outer.nested(ctx, fn)
+	}
 	if s.engine == SQLite {
 		return s.group.do(ctx, fn)
 	}
@@ -391,6 +414,33 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 		f()
 	}
 	return nil
+}
+
+// nested runs fn inside tx under a savepoint: what fn wrote is rolled back
+// alone when it fails, and its after-commit work waits for tx's commit.
+func (tx *Tx) nested(ctx context.Context, fn func(*Tx) error) (err error) {
+	if _, err := tx.exec(ctx, `SAVEPOINT nested`); err != nil {
+		return err
+	}
+	inner := &Tx{q: tx.q}
+	defer func() {
+		p := recover()
+		if err != nil || p != nil {
+			if _, rerr := tx.exec(ctx, `ROLLBACK TO nested`); rerr != nil && err == nil {
+				err = rerr
+			}
+		}
+		if _, rerr := tx.exec(ctx, `RELEASE nested`); rerr != nil && err == nil {
+			err = rerr
+		}
+		if p != nil {
+			panic(p)
+		}
+		if err == nil {
+			tx.after = append(tx.after, inner.after...)
+		}
+	}()
+	return fn(inner)
 }
 
 // IsUnique reports whether err is a unique-constraint violation.
