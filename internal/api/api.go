@@ -83,6 +83,11 @@ func init() {
 // problem turns an app error into a problem answer.
 func (s *server) problem(ctx context.Context, err error) error {
 	e, ok := fault.As(err)
+	if !ok && ctx.Err() != nil {
+		// The client hung up: not a failure of ours, and nobody reads the answer.
+		s.log.DebugContext(ctx, "client went away", "err", err)
+		return newProblem(http.StatusServiceUnavailable, "the request was cancelled")
+	}
 	if !ok {
 		s.log.ErrorContext(ctx, "request failed", "err", err)
 		return newProblem(http.StatusInternalServerError, "something went wrong on our side; try again, and tell an admin if it keeps happening")

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"tandem/internal/access"
 	"tandem/internal/api"
 	"tandem/internal/app"
 	"tandem/internal/httpauth"
@@ -37,7 +38,7 @@ func New(a *app.App, log *slog.Logger, opts Options) *Handler {
 	mux := http.NewServeMux()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := newMetrics(reg)
+	m := newMetrics(reg, log)
 
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +50,7 @@ func New(a *app.App, log *slog.Logger, opts Options) *Handler {
 		}
 		w.Write([]byte("ready\n"))
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", adminsOnly(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	humaAPI := api.New(mux, a, log)
 	web.Register(mux, a, log)
 
@@ -61,6 +62,24 @@ func New(a *app.App, log *slog.Logger, opts Options) *Handler {
 	h = m.middleware(h)
 	h = recoverPanics(log)(h)
 	return &Handler{Handler: h, API: humaAPI}
+}
+
+// adminsOnly serves h to admins only (a token of any scope or a session):
+// the metrics tell which routes are used, how often and how fast. A
+// Prometheus scraper sends an admin's read-scope token.
+func adminsOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, ok := access.CallerFrom(r.Context())
+		switch {
+		case !ok:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="tandem"`)
+			writeProblem(w, http.StatusUnauthorized, "send an admin's API token in the Authorization header")
+		case c.Actor.User.Role != access.Admin:
+			writeProblem(w, http.StatusForbidden, "only admins may read the metrics")
+		default:
+			h.ServeHTTP(w, r)
+		}
+	})
 }
 
 type patternKey struct{}
@@ -76,12 +95,13 @@ func recordPattern(mux *http.ServeMux) http.Handler {
 }
 
 type metrics struct {
+	log      *slog.Logger
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
-	m := &metrics{
+func newMetrics(reg prometheus.Registerer, log *slog.Logger) *metrics {
+	m := &metrics{log: log,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "tandem_http_requests_total", Help: "HTTP requests by route and status."},
 			[]string{"route", "code"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "tandem_http_request_duration_seconds", Help: "HTTP request latency by route.",
@@ -100,8 +120,13 @@ func (m *metrics) middleware(next http.Handler) http.Handler {
 		if pattern == "" {
 			pattern = "unmatched"
 		}
+		took := time.Since(start)
 		m.requests.WithLabelValues(pattern, strconv.Itoa(sw.status)).Inc()
-		m.duration.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
+		m.duration.WithLabelValues(pattern).Observe(took.Seconds())
+		if m.log.Enabled(r.Context(), slog.LevelDebug) { // --verbose: the access log
+			m.log.LogAttrs(r.Context(), slog.LevelDebug, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.String("route", pattern), slog.Int("status", sw.status), slog.Duration("took", took), slog.String("remote", r.RemoteAddr))
+		}
 	})
 }
 
@@ -111,10 +136,13 @@ type statusWriter struct {
 	wrote  bool
 }
 
+// WriteHeader passes on the first status only: once an answer has begun,
+// nothing may change its status (a late error, a panic after the body).
 func (w *statusWriter) WriteHeader(code int) {
-	if !w.wrote {
-		w.status, w.wrote = code, true
+	if w.wrote {
+		return
 	}
+	w.status, w.wrote = code, true
 	w.ResponseWriter.WriteHeader(code)
 }
 
@@ -144,13 +172,17 @@ func writeProblem(w http.ResponseWriter, status int, detail string) {
 
 func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
 			defer func() {
 				if v := recover(); v != nil {
 					if v == http.ErrAbortHandler {
 						panic(v)
 					}
 					log.Error("panic serving request", "path", r.URL.Path, "panic", v)
+					if w.wrote {
+						panic(http.ErrAbortHandler) // the answer has begun: cut it off rather than end it as if whole
+					}
 					writeProblem(w, http.StatusInternalServerError, "something went wrong on our side; try again, and tell an admin if it keeps happening")
 				}
 			}()

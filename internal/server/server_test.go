@@ -247,8 +247,19 @@ func TestSessionsAndTokens(t *testing.T) {
 func TestOperationalEndpoints(t *testing.T) {
 	e := setup(t, storetest.SQLite(t))
 	anon := client{t: t, base: e.base}
-	for _, p := range []string{"/healthz", "/readyz", "/metrics"} {
+	for _, p := range []string{"/healthz", "/readyz"} {
 		anon.do("GET", p, nil).want(t, 200)
+	}
+	// The metrics are for admins: a scraper sends an admin's token.
+	anon.do("GET", "/metrics", nil).want(t, 401)
+	e.sam.do("GET", "/metrics", nil).want(t, 403)
+	ada, _, err := e.app.AddUser(context.Background(), access.System, app.NewUser{Email: "ada@example.com", Name: "Ada", Role: "admin", Password: "a long enough password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, scraper, err := e.app.CreateToken(context.Background(), access.System, app.NewToken{UserID: ada.ID, Scope: "read"})
+	if err != nil {
+		t.Fatal(err)
 	}
 	spec := anon.do("GET", "/api/openapi.json", nil).want(t, 200)
 	if v := spec.str("openapi"); !strings.HasPrefix(v, "3.1") {
@@ -262,7 +273,7 @@ func TestOperationalEndpoints(t *testing.T) {
 			t.Errorf("OpenAPI misses %s", p)
 		}
 	}
-	metrics := anon.do("GET", "/metrics", nil)
+	metrics := client{t: t, base: e.base, token: scraper}.do("GET", "/metrics", nil).want(t, 200)
 	if !strings.Contains(string(metrics.raw), `tandem_http_requests_total{code="200",route="GET /healthz"}`) {
 		t.Fatalf("metrics do not count requests by route")
 	}
