@@ -169,7 +169,7 @@ func (s *site) render(w http.ResponseWriter, r *http.Request, status int, page s
 		http.Error(w, "no such page", http.StatusInternalServerError)
 		return
 	}
-	if c, ok := access.CallerFrom(r.Context()); ok {
+	if c, ok := browser(r); ok {
 		v.Me = c.Actor.User
 		v.Unread, _ = s.app.UnreadCount(r.Context(), c.Actor)
 	}
@@ -205,20 +205,27 @@ func (s *site) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 type handler func(http.ResponseWriter, *http.Request, access.Actor)
 
-// signedIn sends visitors without a session to the login page.
+// browser returns the caller of a page: only a browser session counts.
+// The pages never accept API tokens (adr/0011-token-scopes-and-pages.md):
+// a request with a token and no session is, for the pages, signed out.
+func browser(r *http.Request) (access.Caller, bool) {
+	c, ok := access.CallerFrom(r.Context())
+	if !ok || c.SessionID == "" {
+		return access.Caller{}, false
+	}
+	return c, true
+}
+
+// signedIn sends visitors without a browser session to the login page.
 func (s *site) signedIn(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, ok := access.CallerFrom(r.Context())
+		c, ok := browser(r)
 		if !ok {
 			if r.Method != http.MethodGet {
 				http.Error(w, "Your session has ended. Sign in again.", http.StatusUnauthorized)
 				return
 			}
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return
-		}
-		if r.Method != http.MethodGet && !c.Actor.Scope.Allows(true, false) {
-			s.fail(w, r, fault.Forbiddenf("this token's scope (%s) does not allow this request", c.Actor.Scope))
 			return
 		}
 		h(w, r, c.Actor)
