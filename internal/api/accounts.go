@@ -78,7 +78,7 @@ type TimelineItem struct {
 
 func (s *server) registerAccounts(api huma.API) {
 	tag := "Accounts"
-	huma.Register(api, op("list-accounts", http.MethodGet, "/api/v1/accounts", "List accounts by name", tag),
+	register(api, op("list-accounts", http.MethodGet, "/api/v1/accounts", "List accounts by name", tag),
 		func(ctx context.Context, in *struct {
 			ListParams
 			Q          string `query:"q" maxLength:"200" doc:"Search name, domain or external id"`
@@ -96,7 +96,7 @@ func (s *server) registerAccounts(api huma.API) {
 			return out, nil
 		})
 
-	huma.Register(api, op("create-account", http.MethodPost, "/api/v1/accounts", "Create an account; likely duplicates answer 409 with candidates", tag),
+	register(api, op("create-account", http.MethodPost, "/api/v1/accounts", "Create an account; likely duplicates answer 409 with candidates", tag),
 		func(ctx context.Context, in *struct {
 			Idempotent
 			AllowDuplicate bool `query:"allow_duplicate" doc:"Create it even if it looks like an existing account"`
@@ -111,7 +111,7 @@ func (s *server) registerAccounts(api huma.API) {
 			return &accountOut{ETag: etag(a.Version), Body: a}, nil
 		})
 
-	huma.Register(api, op("get-account", http.MethodGet, "/api/v1/accounts/{id}", "Get an account", tag),
+	register(api, op("get-account", http.MethodGet, "/api/v1/accounts/{id}", "Get an account", tag),
 		func(ctx context.Context, in *IDParam) (*accountOut, error) {
 			a, err := s.app.Account(ctx, actor(ctx), in.ID)
 			if err != nil {
@@ -120,7 +120,7 @@ func (s *server) registerAccounts(api huma.API) {
 			return &accountOut{ETag: etag(a.Version), Body: a}, nil
 		})
 
-	huma.Register(api, op("update-account", http.MethodPatch, "/api/v1/accounts/{id}", "Change an account", tag),
+	register(api, op("update-account", http.MethodPatch, "/api/v1/accounts/{id}", "Change an account", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			Precondition
@@ -135,7 +135,7 @@ func (s *server) registerAccounts(api huma.API) {
 			return &accountOut{ETag: etag(a.Version), Body: a}, nil
 		})
 
-	huma.Register(api, op("delete-account", http.MethodDelete, "/api/v1/accounts/{id}", "Delete an account with its contacts and interactions", tag),
+	register(api, op("delete-account", http.MethodDelete, "/api/v1/accounts/{id}", "Delete an account with its contacts and interactions", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			Precondition
@@ -148,7 +148,7 @@ func (s *server) registerAccounts(api huma.API) {
 
 	merge := op("merge-account", http.MethodPost, "/api/v1/accounts/{id}/merge", "Merge another account into this one", tag)
 	merge.DefaultStatus = http.StatusOK
-	huma.Register(api, merge,
+	register(api, merge,
 		func(ctx context.Context, in *struct {
 			IDParam
 			Idempotent
@@ -166,7 +166,7 @@ func (s *server) registerAccounts(api huma.API) {
 	type timelineOut struct {
 		Body List[TimelineItem]
 	}
-	huma.Register(api, op("account-timeline", http.MethodGet, "/api/v1/accounts/{id}/timeline", "Every event and interaction of the account, newest first", tag),
+	register(api, op("account-timeline", http.MethodGet, "/api/v1/accounts/{id}/timeline", "Every event and interaction of the account, newest first", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			ListParams

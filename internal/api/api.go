@@ -51,6 +51,7 @@ func newProblem(status int, detail string) *Problem {
 }
 
 func init() {
+	huma.DefaultArrayNullable = false // a list is [] when empty, never null
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
 		p := newProblem(status, msg)
 		for _, e := range errs {
@@ -58,6 +59,10 @@ func init() {
 				continue
 			}
 			var d *huma.ErrorDetail
+			if errors.As(e, &d) && d.Location == "path.id" {
+				// An id that cannot be an id names no record.
+				return newProblem(http.StatusNotFound, "there is no record with this id")
+			}
 			if errors.As(e, &d) {
 				field := d.Location
 				for _, prefix := range []string{"body.", "query.", "path.", "header."} {
@@ -127,6 +132,15 @@ const (
 func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	cfg := huma.DefaultConfig("Tandem", "1.0.0")
 	cfg.Info.Description = "Tandem puts sales and service on one customer record. Authenticate with `Authorization: Bearer <token>` or a browser session."
+	cfg.Info.License = &huma.License{Name: "Proprietary: all rights reserved by the Tandem maintainers"}
+	cfg.Info.Contact = &huma.Contact{Name: "The Tandem maintainers"}
+	cfg.Servers = []*huma.Server{{URL: "{scheme}://{host}", Description: "Your Tandem server (tandem serve --addr)",
+		Variables: map[string]*huma.ServerVariable{
+			"scheme": {Default: "http", Enum: []string{"http", "https"}, Description: "https with --tls-cert or behind a proxy"},
+			"host":   {Default: "127.0.0.1:8080", Description: "Host and port"},
+		}}}
+	cfg.Tags = tags
+	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	cfg.OpenAPIPath = "/api/openapi"
 	cfg.DocsPath = ""
 	cfg.SchemasPath = "/api/schemas"
@@ -138,7 +152,7 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	cfg.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
 	api := humago.New(mux, cfg)
 	s := &server{app: a, log: log}
-	api.UseMiddleware(s.authorize(api))
+	api.UseMiddleware(s.authorize(api), cleanBody(api))
 	s.registerSession(api)
 	s.registerUsers(api)
 	s.registerAccounts(api)
@@ -148,6 +162,7 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerCases(api)
 	s.registerSettings(api)
 	s.registerCaseWork(api)
+	describeOutputs(api)
 	return api
 }
 
@@ -184,13 +199,18 @@ func actor(ctx context.Context) access.Actor {
 func etag(version int64) string { return fmt.Sprintf(`"%d"`, version) }
 
 // etagVersion reads an If-Match header: present is false without one (or
-// with "*"), ok is false when it names no version.
+// with "*"), ok is false when it names no version. If-Match compares
+// strongly (RFC 9110 13.1.1): a weak tag such as W/"2" matches nothing, and
+// neither does an unquoted one.
 func etagVersion(h string) (v int64, present, ok bool) {
 	h = strings.TrimSpace(h)
 	if h == "" || h == "*" {
 		return 0, false, true
 	}
-	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+	if len(h) < 3 || h[0] != '"' || h[len(h)-1] != '"' {
+		return 0, true, false
+	}
+	v, err := strconv.ParseInt(h[1:len(h)-1], 10, 64)
 	return v, true, err == nil && v >= 0
 }
 

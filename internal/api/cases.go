@@ -23,12 +23,37 @@ type SLAOut struct {
 // CaseOut is a case with its SLA.
 type CaseOut struct {
 	cases.Case
-	SLA SLAOut `json:"sla"`
+	RespondedAt *time.Time `json:"responded_at" doc:"null until the first response"`
+	ResolvedAt  *time.Time `json:"resolved_at" doc:"null until resolved"`
+	ClosedAt    *time.Time `json:"closed_at" doc:"null until closed"`
+	Confirmed   *bool      `json:"confirmed" doc:"Set when closed: did the customer agree it is resolved? null before"`
+	SLA         SLAOut     `json:"sla"`
 }
 
 func (s *server) caseOut(c cases.Case) CaseOut {
 	v := s.app.SLAOf(c)
-	return CaseOut{Case: c, SLA: SLAOut{FirstResponseDueAt: v.FirstResponseDueAt, ResolutionDueAt: optTime(v.ResolutionDueAt), State: string(v.State)}}
+	return CaseOut{Case: c, RespondedAt: optTime(c.RespondedAt), ResolvedAt: optTime(c.ResolvedAt), ClosedAt: optTime(c.ClosedAt), Confirmed: c.Confirmed,
+		SLA: SLAOut{FirstResponseDueAt: v.FirstResponseDueAt, ResolutionDueAt: optTime(v.ResolutionDueAt), State: string(v.State)}}
+}
+
+// CommentOut is a comment on a case; it never changes, so its version is 1.
+type CommentOut struct {
+	store.Comment
+	Version int64 `json:"version" doc:"Always 1: a comment does not change"`
+}
+
+// NotificationOut is a notification; read_at is null while unread.
+type NotificationOut struct {
+	inbox.Notification
+	ReadAt *time.Time `json:"read_at" doc:"null while unread"`
+}
+
+func notificationsOut(list []inbox.Notification) []NotificationOut {
+	out := make([]NotificationOut, len(list))
+	for i, n := range list {
+		out[i] = NotificationOut{Notification: n, ReadAt: optTime(n.ReadAt)}
+	}
+	return out
 }
 
 type caseBody struct {
@@ -38,7 +63,7 @@ type caseBody struct {
 
 func (s *server) registerCases(api huma.API) {
 	tag := "Cases"
-	huma.Register(api, op("list-cases", http.MethodGet, "/api/v1/cases", "Cases in queue order: the soonest resolution due first", tag),
+	register(api, op("list-cases", http.MethodGet, "/api/v1/cases", "Cases in queue order: the soonest resolution due first", tag),
 		func(ctx context.Context, in *struct {
 			ListParams
 			AccountID  string   `query:"account_id"`
@@ -64,14 +89,14 @@ func (s *server) registerCases(api huma.API) {
 			return out, nil
 		})
 
-	huma.Register(api, op("open-case", http.MethodPost, "/api/v1/cases", "Open a case; the account's owner hears of it at once", tag),
+	register(api, op("open-case", http.MethodPost, "/api/v1/cases", "Open a case; the account's owner hears of it at once", tag),
 		func(ctx context.Context, in *struct {
 			Idempotent
 			Body struct {
 				AccountID   string `json:"account_id"`
 				ContactID   string `json:"contact_id,omitempty"`
 				Subject     string `json:"subject" maxLength:"200"`
-				Description string `json:"description,omitempty" maxLength:"20000"`
+				Description string `json:"description,omitempty" text:"multiline"`
 				Category    string `json:"category,omitempty" maxLength:"100" doc:"Defaults to general"`
 				Priority    string `json:"priority,omitempty" enum:"low,normal,high,urgent" doc:"Defaults to normal"`
 				AssigneeID  string `json:"assignee_id,omitempty"`
@@ -87,7 +112,7 @@ func (s *server) registerCases(api huma.API) {
 			return &caseBody{ETag: etag(c.Version), Body: s.caseOut(c)}, nil
 		})
 
-	huma.Register(api, op("get-case", http.MethodGet, "/api/v1/cases/{id}", "Get a case", tag),
+	register(api, op("get-case", http.MethodGet, "/api/v1/cases/{id}", "Get a case", tag),
 		func(ctx context.Context, in *IDParam) (*caseBody, error) {
 			c, err := s.app.Case(ctx, actor(ctx), in.ID)
 			if err != nil {
@@ -98,14 +123,14 @@ func (s *server) registerCases(api huma.API) {
 
 	tr := op("transition-case", http.MethodPost, "/api/v1/cases/{id}/transitions", "Move a case: open, pending_customer, resolved (with a solution), closed (confirmed or not), or reopen", tag)
 	tr.DefaultStatus = http.StatusOK
-	huma.Register(api, tr, func(ctx context.Context, in *struct {
+	register(api, tr, func(ctx context.Context, in *struct {
 		IDParam
 		Precondition
 		Body struct {
 			To        string `json:"to" enum:"new,open,pending_customer,resolved,closed"`
-			Solution  string `json:"solution,omitempty" maxLength:"20000" doc:"Required to resolve"`
+			Solution  string `json:"solution,omitempty" text:"multiline" doc:"Required to resolve"`
 			Confirmed *bool  `json:"confirmed,omitempty" doc:"Required to close: did the customer agree the solution resolved their situation?"`
-			Reason    string `json:"reason,omitempty" maxLength:"2000" doc:"Required to close unconfirmed; recorded when reopening"`
+			Reason    string `json:"reason,omitempty" maxLength:"2000" text:"multiline" doc:"Required to close unconfirmed; recorded when reopening"`
 		}
 	}) (*caseBody, error) {
 		b := in.Body
@@ -116,46 +141,62 @@ func (s *server) registerCases(api huma.API) {
 		return &caseBody{ETag: etag(c.Version), Body: s.caseOut(c)}, nil
 	})
 
-	huma.Register(api, op("list-case-comments", http.MethodGet, "/api/v1/cases/{id}/comments", "A case's comments, oldest first", tag),
-		func(ctx context.Context, in *IDParam) (*struct{ Body List[store.Comment] }, error) {
+	register(api, op("list-case-comments", http.MethodGet, "/api/v1/cases/{id}/comments", "A case's comments, oldest first", tag),
+		func(ctx context.Context, in *struct {
+			IDParam
+			ListParams
+		}) (*struct{ Body List[CommentOut] }, error) {
 			list, err := s.app.Comments(ctx, actor(ctx), in.ID)
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			out := &struct{ Body List[store.Comment] }{}
-			out.Body.Items = nonNil(list)
+			all := make([]CommentOut, len(list))
+			for i, c := range list {
+				all[i] = CommentOut{Comment: c, Version: 1}
+			}
+			out := &struct{ Body List[CommentOut] }{}
+			if out.Body.Items, out.Body.NextCursor, err = pageOf(all, in.ListParams); err != nil {
+				return nil, s.problem(ctx, err)
+			}
 			return out, nil
 		})
 
-	huma.Register(api, op("comment-case", http.MethodPost, "/api/v1/cases/{id}/comments", "Comment on a case, internally or to the customer", tag),
+	register(api, op("comment-case", http.MethodPost, "/api/v1/cases/{id}/comments", "Comment on a case, internally or to the customer", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			Idempotent
 			Body struct {
-				Body     string `json:"body" maxLength:"20000"`
+				Body     string `json:"body" text:"multiline"`
 				Internal bool   `json:"internal,omitempty" doc:"true: only colleagues see it"`
 				Minutes  int    `json:"minutes,omitempty" doc:"Time spent, which feeds cost to serve"`
 			}
-		}) (*struct{ Body store.Comment }, error) {
+		}) (*struct {
+			ETag string `header:"ETag"`
+			Body CommentOut
+		}, error) {
 			cm, err := s.app.CommentCase(ctx, actor(ctx), in.ID, in.Body.Body, in.Body.Internal, in.Body.Minutes)
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			return &struct{ Body store.Comment }{Body: cm}, nil
+			return &struct {
+				ETag string `header:"ETag"`
+				Body CommentOut
+			}{ETag: etag(1), Body: CommentOut{Comment: cm, Version: 1}}, nil
 		})
 
 	ntag := "Notifications"
-	huma.Register(api, op("list-notifications", http.MethodGet, "/api/v1/notifications", "The caller's notifications, newest first", ntag),
+	register(api, op("list-notifications", http.MethodGet, "/api/v1/notifications", "The caller's notifications, newest first", ntag),
 		func(ctx context.Context, in *struct {
 			ListParams
-			Unread bool `query:"unread" doc:"Only unread ones"`
+			Unread    bool   `query:"unread" doc:"Only unread ones"`
+			AccountID string `query:"account_id" doc:"Only those about this account"`
 		}) (*struct {
 			Body struct {
-				List[inbox.Notification]
-				Unread int `json:"unread" doc:"How many are unread"`
+				List[NotificationOut]
+				Unread int `json:"unread" doc:"How many are unread (of every account)"`
 			}
 		}, error) {
-			list, next, err := s.app.Notifications(ctx, actor(ctx), in.Unread, store.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := s.notifications(ctx, in.Unread, in.AccountID, store.Page{Cursor: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
@@ -165,15 +206,15 @@ func (s *server) registerCases(api huma.API) {
 			}
 			out := &struct {
 				Body struct {
-					List[inbox.Notification]
-					Unread int `json:"unread" doc:"How many are unread"`
+					List[NotificationOut]
+					Unread int `json:"unread" doc:"How many are unread (of every account)"`
 				}
 			}{}
-			out.Body.Items, out.Body.NextCursor, out.Body.Unread = nonNil(list), next, n
+			out.Body.Items, out.Body.NextCursor, out.Body.Unread = notificationsOut(list), next, n
 			return out, nil
 		})
 
-	huma.Register(api, op("get-notification-preferences", http.MethodGet, "/api/v1/me/notification-preferences", "Per kind of notification, whether the caller also wants it by email", ntag),
+	register(api, op("get-notification-preferences", http.MethodGet, "/api/v1/me/notification-preferences", "Per kind of notification, whether the caller also wants it by email", ntag),
 		func(ctx context.Context, _ *struct{}) (*struct{ Body map[string]bool }, error) {
 			p, err := s.app.EmailPreferences(ctx, actor(ctx))
 			if err != nil {
@@ -182,7 +223,7 @@ func (s *server) registerCases(api huma.API) {
 			return &struct{ Body map[string]bool }{Body: p}, nil
 		})
 	prefs := op("set-notification-preferences", http.MethodPut, "/api/v1/me/notification-preferences", "Choose per kind whether to get it by email too (sent when the server has --smtp)", ntag)
-	huma.Register(api, prefs, func(ctx context.Context, in *struct{ Body map[string]bool }) (*struct{ Body map[string]bool }, error) {
+	register(api, prefs, func(ctx context.Context, in *struct{ Body map[string]bool }) (*struct{ Body map[string]bool }, error) {
 		p, err := s.app.SetEmailPreferences(ctx, actor(ctx), in.Body)
 		if err != nil {
 			return nil, s.problem(ctx, err)
@@ -192,7 +233,7 @@ func (s *server) registerCases(api huma.API) {
 
 	read := op("read-notification", http.MethodPost, "/api/v1/notifications/{id}/read", "Mark a notification read", ntag)
 	read.DefaultStatus = http.StatusNoContent
-	huma.Register(api, read, func(ctx context.Context, in *IDParam) (*NoContent, error) {
+	register(api, read, func(ctx context.Context, in *IDParam) (*NoContent, error) {
 		if err := s.app.MarkRead(ctx, actor(ctx), in.ID); err != nil {
 			return nil, s.problem(ctx, err)
 		}
@@ -200,7 +241,7 @@ func (s *server) registerCases(api huma.API) {
 	})
 	readAll := op("read-all-notifications", http.MethodPost, "/api/v1/notifications/read", "Mark all the caller's notifications read", ntag)
 	readAll.DefaultStatus = http.StatusNoContent
-	huma.Register(api, readAll, func(ctx context.Context, in *struct {
+	register(api, readAll, func(ctx context.Context, in *struct {
 		UpTo time.Time `query:"up_to" doc:"Only those created up to this moment (RFC 3339), e.g. when the list was fetched; all when absent"`
 	}) (*NoContent, error) {
 		if err := s.app.MarkAllRead(ctx, actor(ctx), in.UpTo); err != nil {
@@ -212,17 +253,21 @@ func (s *server) registerCases(api huma.API) {
 
 func (s *server) registerCaseWork(api huma.API) {
 	tag := "Cases"
-	huma.Register(api, op("list-case-categories", http.MethodGet, "/api/v1/case-categories", "The categories cases are filed under", tag),
-		func(ctx context.Context, _ *struct{}) (*struct{ Body List[store.Category] }, error) {
+	register(api, op("list-case-categories", http.MethodGet, "/api/v1/case-categories", "The categories cases are filed under", tag),
+		func(ctx context.Context, in *ListParams) (*struct{ Body List[store.Category] }, error) {
 			list, err := s.app.Categories(ctx, actor(ctx))
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			return &struct{ Body List[store.Category] }{Body: List[store.Category]{Items: nonNil(list)}}, nil
+			out := &struct{ Body List[store.Category] }{}
+			if out.Body.Items, out.Body.NextCursor, err = pageOf(list, *in); err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return out, nil
 		})
 	saveCat := op("save-case-category", http.MethodPut, "/api/v1/case-categories/{name}", "Add a category or retire one (managers)", tag)
-	huma.Register(api, saveCat, func(ctx context.Context, in *struct {
-		Name string `path:"name" maxLength:"60"`
+	register(api, saveCat, func(ctx context.Context, in *struct {
+		Name string `path:"name" maxLength:"60" doc:"The category's name"`
 		Body struct {
 			Active bool `json:"active" doc:"false retires it: existing cases keep it, new ones cannot use it"`
 		}
@@ -233,13 +278,13 @@ func (s *server) registerCaseWork(api huma.API) {
 		}
 		return &struct{ Body store.Category }{Body: c}, nil
 	})
-	huma.Register(api, op("update-case", http.MethodPatch, "/api/v1/cases/{id}", "Change a case's details, priority or assignee", tag),
+	register(api, op("update-case", http.MethodPatch, "/api/v1/cases/{id}", "Change a case's details, priority or assignee", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			Precondition
 			Body struct {
 				Subject     *string `json:"subject,omitempty" maxLength:"200"`
-				Description *string `json:"description,omitempty" maxLength:"20000"`
+				Description *string `json:"description,omitempty" text:"multiline"`
 				Category    *string `json:"category,omitempty" maxLength:"100"`
 				Priority    *string `json:"priority,omitempty" enum:"low,normal,high,urgent"`
 				AssigneeID  *string `json:"assignee_id,omitempty"`
@@ -255,7 +300,7 @@ func (s *server) registerCaseWork(api huma.API) {
 			return &caseBody{ETag: etag(c.Version), Body: s.caseOut(c)}, nil
 		})
 
-	huma.Register(api, op("case-confirmation-rates", http.MethodGet, "/api/v1/case-metrics/confirmation", "How many closed cases the customer confirmed, by agent and by category", tag),
+	register(api, op("case-confirmation-rates", http.MethodGet, "/api/v1/case-metrics/confirmation", "How many closed cases the customer confirmed, by agent and by category", tag),
 		func(ctx context.Context, in *struct {
 			From time.Time `query:"from" doc:"RFC 3339; default 90 days ago"`
 			To   time.Time `query:"to" doc:"RFC 3339; default now"`

@@ -39,7 +39,7 @@ func (s *server) registerContacts(api huma.API) {
 	type listOut struct {
 		Body List[customer.Contact]
 	}
-	huma.Register(api, op("list-contacts", http.MethodGet, "/api/v1/contacts", "List contacts", tag),
+	register(api, op("list-contacts", http.MethodGet, "/api/v1/contacts", "List contacts", tag),
 		func(ctx context.Context, in *struct {
 			ListParams
 			AccountID string `query:"account_id"`
@@ -53,7 +53,7 @@ func (s *server) registerContacts(api huma.API) {
 			return out, nil
 		})
 
-	huma.Register(api, op("create-contact", http.MethodPost, "/api/v1/contacts", "Create a contact; likely duplicates answer 409 with candidates", tag),
+	register(api, op("create-contact", http.MethodPost, "/api/v1/contacts", "Create a contact; likely duplicates answer 409 with candidates", tag),
 		func(ctx context.Context, in *struct {
 			Idempotent
 			AllowDuplicate bool `query:"allow_duplicate"`
@@ -67,7 +67,7 @@ func (s *server) registerContacts(api huma.API) {
 			return &contactOut{ETag: etag(c.Version), Body: c}, nil
 		})
 
-	huma.Register(api, op("get-contact", http.MethodGet, "/api/v1/contacts/{id}", "Get a contact", tag),
+	register(api, op("get-contact", http.MethodGet, "/api/v1/contacts/{id}", "Get a contact", tag),
 		func(ctx context.Context, in *IDParam) (*contactOut, error) {
 			c, err := s.app.Contact(ctx, actor(ctx), in.ID)
 			if err != nil {
@@ -76,7 +76,7 @@ func (s *server) registerContacts(api huma.API) {
 			return &contactOut{ETag: etag(c.Version), Body: c}, nil
 		})
 
-	huma.Register(api, op("update-contact", http.MethodPatch, "/api/v1/contacts/{id}", "Change a contact", tag),
+	register(api, op("update-contact", http.MethodPatch, "/api/v1/contacts/{id}", "Change a contact", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			Precondition
@@ -90,7 +90,7 @@ func (s *server) registerContacts(api huma.API) {
 			return &contactOut{ETag: etag(c.Version), Body: c}, nil
 		})
 
-	huma.Register(api, op("delete-contact", http.MethodDelete, "/api/v1/contacts/{id}", "Delete a contact", tag),
+	register(api, op("delete-contact", http.MethodDelete, "/api/v1/contacts/{id}", "Delete a contact", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			Precondition

@@ -22,7 +22,7 @@ type InteractionInput struct {
 	Kind       string    `json:"kind,omitempty" enum:"touch,competitor_quote" doc:"competitor_quote: the customer is shopping elsewhere"`
 	Competitor string    `json:"competitor,omitempty" maxLength:"200" doc:"Required for competitor_quote"`
 	Summary    string    `json:"summary" maxLength:"300"`
-	Body       string    `json:"body,omitempty" maxLength:"20000"`
+	Body       string    `json:"body,omitempty" text:"multiline"`
 	Outcome    string    `json:"outcome,omitempty" enum:"positive,neutral,negative" doc:"Defaults to neutral"`
 	OccurredAt time.Time `json:"occurred_at,omitzero" doc:"Defaults to now"`
 }
@@ -36,7 +36,7 @@ type InteractionPatchInput struct {
 	Kind       *string    `json:"kind,omitempty" enum:"touch,competitor_quote"`
 	Competitor *string    `json:"competitor,omitempty" maxLength:"200"`
 	Summary    *string    `json:"summary,omitempty" maxLength:"300"`
-	Body       *string    `json:"body,omitempty" maxLength:"20000"`
+	Body       *string    `json:"body,omitempty" text:"multiline"`
 	Outcome    *string    `json:"outcome,omitempty" enum:"positive,neutral,negative"`
 	OccurredAt *time.Time `json:"occurred_at,omitempty"`
 }
@@ -51,7 +51,7 @@ func (s *server) registerInteractions(api huma.API) {
 	type listOut struct {
 		Body List[customer.Interaction]
 	}
-	huma.Register(api, op("list-interactions", http.MethodGet, "/api/v1/interactions", "List interactions, newest first", tag),
+	register(api, op("list-interactions", http.MethodGet, "/api/v1/interactions", "List interactions, newest first", tag),
 		func(ctx context.Context, in *struct {
 			ListParams
 			AccountID string `query:"account_id"`
@@ -69,7 +69,7 @@ func (s *server) registerInteractions(api huma.API) {
 			return out, nil
 		})
 
-	huma.Register(api, op("create-interaction", http.MethodPost, "/api/v1/interactions", "Log an interaction", tag),
+	register(api, op("create-interaction", http.MethodPost, "/api/v1/interactions", "Log an interaction", tag),
 		func(ctx context.Context, in *struct {
 			Idempotent
 			Body InteractionInput
@@ -84,7 +84,7 @@ func (s *server) registerInteractions(api huma.API) {
 			return &interactionOut{ETag: etag(i.Version), Body: i}, nil
 		})
 
-	huma.Register(api, op("get-interaction", http.MethodGet, "/api/v1/interactions/{id}", "Get an interaction", tag),
+	register(api, op("get-interaction", http.MethodGet, "/api/v1/interactions/{id}", "Get an interaction", tag),
 		func(ctx context.Context, in *IDParam) (*interactionOut, error) {
 			i, err := s.app.Interaction(ctx, actor(ctx), in.ID)
 			if err != nil {
@@ -93,7 +93,7 @@ func (s *server) registerInteractions(api huma.API) {
 			return &interactionOut{ETag: etag(i.Version), Body: i}, nil
 		})
 
-	huma.Register(api, op("update-interaction", http.MethodPatch, "/api/v1/interactions/{id}", "Correct an interaction", tag),
+	register(api, op("update-interaction", http.MethodPatch, "/api/v1/interactions/{id}", "Correct an interaction", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			Precondition
@@ -109,7 +109,7 @@ func (s *server) registerInteractions(api huma.API) {
 			return &interactionOut{ETag: etag(i.Version), Body: i}, nil
 		})
 
-	huma.Register(api, op("delete-interaction", http.MethodDelete, "/api/v1/interactions/{id}", "Delete an interaction", tag),
+	register(api, op("delete-interaction", http.MethodDelete, "/api/v1/interactions/{id}", "Delete an interaction", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			Precondition

@@ -63,15 +63,19 @@ func known(id string) error {
 
 func (s *server) registerSettings(api huma.API) {
 	tag := "SLA"
-	huma.Register(api, op("list-calendars", http.MethodGet, "/api/v1/calendars", "The service calendar (business hours and holidays)", tag),
-		func(ctx context.Context, _ *struct{}) (*struct{ Body List[CalendarOut] }, error) {
+	register(api, op("list-calendars", http.MethodGet, "/api/v1/calendars", "The service calendar (business hours and holidays)", tag),
+		func(ctx context.Context, in *ListParams) (*struct{ Body List[CalendarOut] }, error) {
 			c, err := s.app.Calendar(ctx, actor(ctx))
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			return &struct{ Body List[CalendarOut] }{Body: List[CalendarOut]{Items: []CalendarOut{calendarOut(c)}}}, nil
+			out := &struct{ Body List[CalendarOut] }{}
+			if out.Body.Items, out.Body.NextCursor, err = pageOf([]CalendarOut{calendarOut(c)}, *in); err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return out, nil
 		})
-	huma.Register(api, op("get-calendar", http.MethodGet, "/api/v1/calendars/{id}", "Get the service calendar", tag),
+	register(api, op("get-calendar", http.MethodGet, "/api/v1/calendars/{id}", "Get the service calendar", tag),
 		func(ctx context.Context, in *IDParam) (*struct {
 			ETag string `header:"ETag"`
 			Body CalendarOut
@@ -88,7 +92,7 @@ func (s *server) registerSettings(api huma.API) {
 				Body CalendarOut
 			}{ETag: etag(c.Version), Body: calendarOut(c)}, nil
 		})
-	huma.Register(api, op("update-calendar", http.MethodPatch, "/api/v1/calendars/{id}", "Change the service calendar (managers); new cases use it", tag),
+	register(api, op("update-calendar", http.MethodPatch, "/api/v1/calendars/{id}", "Change the service calendar (managers); new cases use it", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			Precondition
@@ -131,15 +135,19 @@ func (s *server) registerSettings(api huma.API) {
 			}{ETag: etag(saved.Version), Body: calendarOut(saved)}, nil
 		})
 
-	huma.Register(api, op("list-sla-policies", http.MethodGet, "/api/v1/sla-policies", "The SLA policy: targets per priority and tier", tag),
-		func(ctx context.Context, _ *struct{}) (*struct{ Body List[PolicyOut] }, error) {
+	register(api, op("list-sla-policies", http.MethodGet, "/api/v1/sla-policies", "The SLA policy: targets per priority and tier", tag),
+		func(ctx context.Context, in *ListParams) (*struct{ Body List[PolicyOut] }, error) {
 			p, err := s.app.Policy(ctx, actor(ctx))
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			return &struct{ Body List[PolicyOut] }{Body: List[PolicyOut]{Items: []PolicyOut{policyOut(p)}}}, nil
+			out := &struct{ Body List[PolicyOut] }{}
+			if out.Body.Items, out.Body.NextCursor, err = pageOf([]PolicyOut{policyOut(p)}, *in); err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return out, nil
 		})
-	huma.Register(api, op("get-sla-policy", http.MethodGet, "/api/v1/sla-policies/{id}", "Get the SLA policy", tag),
+	register(api, op("get-sla-policy", http.MethodGet, "/api/v1/sla-policies/{id}", "Get the SLA policy", tag),
 		func(ctx context.Context, in *IDParam) (*struct {
 			ETag string `header:"ETag"`
 			Body PolicyOut
@@ -156,7 +164,7 @@ func (s *server) registerSettings(api huma.API) {
 				Body PolicyOut
 			}{ETag: etag(p.Version), Body: policyOut(p)}, nil
 		})
-	huma.Register(api, op("update-sla-policy", http.MethodPatch, "/api/v1/sla-policies/{id}", "Change the SLA policy (managers); new cases use it", tag),
+	register(api, op("update-sla-policy", http.MethodPatch, "/api/v1/sla-policies/{id}", "Change the SLA policy (managers); new cases use it", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			Precondition

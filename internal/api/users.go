@@ -38,6 +38,7 @@ type TokenOut struct {
 	LastUsedAt *time.Time `json:"last_used_at"`
 	ExpiresAt  *time.Time `json:"expires_at"`
 	Token      string     `json:"token,omitempty" doc:"The secret, shown only once"`
+	Version    int64      `json:"version" doc:"Always 1: a token does not change, it is revoked"`
 }
 
 func optTime(t time.Time) *time.Time {
@@ -48,10 +49,15 @@ func optTime(t time.Time) *time.Time {
 }
 
 func tokenOut(t store.Token) TokenOut {
-	return TokenOut{ID: t.ID, Label: t.Label, Scope: string(t.Scope), CreatedAt: t.CreatedAt, LastUsedAt: optTime(t.LastUsedAt), ExpiresAt: optTime(t.ExpiresAt)}
+	return TokenOut{ID: t.ID, Label: t.Label, Scope: string(t.Scope), CreatedAt: t.CreatedAt, LastUsedAt: optTime(t.LastUsedAt), ExpiresAt: optTime(t.ExpiresAt), Version: 1}
 }
 
-type userBody struct{ Body UserOut }
+type userBody struct {
+	ETag string `header:"ETag"`
+	Body UserOut
+}
+
+func userAnswer(u access.User) *userBody { return &userBody{ETag: etag(u.Version), Body: userOut(u)} }
 
 // SessionOut is a signed-in browser.
 type SessionOut struct {
@@ -70,7 +76,7 @@ func (s *server) registerSession(api huma.API) {
 	signIn.DefaultStatus = http.StatusOK
 	signIn.Metadata = map[string]any{public: true}
 	signIn.Security = []map[string][]string{}
-	huma.Register(api, signIn, func(ctx context.Context, in *struct {
+	register(api, signIn, func(ctx context.Context, in *struct {
 		Body struct {
 			Email    string `json:"email" maxLength:"254"`
 			Password string `json:"password" maxLength:"1000"`
@@ -91,7 +97,7 @@ func (s *server) registerSession(api huma.API) {
 		return out, nil
 	})
 
-	huma.Register(api, op("sign-out", http.MethodDelete, "/api/v1/session", "Sign out this browser session", tag),
+	register(api, op("sign-out", http.MethodDelete, "/api/v1/session", "Sign out this browser session", tag),
 		func(ctx context.Context, _ *struct{}) (*struct {
 			SetCookie http.Cookie `header:"Set-Cookie"`
 		}, error) {
@@ -106,14 +112,14 @@ func (s *server) registerSession(api huma.API) {
 			}{SetCookie: *httpauth.ClearCookie(ctx)}, nil
 		})
 
-	huma.Register(api, op("me", http.MethodGet, "/api/v1/me", "Who the caller is", tag),
+	register(api, op("me", http.MethodGet, "/api/v1/me", "Who the caller is", tag),
 		func(ctx context.Context, _ *struct{}) (*userBody, error) {
-			return &userBody{Body: userOut(actor(ctx).User)}, nil
+			return userAnswer(actor(ctx).User), nil
 		})
 
 	pw := op("change-password", http.MethodPut, "/api/v1/me/password", "Change the caller's password; ends their other sessions", tag)
 	pw.DefaultStatus = http.StatusNoContent
-	huma.Register(api, pw, func(ctx context.Context, in *struct {
+	register(api, pw, func(ctx context.Context, in *struct {
 		Body struct {
 			CurrentPassword string `json:"current_password" maxLength:"1000"`
 			NewPassword     string `json:"new_password" maxLength:"1000"`
@@ -126,23 +132,26 @@ func (s *server) registerSession(api huma.API) {
 		return &NoContent{}, nil
 	})
 
-	huma.Register(api, op("list-sessions", http.MethodGet, "/api/v1/me/sessions", "The caller's signed-in browsers", tag),
-		func(ctx context.Context, _ *struct{}) (*struct{ Body List[SessionOut] }, error) {
+	register(api, op("list-sessions", http.MethodGet, "/api/v1/me/sessions", "The caller's signed-in browsers", tag),
+		func(ctx context.Context, in *ListParams) (*struct{ Body List[SessionOut] }, error) {
 			c, _ := access.CallerFrom(ctx)
 			list, err := s.app.Sessions(ctx, c.Actor)
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			out := &struct{ Body List[SessionOut] }{}
-			out.Body.Items = make([]SessionOut, len(list))
+			all := make([]SessionOut, len(list))
 			for i, x := range list {
-				out.Body.Items[i] = SessionOut{ID: x.ID, CreatedAt: x.CreatedAt, LastSeenAt: x.LastSeenAt, ExpiresAt: x.ExpiresAt,
+				all[i] = SessionOut{ID: x.ID, CreatedAt: x.CreatedAt, LastSeenAt: x.LastSeenAt, ExpiresAt: x.ExpiresAt,
 					UserAgent: x.UserAgent, IP: x.IP, Current: x.ID == c.SessionID}
+			}
+			out := &struct{ Body List[SessionOut] }{}
+			if out.Body.Items, out.Body.NextCursor, err = pageOf(all, *in); err != nil {
+				return nil, s.problem(ctx, err)
 			}
 			return out, nil
 		})
 
-	huma.Register(api, op("revoke-session", http.MethodDelete, "/api/v1/me/sessions/{id}", "Sign out one of the caller's browsers", tag),
+	register(api, op("revoke-session", http.MethodDelete, "/api/v1/me/sessions/{id}", "Sign out one of the caller's browsers", tag),
 		func(ctx context.Context, in *IDParam) (*NoContent, error) {
 			if err := s.app.RevokeSession(ctx, actor(ctx), in.ID); err != nil {
 				return nil, s.problem(ctx, err)
@@ -156,40 +165,44 @@ func (s *server) registerUsers(api huma.API) {
 	type listOut struct {
 		Body List[UserOut]
 	}
-	huma.Register(api, op("list-users", http.MethodGet, "/api/v1/users", "List users", tag),
-		func(ctx context.Context, _ *struct{}) (*listOut, error) {
+	register(api, op("list-users", http.MethodGet, "/api/v1/users", "List users", tag),
+		func(ctx context.Context, in *ListParams) (*listOut, error) {
 			users, err := s.app.Users(ctx, actor(ctx))
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			out := &listOut{}
-			out.Body.Items = make([]UserOut, len(users))
+			all := make([]UserOut, len(users))
 			for i, u := range users {
-				out.Body.Items[i] = userOut(u)
+				all[i] = userOut(u)
+			}
+			out := &listOut{}
+			if out.Body.Items, out.Body.NextCursor, err = pageOf(all, *in); err != nil {
+				return nil, s.problem(ctx, err)
 			}
 			return out, nil
 		})
 
-	huma.Register(api, op("get-user", http.MethodGet, "/api/v1/users/{id}", "Get a user", tag),
+	register(api, op("get-user", http.MethodGet, "/api/v1/users/{id}", "Get a user", tag),
 		func(ctx context.Context, in *IDParam) (*userBody, error) {
 			u, err := s.app.User(ctx, actor(ctx), in.ID)
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			return &userBody{Body: userOut(u)}, nil
+			return userAnswer(u), nil
 		})
 
 	create := op("create-user", http.MethodPost, "/api/v1/users", "Add a user (admins)", tag)
 	create.Metadata = map[string]any{needAdmin: true}
-	huma.Register(api, create, func(ctx context.Context, in *struct {
+	register(api, create, func(ctx context.Context, in *struct {
 		Idempotent
 		Body struct {
 			Email    string `json:"email" maxLength:"254"`
 			Name     string `json:"name" maxLength:"200"`
-			Role     string `json:"role" doc:"admin, manager, sales or service"`
+			Role     string `json:"role" enum:"admin,manager,sales,service"`
 			Password string `json:"password,omitempty" maxLength:"1000" doc:"Leave out to generate one, returned once"`
 		}
 	}) (*struct {
+		ETag string `header:"ETag"`
 		Body struct {
 			UserOut
 			Password string `json:"password,omitempty" doc:"The generated password, shown only once"`
@@ -200,11 +213,12 @@ func (s *server) registerUsers(api huma.API) {
 			return nil, s.problem(ctx, err)
 		}
 		out := &struct {
+			ETag string `header:"ETag"`
 			Body struct {
 				UserOut
 				Password string `json:"password,omitempty" doc:"The generated password, shown only once"`
 			}
-		}{}
+		}{ETag: etag(u.Version)}
 		out.Body.UserOut = userOut(u)
 		if in.Body.Password == "" {
 			out.Body.Password = pw
@@ -214,12 +228,12 @@ func (s *server) registerUsers(api huma.API) {
 
 	update := op("update-user", http.MethodPatch, "/api/v1/users/{id}", "Rename a user, change their role, or (de)activate them (admins)", tag)
 	update.Metadata = map[string]any{needAdmin: true}
-	huma.Register(api, update, func(ctx context.Context, in *struct {
+	register(api, update, func(ctx context.Context, in *struct {
 		IDParam
 		Precondition
 		Body struct {
 			Name   *string `json:"name,omitempty" maxLength:"200"`
-			Role   *string `json:"role,omitempty" doc:"admin, manager, sales or service"`
+			Role   *string `json:"role,omitempty" enum:"admin,manager,sales,service"`
 			Active *bool   `json:"active,omitempty" doc:"false: sessions and tokens stop working at once"`
 		}
 	}) (*struct {
@@ -239,7 +253,7 @@ func (s *server) registerUsers(api huma.API) {
 	reset := op("reset-password", http.MethodPost, "/api/v1/users/{id}/password", "Set a user's password and end their sessions (admins)", tag)
 	reset.Metadata = map[string]any{needAdmin: true}
 	reset.DefaultStatus = http.StatusOK
-	huma.Register(api, reset, func(ctx context.Context, in *struct {
+	register(api, reset, func(ctx context.Context, in *struct {
 		IDParam
 		Body struct {
 			Password string `json:"password,omitempty" maxLength:"1000" doc:"Leave out to generate one"`
@@ -265,8 +279,9 @@ func (s *server) registerUsers(api huma.API) {
 	})
 
 	tokTag := "Tokens"
-	huma.Register(api, op("list-tokens", http.MethodGet, "/api/v1/tokens", "The caller's API tokens (admins: anyone's with user_id)", tokTag),
+	register(api, op("list-tokens", http.MethodGet, "/api/v1/tokens", "The caller's API tokens (admins: anyone's with user_id)", tokTag),
 		func(ctx context.Context, in *struct {
+			ListParams
 			UserID string `query:"user_id" doc:"Admins: list this user's tokens"`
 		}) (*struct {
 			Body List[TokenOut]
@@ -275,36 +290,45 @@ func (s *server) registerUsers(api huma.API) {
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
+			all := make([]TokenOut, len(toks))
+			for i, t := range toks {
+				all[i] = tokenOut(t)
+			}
 			out := &struct {
 				Body List[TokenOut]
 			}{}
-			out.Body.Items = make([]TokenOut, len(toks))
-			for i, t := range toks {
-				out.Body.Items[i] = tokenOut(t)
+			if out.Body.Items, out.Body.NextCursor, err = pageOf(all, in.ListParams); err != nil {
+				return nil, s.problem(ctx, err)
 			}
 			return out, nil
 		})
 
-	huma.Register(api, op("create-token", http.MethodPost, "/api/v1/tokens", "Create an API token for the caller", tokTag),
+	register(api, op("create-token", http.MethodPost, "/api/v1/tokens", "Create an API token for the caller", tokTag),
 		func(ctx context.Context, in *struct {
 			Idempotent
 			Body struct {
 				UserID    string    `json:"user_id,omitempty" doc:"Admins: create the token for this user"`
 				Label     string    `json:"label,omitempty" maxLength:"100"`
-				Scope     string    `json:"scope,omitempty" doc:"read, write (default) or admin; never more than the owner's role"`
+				Scope     string    `json:"scope,omitempty" enum:"read,write,admin" doc:"Defaults to write; never more than the owner's role or the calling token's scope"`
 				ExpiresAt time.Time `json:"expires_at,omitzero"`
 			}
-		}) (*struct{ Body TokenOut }, error) {
+		}) (*struct {
+			ETag string `header:"ETag"`
+			Body TokenOut
+		}, error) {
 			t, secret, err := s.app.CreateToken(ctx, actor(ctx), app.NewToken{UserID: in.Body.UserID, Label: in.Body.Label, Scope: in.Body.Scope, ExpiresAt: in.Body.ExpiresAt})
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
 			out := tokenOut(t)
 			out.Token = secret
-			return &struct{ Body TokenOut }{Body: out}, nil
+			return &struct {
+				ETag string `header:"ETag"`
+				Body TokenOut
+			}{ETag: etag(out.Version), Body: out}, nil
 		})
 
-	huma.Register(api, op("revoke-token", http.MethodDelete, "/api/v1/tokens/{id}", "Revoke a token (the caller's own; admins: anyone's)", tokTag),
+	register(api, op("revoke-token", http.MethodDelete, "/api/v1/tokens/{id}", "Revoke a token (the caller's own; admins: anyone's)", tokTag),
 		func(ctx context.Context, in *IDParam) (*NoContent, error) {
 			if err := s.app.RevokeToken(ctx, actor(ctx), in.ID); err != nil {
 				return nil, s.problem(ctx, err)
@@ -327,7 +351,7 @@ func (q AuditQuery) filter() store.AuditFilter {
 }
 
 func (s *server) registerAudit(api huma.API) {
-	huma.Register(api, op("export-audit", http.MethodGet, "/api/v1/audit/export", "The event log as CSV (managers and admins)", "Audit"),
+	register(api, op("export-audit", http.MethodGet, "/api/v1/audit/export", "The event log as CSV (managers and admins)", "Audit"),
 		func(ctx context.Context, in *AuditQuery) (*huma.StreamResponse, error) {
 			a := actor(ctx)
 			if err := a.Require(access.ReadAudit, false); err != nil {
@@ -352,7 +376,7 @@ func (s *server) registerAudit(api huma.API) {
 	type listOut struct {
 		Body List[EventOut]
 	}
-	huma.Register(api, op("list-audit", http.MethodGet, "/api/v1/audit", "The event log, newest first (managers and admins)", "Audit"),
+	register(api, op("list-audit", http.MethodGet, "/api/v1/audit", "The event log, newest first (managers and admins)", "Audit"),
 		func(ctx context.Context, in *struct {
 			ListParams
 			AuditQuery
