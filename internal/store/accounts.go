@@ -52,9 +52,14 @@ type AccountFilter struct {
 func (q q) Accounts(ctx context.Context, f AccountFilter, p Page) ([]customer.Account, string, error) {
 	var w where
 	if f.Q != "" {
+		// What was typed is matched as it is: % and _ are not wildcards.
+		// A term without letters or digits (a name key of "") names no name.
 		term := strings.ToLower(strings.TrimSpace(f.Q))
-		key := "%" + customer.NameKey(term) + "%"
-		w.add("(name_key LIKE ? OR domain LIKE ? OR external_id = ?)", key, term+"%", strings.TrimSpace(f.Q))
+		key := customer.NameKey(term)
+		if key != "" {
+			key = "%" + likeLiteral(key) + "%"
+		}
+		w.add(`((? <> '' AND name_key LIKE ? ESCAPE '\') OR domain LIKE ? ESCAPE '\' OR external_id = ?)`, key, key, likeLiteral(term)+"%", strings.TrimSpace(f.Q))
 	}
 	if f.OwnerID != "" {
 		w.add("owner_id = ?", f.OwnerID)
@@ -121,6 +126,12 @@ func (q q) AccountCandidates(ctx context.Context, k customer.AccountKeys) ([]cus
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// likeLiteral escapes s for a LIKE pattern with ESCAPE '\', so that it
+// matches only itself.
+func likeLiteral(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
 func likePrefix(s string) string {
