@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -54,10 +55,12 @@ func New(a *app.App, log *slog.Logger, opts Options) *Handler {
 	humaAPI := api.New(mux, a, log)
 	web.Register(mux, a, log)
 
-	var h http.Handler = recordPattern(mux)
+	var h http.Handler = apiProblems(mux, recordPattern(mux))
 	h = idempotency(a, log)(h)
 	h = httpauth.Middleware(a, opts.Auth)(h)
-	h = http.NewCrossOriginProtection().Handler(h)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(crossOriginDenied))
+	h = cop.Handler(h)
 	h = securityHeaders(h)
 	h = m.middleware(h)
 	h = recoverPanics(log)(h)
@@ -80,6 +83,65 @@ func adminsOnly(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 		}
 	})
+}
+
+// apiProblems makes the mux's own answers under /api/ (no such route 404,
+// method not allowed 405) problem details like every other API error.
+func apiProblems(mux *http.ServeMux, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if _, pattern := mux.Handler(r); pattern != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		pw := &plainWriter{ResponseWriter: w}
+		next.ServeHTTP(pw, r)
+		if !pw.replaced {
+			return
+		}
+		detail := "there is no such API route; see /api/openapi.json"
+		if pw.status == http.StatusMethodNotAllowed {
+			detail = "this route does not take " + r.Method + "; Allow lists the methods it takes"
+		}
+		writeProblem(w, pw.status, detail)
+	})
+}
+
+// plainWriter swallows the mux's text/plain 404 or 405 so that a problem
+// can be written in its place; anything else passes through.
+type plainWriter struct {
+	http.ResponseWriter
+	status   int
+	replaced bool
+}
+
+func (w *plainWriter) WriteHeader(code int) {
+	if code == http.StatusNotFound || code == http.StatusMethodNotAllowed {
+		w.status, w.replaced = code, true
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *plainWriter) Write(b []byte) (int, error) {
+	if w.replaced {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// crossOriginDenied answers a state-changing request from another origin:
+// a problem under /api/, plain text on pages.
+func crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	const detail = "cross-origin request refused: a state-changing request must come from Tandem's own pages or carry no browser origin"
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeProblem(w, http.StatusForbidden, detail)
+		return
+	}
+	http.Error(w, detail, http.StatusForbidden)
 }
 
 type patternKey struct{}
