@@ -14,6 +14,7 @@ import (
 	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/store"
+	"tandem/internal/text"
 )
 
 // caseRow is a case with its SLA, as lists and pages show it.
@@ -88,7 +89,12 @@ func (s *site) newCase(w http.ResponseWriter, r *http.Request, actor access.Acto
 }
 
 func (s *site) renderNewCase(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int) {
-	acc, err := s.app.Account(r.Context(), actor, v.Form.Get("account_id"))
+	id := v.Form.Get("account_id")
+	if len(id) > text.ID || !text.Clean(id) {
+		s.fail(w, r, fault.NotFoundf("open a case from the account's page"))
+		return
+	}
+	acc, err := s.app.Account(r.Context(), actor, id)
 	if err != nil {
 		s.fail(w, r, fault.NotFoundf("open a case from the account's page"))
 		return
@@ -114,10 +120,15 @@ func (s *site) renderNewCase(w http.ResponseWriter, r *http.Request, actor acces
 }
 
 func (s *site) openCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	r.ParseForm()
-	f := r.PostForm
-	c, err := s.app.OpenCase(r.Context(), actor, cases.Case{AccountID: f.Get("account_id"), ContactID: f.Get("contact_id"), Subject: f.Get("subject"),
-		Description: f.Get("description"), Category: f.Get("category"), Priority: f.Get("priority"), Channel: f.Get("channel")})
+	f, err := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	var c cases.Case
+	if err == nil {
+		c, err = s.app.OpenCase(r.Context(), actor, cases.Case{AccountID: f.Get("account_id"), ContactID: f.Get("contact_id"), Subject: f.Get("subject"),
+			Description: f.Get("description"), Category: f.Get("category"), Priority: f.Get("priority"), Channel: f.Get("channel")})
+	}
 	if err == nil {
 		http.Redirect(w, r, "/cases/"+c.ID, http.StatusSeeOther)
 		return
@@ -199,8 +210,15 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, actor access.A
 }
 
 func (s *site) transitionCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	r.ParseForm()
-	f := r.PostForm
+	f, bad := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if bad != nil {
+		errs, _, _ := formErrors(bad)
+		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
+		return
+	}
 	t := cases.Transition{To: cases.Status(f.Get("to")), Solution: f.Get("solution"), Reason: f.Get("reason")}
 	switch f.Get("confirmed") {
 	case "yes":
@@ -228,8 +246,15 @@ func (s *site) transitionCase(w http.ResponseWriter, r *http.Request, actor acce
 }
 
 func (s *site) commentCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	r.ParseForm()
-	f := r.PostForm
+	f, bad := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if bad != nil {
+		errs, _, _ := formErrors(bad)
+		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
+		return
+	}
 	minutes := 0
 	if m := strings.TrimSpace(f.Get("minutes")); m != "" {
 		var err error
@@ -268,12 +293,18 @@ func (s *site) inbox(w http.ResponseWriter, r *http.Request, actor access.Actor)
 }
 
 func (s *site) readNotification(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	id := r.PathValue("id")
-	if err := s.app.MarkRead(r.Context(), actor, id); err != nil && fault.KindOf(err) != fault.NotFound {
+	f, err := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if err == nil {
+		err = s.app.MarkRead(r.Context(), actor, r.PathValue("id"))
+	}
+	if err != nil && fault.KindOf(err) != fault.NotFound {
 		s.fail(w, r, err)
 		return
 	}
-	to := r.FormValue("to")
+	to := f.Get("to")
 	if !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") {
 		to = "/inbox"
 	}
@@ -281,8 +312,16 @@ func (s *site) readNotification(w http.ResponseWriter, r *http.Request, actor ac
 }
 
 func (s *site) readAll(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	f, bad := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if bad != nil {
+		s.fail(w, r, bad)
+		return
+	}
 	var upTo time.Time
-	if v := r.FormValue("up_to"); v != "" {
+	if v := f.Get("up_to"); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
 			s.fail(w, r, fault.New(fault.Invalid, "up_to is not a time: %q", v))

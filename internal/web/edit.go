@@ -51,9 +51,13 @@ func patchField(changes map[string]string, k string) *string {
 }
 
 // answerEdit saves edit form f and answers: on to next when it is saved,
-// else the form again (again) with what stands in the way.
-func (s *site) answerEdit(w http.ResponseWriter, r *http.Request, f url.Values, rec record, next string, again func(errs map[string]string, status int)) {
-	clash, err := saveEdit(f, rec)
+// else the form again (again) with what stands in the way. bad is what
+// postForm found wrong with the form; then nothing is saved.
+func (s *site) answerEdit(w http.ResponseWriter, r *http.Request, f url.Values, bad error, rec record, next string, again func(errs map[string]string, status int)) {
+	clash, err := "", bad
+	if bad == nil {
+		clash, err = saveEdit(f, rec)
+	}
 	switch {
 	case clash != "":
 		again(map[string]string{"version": clash}, http.StatusPreconditionFailed)
@@ -151,11 +155,12 @@ func (s *site) renderAccountForm(w http.ResponseWriter, r *http.Request, actor a
 }
 
 func (s *site) saveAccount(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	ctx, id, f := r.Context(), r.PathValue("id"), s.postForm(w, r)
+	ctx, id := r.Context(), r.PathValue("id")
+	f, bad := s.postForm(w, r)
 	if f == nil {
 		return
 	}
-	s.answerEdit(w, r, f, record{what: "account", fields: accountFields,
+	s.answerEdit(w, r, f, bad, record{what: "account", fields: accountFields,
 		load: func() (url.Values, int64, error) {
 			acc, err := s.app.Account(ctx, actor, id)
 			return accountValues(acc), acc.Version, err
@@ -200,11 +205,12 @@ func (s *site) editContact(w http.ResponseWriter, r *http.Request, actor access.
 }
 
 func (s *site) saveContact(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	ctx, id, f := r.Context(), r.PathValue("id"), s.postForm(w, r)
+	ctx, id := r.Context(), r.PathValue("id")
+	f, bad := s.postForm(w, r)
 	if f == nil {
 		return
 	}
-	s.answerEdit(w, r, f, record{what: "contact", fields: contactFields,
+	s.answerEdit(w, r, f, bad, record{what: "contact", fields: contactFields,
 		load: func() (url.Values, int64, error) {
 			c, err := s.app.Contact(ctx, actor, id)
 			return contactValues(c), c.Version, err
@@ -273,7 +279,8 @@ func (s *site) renderInteractionForm(w http.ResponseWriter, r *http.Request, act
 }
 
 func (s *site) saveInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	ctx, id, f := r.Context(), r.PathValue("id"), s.postForm(w, r)
+	ctx, id := r.Context(), r.PathValue("id")
+	f, bad := s.postForm(w, r)
 	if f == nil {
 		return
 	}
@@ -282,7 +289,7 @@ func (s *site) saveInteraction(w http.ResponseWriter, r *http.Request, actor acc
 		s.fail(w, r, err)
 		return
 	}
-	s.answerEdit(w, r, f, record{what: "interaction", fields: interactionFields,
+	s.answerEdit(w, r, f, bad, record{what: "interaction", fields: interactionFields,
 		load: func() (url.Values, int64, error) {
 			i, err := s.app.Interaction(ctx, actor, id)
 			return interactionValues(i, s.app.Zone()), i.Version, err
@@ -314,11 +321,15 @@ func (s *site) saveInteraction(w http.ResponseWriter, r *http.Request, actor acc
 }
 
 func (s *site) deleteInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	ctx, id, f := r.Context(), r.PathValue("id"), s.postForm(w, r)
+	ctx, id := r.Context(), r.PathValue("id")
+	f, err := s.postForm(w, r)
 	if f == nil {
 		return
 	}
-	i, err := s.app.Interaction(ctx, actor, id)
+	var i customer.Interaction
+	if err == nil {
+		i, err = s.app.Interaction(ctx, actor, id)
+	}
 	if err == nil {
 		version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 		err = s.app.DeleteInteraction(ctx, actor, id, version)

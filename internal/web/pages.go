@@ -34,7 +34,15 @@ func safeNext(next string) string {
 }
 
 func (s *site) login(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
+	f, bad := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if bad != nil {
+		errs, _, _ := formErrors(bad)
+		s.render(w, r, http.StatusUnprocessableEntity, "login", view{Title: "Sign in", Errors: errs, Form: url.Values{"email": {f.Get("email")}, "next": {f.Get("next")}}})
+		return
+	}
 	secret, _, err := s.app.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), httpauth.OriginFrom(r.Context()).Client)
 	if err != nil {
 		v := view{Title: "Sign in", Form: url.Values{"email": {r.PostForm.Get("email")}, "next": {r.PostForm.Get("next")}}}
@@ -61,6 +69,12 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *site) logout(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if f, bad := s.postForm(w, r); f == nil || bad != nil {
+		if bad != nil {
+			s.fail(w, r, bad)
+		}
+		return
+	}
 	c, _ := access.CallerFrom(r.Context())
 	if c.SessionID != "" {
 		if err := s.app.SignOut(r.Context(), actor, c.SessionID); err != nil {
@@ -190,8 +204,13 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 }
 
 func (s *site) logInteraction(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	f := s.postForm(w, r)
+	f, bad := s.postForm(w, r)
 	if f == nil {
+		return
+	}
+	if bad != nil {
+		errs, _, _ := formErrors(bad)
+		s.renderAccount(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
 		return
 	}
 	in := customer.Interaction{AccountID: r.PathValue("id"), ContactID: f.Get("contact_id"), Channel: f.Get("channel"), Direction: f.Get("direction"),
@@ -233,12 +252,15 @@ func (s *site) newAccount(w http.ResponseWriter, r *http.Request, actor access.A
 }
 
 func (s *site) createAccount(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	f := s.postForm(w, r)
+	f, err := s.postForm(w, r)
 	if f == nil {
 		return
 	}
-	acc, err := s.app.CreateAccount(r.Context(), actor, customer.Account{Name: f.Get("name"), Kind: f.Get("kind"), Tier: f.Get("tier"),
-		Domain: f.Get("domain"), Phone: f.Get("phone"), ExternalID: f.Get("external_id")}, f.Get("allow_duplicate") == "1")
+	var acc customer.Account
+	if err == nil {
+		acc, err = s.app.CreateAccount(r.Context(), actor, customer.Account{Name: f.Get("name"), Kind: f.Get("kind"), Tier: f.Get("tier"),
+			Domain: f.Get("domain"), Phone: f.Get("phone"), ExternalID: f.Get("external_id")}, f.Get("allow_duplicate") == "1")
+	}
 	if err == nil {
 		http.Redirect(w, r, "/accounts/"+acc.ID, http.StatusSeeOther)
 		return
@@ -256,8 +278,13 @@ func (s *site) createAccount(w http.ResponseWriter, r *http.Request, actor acces
 }
 
 func (s *site) createContact(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	f := s.postForm(w, r)
+	f, bad := s.postForm(w, r)
 	if f == nil {
+		return
+	}
+	if bad != nil {
+		errs, _, _ := formErrors(bad) // named as the form names its fields
+		s.renderAccount(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
 		return
 	}
 	id := r.PathValue("id")

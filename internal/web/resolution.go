@@ -19,23 +19,36 @@ func (s *site) resolutionPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *site) answerResolution(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	r.ParseForm()
-	answer := r.PostForm.Get("answer")
+	f, bad := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	answer := f.Get("answer")
+	if bad != nil {
+		res, err := s.app.ResolutionFor(r.Context(), token)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		fe, _, _ := formErrors(bad)
+		s.render(w, r, http.StatusUnprocessableEntity, "resolution", view{Title: "Is it resolved?", Data: res, Form: f, Errors: fe})
+		return
+	}
 	if answer != "yes" && answer != "no" {
 		res, err := s.app.ResolutionFor(r.Context(), token)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "resolution", view{Title: "Is it resolved?", Data: res, Form: r.PostForm,
+		s.render(w, r, http.StatusUnprocessableEntity, "resolution", view{Title: "Is it resolved?", Data: res, Form: f,
 			Errors: map[string]string{"answer": "choose one of the two buttons"}})
 		return
 	}
-	res, err := s.app.AnswerResolution(r.Context(), token, answer == "yes", r.PostForm.Get("note"))
+	res, err := s.app.AnswerResolution(r.Context(), token, answer == "yes", f.Get("note"))
 	if err != nil {
 		if fe, _, ok := formErrors(err); ok {
 			res, _ = s.app.ResolutionFor(r.Context(), token)
-			s.render(w, r, http.StatusUnprocessableEntity, "resolution", view{Title: "Is it resolved?", Data: res, Form: r.PostForm, Errors: fe})
+			s.render(w, r, http.StatusUnprocessableEntity, "resolution", view{Title: "Is it resolved?", Data: res, Form: f, Errors: fe})
 			return
 		}
 		s.fail(w, r, err)

@@ -99,8 +99,14 @@ func serviceForm(cal app.CalendarSetting, pol app.PolicySetting) url.Values {
 }
 
 func (s *site) saveCalendar(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	r.ParseForm()
-	f := r.PostForm
+	f, bad := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if bad != nil {
+		s.afterServiceSave(w, r, actor, bad, "calendar", nil)
+		return
+	}
 	spec := sla.CalendarSpec{TimeZone: strings.TrimSpace(f.Get("time_zone")), Hours: map[string]string{}, Holidays: []string{}}
 	for _, d := range sla.DayNames {
 		if h := strings.TrimSpace(f.Get("hours." + d)); h != "" {
@@ -114,8 +120,14 @@ func (s *site) saveCalendar(w http.ResponseWriter, r *http.Request, actor access
 }
 
 func (s *site) savePolicy(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	r.ParseForm()
-	f := r.PostForm
+	f, bad := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if bad != nil {
+		s.afterServiceSave(w, r, actor, bad, "policy", nil)
+		return
+	}
 	spec := cases.PolicySpec{Targets: map[string]cases.TargetSpec{}, Tiers: map[string]map[string]cases.TargetSpec{}}
 	for _, p := range cases.Priorities {
 		spec.Targets[p] = cases.TargetSpec{FirstResponse: strings.TrimSpace(f.Get("targets." + p + ".first_response")),

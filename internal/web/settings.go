@@ -49,9 +49,14 @@ func (s *site) renderSettings(w http.ResponseWriter, r *http.Request, actor acce
 }
 
 func (s *site) changePassword(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	r.ParseForm()
-	c, _ := access.CallerFrom(r.Context())
-	err := s.app.ChangePassword(r.Context(), actor, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), c.SessionID)
+	f, err := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if err == nil {
+		c, _ := access.CallerFrom(r.Context())
+		err = s.app.ChangePassword(r.Context(), actor, f.Get("current_password"), f.Get("new_password"), c.SessionID)
+	}
 	if err == nil {
 		http.Redirect(w, r, "/settings?notice=password", http.StatusSeeOther)
 		return
@@ -65,7 +70,14 @@ func (s *site) changePassword(w http.ResponseWriter, r *http.Request, actor acce
 }
 
 func (s *site) revokeSession(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	if err := s.app.RevokeSession(r.Context(), actor, r.PathValue("id")); err != nil {
+	f, err := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if err == nil {
+		err = s.app.RevokeSession(r.Context(), actor, r.PathValue("id"))
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -73,12 +85,20 @@ func (s *site) revokeSession(w http.ResponseWriter, r *http.Request, actor acces
 }
 
 func (s *site) createToken(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	r.ParseForm()
-	in := app.NewToken{Label: r.PostForm.Get("label"), Scope: r.PostForm.Get("scope")}
-	if d := r.PostForm.Get("days"); d != "" {
+	f, bad := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if bad != nil {
+		errs, _, _ := formErrors(bad)
+		s.renderSettings(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity, "")
+		return
+	}
+	in := app.NewToken{Label: f.Get("label"), Scope: f.Get("scope")}
+	if d := f.Get("days"); d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil || n < 1 || n > 3650 {
-			s.renderSettings(w, r, actor, view{Errors: map[string]string{"days": "enter a number of days from 1 to 3650, or leave it empty"}, Form: r.PostForm},
+			s.renderSettings(w, r, actor, view{Errors: map[string]string{"days": "enter a number of days from 1 to 3650, or leave it empty"}, Form: f},
 				http.StatusUnprocessableEntity, "")
 			return
 		}
@@ -91,19 +111,26 @@ func (s *site) createToken(w http.ResponseWriter, r *http.Request, actor access.
 			s.fail(w, r, err)
 			return
 		}
-		s.renderSettings(w, r, actor, view{Errors: errs, Form: r.PostForm}, http.StatusUnprocessableEntity, "")
+		s.renderSettings(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity, "")
 		return
 	}
 	s.renderSettings(w, r, actor, view{}, http.StatusCreated, secret)
 }
 
 func (s *site) revokeToken(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	if err := s.app.RevokeToken(r.Context(), actor, r.PathValue("id")); err != nil {
+	f, err := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if err == nil {
+		err = s.app.RevokeToken(r.Context(), actor, r.PathValue("id"))
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	back := "/settings?notice=token"
-	if u := r.FormValue("user_id"); u != "" && u != actor.User.ID {
+	if u := f.Get("user_id"); u != "" && u != actor.User.ID {
 		back = "/admin/users?notice=token"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
@@ -136,9 +163,15 @@ func (s *site) renderUsers(w http.ResponseWriter, r *http.Request, actor access.
 }
 
 func (s *site) addUser(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	r.ParseForm()
-	f := r.PostForm
-	u, pw, err := s.app.AddUser(r.Context(), actor, app.NewUser{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role")})
+	f, err := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	var u access.User
+	var pw string
+	if err == nil {
+		u, pw, err = s.app.AddUser(r.Context(), actor, app.NewUser{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role")})
+	}
 	if err != nil {
 		errs, _, ok := formErrors(err)
 		if !ok {
@@ -152,8 +185,14 @@ func (s *site) addUser(w http.ResponseWriter, r *http.Request, actor access.Acto
 }
 
 func (s *site) updateUser(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	r.ParseForm()
-	f := r.PostForm
+	f, bad := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if bad != nil {
+		s.renderUsers(w, r, actor, view{Notice: "error", Errors: map[string]string{"user": bad.Error()}}, http.StatusUnprocessableEntity, usersPage{})
+		return
+	}
 	id := r.PathValue("id")
 	var p app.UserPatch
 	if role := f.Get("role"); role != "" {
@@ -177,7 +216,14 @@ func (s *site) updateUser(w http.ResponseWriter, r *http.Request, actor access.A
 
 func (s *site) resetPassword(w http.ResponseWriter, r *http.Request, actor access.Actor) {
 	id := r.PathValue("id")
-	pw, err := s.app.ResetPassword(r.Context(), actor, id, "")
+	f, err := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	var pw string
+	if err == nil {
+		pw, err = s.app.ResetPassword(r.Context(), actor, id, "")
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

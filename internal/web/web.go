@@ -53,11 +53,16 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) {
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
 	mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Files only: a directory is not listed.
+		if st, err := fs.Stat(static, strings.TrimPrefix(r.URL.Path, "/static/")); err != nil || st.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 	}))
 	for _, rt := range s.routes() {
-		mux.HandleFunc(rt.pattern, rt.handler)
+		mux.HandleFunc(rt.pattern, s.checkedRequest(rt.pattern, rt.handler))
 	}
 }
 
@@ -245,16 +250,6 @@ func (s *site) userNames(r *http.Request, actor access.Actor) map[string]string 
 	return m
 }
 
-// postForm parses a posted form; when it cannot, it answers so and
-// returns nil.
-func (s *site) postForm(w http.ResponseWriter, r *http.Request) url.Values {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, fault.New(fault.Invalid, "the form could not be read"))
-		return nil
-	}
-	return r.PostForm
-}
-
 // formErrors turns an app error into what a form shows: messages by field
 // and duplicate candidates. ok is false for errors a form cannot show.
 func formErrors(err error) (fields map[string]string, cands []customer.Candidate, ok bool) {
@@ -360,7 +355,8 @@ var funcs = template.FuncMap{
 		}
 		return "resolution " + due(at)
 	},
-	"days":     func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
-	"human":    human,
-	"describe": describe,
+	"days":      func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
+	"maxlength": maxLength,
+	"human":     human,
+	"describe":  describe,
 }
