@@ -124,6 +124,13 @@ func (s *site) openCase(w http.ResponseWriter, r *http.Request, actor access.Act
 	if f == nil {
 		return
 	}
+	if id := f.Get("contact_id"); err == nil && id != "" {
+		// The form offers the account's contacts; anything else is refused
+		// here, as the app does not check the contact of a new case.
+		if ct, cerr := s.app.Contact(r.Context(), actor, id); cerr != nil || ct.AccountID != f.Get("account_id") {
+			err = (&fault.Fields{{Field: "contact_id", Message: "choose one of the account's contacts"}}).Err()
+		}
+	}
 	var c cases.Case
 	if err == nil {
 		c, err = s.app.OpenCase(r.Context(), actor, cases.Case{AccountID: f.Get("account_id"), ContactID: f.Get("contact_id"), Subject: f.Get("subject"),
