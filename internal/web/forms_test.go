@@ -3,12 +3,16 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -489,5 +493,69 @@ func TestStaticFilesOnly(t *testing.T) {
 		if status, page := x.get(p); status != http.StatusNotFound || strings.Contains(page, "tandem.css") {
 			t.Errorf("GET %s: %d, want 404 without a listing: %.200s", p, status, page)
 		}
+	}
+}
+
+// TestNewCaseNamesOneOfTheAccountsContacts: a case form naming a contact
+// that is not one of the account's is shown again, not a 500.
+func TestNewCaseNamesOneOfTheAccountsContacts(t *testing.T) {
+	engines(t, func(t *testing.T, x *site) {
+		before := x.rows()
+		for _, id := range []string{"ok", uuid.Must(uuid.NewV7()).String()} {
+			status, page := x.post("/cases", url.Values{"account_id": {x.account.ID}, "contact_id": {id}, "subject": {"Toner"}}.Encode())
+			if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="contact_id-error"`) {
+				t.Errorf("contact %q: %d: %.300s", id, status, page)
+			}
+		}
+		if after := x.rows(); !mapsEqual(before, after) {
+			t.Errorf("refused cases changed the database: %v, %v", before, after)
+		}
+	})
+}
+
+// TestOneWayToReadAForm: no handler reads a posted form but through
+// postForm, which holds every field to the text rule.
+func TestOneWayToReadAForm(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	found := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range file.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok {
+				continue
+			}
+			ast.Inspect(fn, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				if x, isIdent := sel.X.(*ast.Ident); (sel.Sel.Name == "Form" || sel.Sel.Name == "MultipartForm") && (!isIdent || x.Name != "r") {
+					return true // a view's Form, not the request's
+				}
+				switch sel.Sel.Name {
+				case "ParseForm", "ParseMultipartForm", "FormValue", "PostFormValue", "FormFile", "MultipartForm", "Form":
+					if fn.Name.Name == "postForm" && sel.Sel.Name == "ParseForm" {
+						found++
+						return true
+					}
+					t.Errorf("%s: %s reads the form with %s; use postForm", fset.Position(sel.Pos()), fn.Name.Name, sel.Sel.Name)
+				}
+				return true
+			})
+		}
+	}
+	if found != 1 {
+		t.Errorf("postForm parses the form %d times, want once", found)
 	}
 }
