@@ -13,7 +13,7 @@ import (
 const (
 	Short = 200   // names, labels, emails, keys, one-line fields
 	Long  = 10000 // notes, descriptions, comments: multi-line fields
-	ID    = 100   // an id in a path, a cursor
+	ID    = 100   // an id in a path
 )
 
 // Problem says what is wrong with s, or "" when it is acceptable text of at
