@@ -52,8 +52,12 @@ func patchField(changes map[string]string, k string) *string {
 
 // answerEdit saves edit form f and answers: on to next when it is saved,
 // else the form again (again) with what stands in the way. bad is what
-// postForm found wrong with the form; then nothing is saved.
+// postForm found wrong with the form; unless it is only in fields left as
+// they were (editProblems), nothing is saved.
 func (s *site) answerEdit(w http.ResponseWriter, r *http.Request, f url.Values, bad error, rec record, next string, again func(errs map[string]string, status int)) {
+	if bad != nil {
+		bad = editProblems(f, rec.fields)
+	}
 	clash, err := "", bad
 	if bad == nil {
 		clash, err = saveEdit(f, rec)
