@@ -60,20 +60,37 @@ func ParseScope(s string) (Scope, bool) {
 	return "", false
 }
 
+func (s Scope) rank() int {
+	switch s {
+	case ScopeRead:
+		return 1
+	case ScopeWrite:
+		return 2
+	case ScopeAdmin:
+		return 3
+	}
+	return 0
+}
+
+// Covers reports whether this scope includes everything scope o allows:
+// admin covers write, write covers read. An unknown or empty scope covers
+// nothing.
+func (s Scope) Covers(o Scope) bool { return s.rank() > 0 && s.rank() >= o.rank() }
+
 // Allows reports whether a token of this scope may make a request that
 // writes (write) and whether it needs admin powers (admin).
 func (s Scope) Allows(write, admin bool) bool {
-	switch s {
-	case ScopeAdmin:
-		return true
-	case ScopeWrite:
-		return !admin
-	default:
-		return !write && !admin
+	switch {
+	case admin:
+		return s.Covers(ScopeAdmin)
+	case write:
+		return s.Covers(ScopeWrite)
 	}
+	return s.Covers(ScopeRead)
 }
 
 // Actor is who performs an action: a user, seen through a token's scope.
+// A browser session acts with ScopeAdmin: the user's whole role.
 type Actor struct {
 	User  User
 	Scope Scope

@@ -65,6 +65,51 @@ func TestPermissionTable(t *testing.T) {
 	if !ScopeRead.Allows(false, false) || ScopeRead.Allows(true, false) || !ScopeWrite.Allows(true, false) || ScopeWrite.Allows(true, true) {
 		t.Fatal("scopes")
 	}
+	if Scope("").Allows(false, false) || Scope("root").Allows(false, false) {
+		t.Fatal("an empty or unknown scope allows a request")
+	}
+}
+
+// TestScopeNarrowsEveryAction: for every action in the table, a token may
+// do it only when its scope covers the action's scope, whatever the role.
+func TestScopeNarrowsEveryAction(t *testing.T) {
+	scopes := []Scope{"", ScopeRead, ScopeWrite, ScopeAdmin}
+	for _, g := range Table {
+		if _, ok := ParseScope(string(g.Scope)); !ok {
+			t.Errorf("%s needs no valid scope (%q)", g.Action, g.Scope)
+		}
+		for _, r := range Roles {
+			for _, sc := range scopes {
+				a := Actor{User: User{ID: "u", Role: r, Active: true}, Scope: sc}
+				full := Actor{User: a.User, Scope: ScopeAdmin}
+				for _, owns := range []bool{false, true} {
+					want := full.Can(g.Action, owns) && sc.Covers(g.Scope)
+					if got := a.Can(g.Action, owns); got != want {
+						t.Errorf("%s with a %q token may %s (owns=%v): got %v, want %v", r, sc, g.Action, owns, got, want)
+					}
+					if err := a.Require(g.Action, owns); (err == nil) != want {
+						t.Errorf("Require and Can disagree for %s %q %s", r, sc, g.Action)
+					}
+				}
+			}
+		}
+	}
+	// The rules that close privilege escalation, spelled out.
+	admin := func(sc Scope) Actor { return Actor{User: User{ID: "a", Role: Admin, Active: true}, Scope: sc} }
+	if admin(ScopeWrite).Can(ManageUsers, false) || admin(ScopeWrite).Can(ManageOtherTokens, false) {
+		t.Error("an admin's write token may do admin actions")
+	}
+	if !admin(ScopeAdmin).Can(ManageUsers, false) || admin(ScopeRead).Can(CreateOwnToken, false) || !admin(ScopeRead).Can(ReadAudit, false) {
+		t.Error("scope rules")
+	}
+	for _, c := range []struct {
+		s, o Scope
+		want bool
+	}{{ScopeAdmin, ScopeWrite, true}, {ScopeWrite, ScopeWrite, true}, {ScopeWrite, ScopeAdmin, false}, {ScopeRead, ScopeWrite, false}, {"", "", false}, {ScopeRead, "", true}} {
+		if got := c.s.Covers(c.o); got != c.want {
+			t.Errorf("%q covers %q: got %v", c.s, c.o, got)
+		}
+	}
 }
 
 func BenchmarkVerifyPassword(b *testing.B) {

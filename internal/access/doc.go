@@ -12,17 +12,20 @@ func Markdown() string {
 	b.WriteString("Generated from `internal/access/permissions.go` (`TANDEM_UPDATE_DOCS=1 go test ./internal/access/`);\n")
 	b.WriteString("a test fails when the two differ. *own*: only on what they own (the accounts they own,\n")
 	b.WriteString("the interactions they logged). Everyone signed in reads every record: one shared customer record.\n")
-	b.WriteString("API tokens never exceed their owner's role: `read` tokens may only read, `write` tokens may\n")
-	b.WriteString("do what the role may except admin-only routes, `admin` tokens are for admins.\n\n")
+	b.WriteString("An API token acts with its owner's role narrowed by its scope: it may do an action only\n")
+	b.WriteString("when the role may and the scope covers the *token scope* column (`admin` covers `write`,\n")
+	b.WriteString("`write` covers `read`; only admins hold `admin` tokens). A token never creates a token of a\n")
+	b.WriteString("wider scope than its own. Browser sessions carry the whole role, and the HTML pages accept\n")
+	b.WriteString("only browser sessions, never tokens (`adr/0011-token-scopes-and-pages.md`).\n\n")
 	b.WriteString("| may … |")
 	for _, r := range Roles {
 		fmt.Fprintf(&b, " %s |", r)
 	}
-	b.WriteString("\n|---|")
+	b.WriteString(" token scope |\n|---|")
 	for range Roles {
 		b.WriteString("---|")
 	}
-	b.WriteString("\n")
+	b.WriteString("---|\n")
 	for _, g := range Table {
 		fmt.Fprintf(&b, "| %s |", g.Action)
 		for _, r := range Roles {
@@ -35,7 +38,7 @@ func Markdown() string {
 				b.WriteString(" — |")
 			}
 		}
-		b.WriteString("\n")
+		fmt.Fprintf(&b, " %s |\n", g.Scope)
 	}
 	return b.String()
 }

@@ -26,34 +26,36 @@ const (
 	ManageOtherTokens Action = "manage other users' tokens"
 )
 
-// Grant is one row of the permission table: who may do an action, and
-// whether a role listed in Own may do it only on what they own or wrote.
+// Grant is one row of the permission table: who may do an action, whether
+// a role listed in Own may do it only on what they own or wrote, and the
+// token scope the action needs (a browser session has every scope).
 type Grant struct {
 	Action Action
 	Roles  []Role
 	Own    []Role
+	Scope  Scope
 }
 
 // Table is the permission table; the docs are rendered from it.
 var Table = []Grant{
-	{ReadRecords, []Role{Admin, Manager, Sales, Service}, nil},
-	{CreateAccount, []Role{Admin, Manager, Sales}, nil},
-	{EditAccount, []Role{Admin, Manager}, []Role{Sales}},
-	{ReassignOwner, []Role{Admin, Manager}, nil},
-	{DeleteAccount, []Role{Admin, Manager}, nil},
-	{MergeAccounts, []Role{Admin, Manager}, nil},
-	{EditContacts, []Role{Admin, Manager, Sales, Service}, nil},
-	{DeleteContact, []Role{Admin, Manager}, []Role{Sales}},
-	{LogInteraction, []Role{Admin, Manager, Sales, Service}, nil},
-	{EditInteraction, []Role{Admin, Manager}, []Role{Sales, Service}},
-	{OpenCase, []Role{Admin, Manager, Sales, Service}, nil},
-	{WorkCases, []Role{Admin, Manager, Service}, nil},
-	{CommentCases, []Role{Admin, Manager, Sales, Service}, nil},
-	{EditSLA, []Role{Admin, Manager}, nil},
-	{ReadAudit, []Role{Admin, Manager}, nil},
-	{ManageUsers, []Role{Admin}, nil},
-	{CreateOwnToken, []Role{Admin, Manager, Sales, Service}, nil},
-	{ManageOtherTokens, []Role{Admin}, nil},
+	{ReadRecords, []Role{Admin, Manager, Sales, Service}, nil, ScopeRead},
+	{CreateAccount, []Role{Admin, Manager, Sales}, nil, ScopeWrite},
+	{EditAccount, []Role{Admin, Manager}, []Role{Sales}, ScopeWrite},
+	{ReassignOwner, []Role{Admin, Manager}, nil, ScopeWrite},
+	{DeleteAccount, []Role{Admin, Manager}, nil, ScopeWrite},
+	{MergeAccounts, []Role{Admin, Manager}, nil, ScopeWrite},
+	{EditContacts, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{DeleteContact, []Role{Admin, Manager}, []Role{Sales}, ScopeWrite},
+	{LogInteraction, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{EditInteraction, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeWrite},
+	{OpenCase, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{WorkCases, []Role{Admin, Manager, Service}, nil, ScopeWrite},
+	{CommentCases, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{EditSLA, []Role{Admin, Manager}, nil, ScopeWrite},
+	{ReadAudit, []Role{Admin, Manager}, nil, ScopeRead},
+	{ManageUsers, []Role{Admin}, nil, ScopeAdmin},
+	{CreateOwnToken, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{ManageOtherTokens, []Role{Admin}, nil, ScopeAdmin},
 }
 
 func grant(a Action) Grant {
@@ -62,7 +64,7 @@ func grant(a Action) Grant {
 			return g
 		}
 	}
-	return Grant{Action: a}
+	return Grant{Action: a, Scope: ScopeAdmin}
 }
 
 func has(rs []Role, r Role) bool {
@@ -81,6 +83,9 @@ func (a Actor) Can(act Action, owns bool) bool {
 		return false
 	}
 	g := grant(act)
+	if !a.Scope.Covers(g.Scope) {
+		return false
+	}
 	return has(g.Roles, a.User.Role) || (owns && has(g.Own, a.User.Role))
 }
 
@@ -88,6 +93,9 @@ func (a Actor) Can(act Action, owns bool) bool {
 func (a Actor) Require(act Action, owns bool) error {
 	if a.Can(act, owns) {
 		return nil
+	}
+	if g := grant(act); a.User.Active && !a.Scope.Covers(g.Scope) {
+		return fault.Forbiddenf("this token's scope (%s) may not %s; that needs a %s token or a browser session", a.Scope, act, g.Scope)
 	}
 	return fault.Forbiddenf("your role (%s) may not %s", a.User.Role, act)
 }

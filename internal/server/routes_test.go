@@ -7,65 +7,101 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/server"
+	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 	"tandem/internal/web"
 )
 
-// The callers every route is tried with.
-var callers = []string{"anonymous", "revoked", "read", "admin", "manager", "sales", "service"}
+// A caller is who tries a route: nobody, a revoked token, a token of one
+// scope held by a user of one role, or a browser session of one role.
+type caller struct {
+	name    string
+	role    string       // "" for the anonymous and the revoked
+	scope   access.Scope // the token's scope; "" for a session
+	session bool
+}
 
-// expect gives the status per caller; missing callers get def.
-func expect(def int, m map[string]int) map[string]int {
-	out := map[string]int{}
-	for _, c := range callers {
-		out[c] = def
-	}
-	for k, v := range m {
-		out[k] = v
+// callers is the matrix's caller axis: every role with every token scope
+// it can hold, and with a browser session.
+var callers = func() []caller {
+	out := []caller{{name: "anonymous"}, {name: "revoked"}}
+	for _, role := range []string{"admin", "manager", "sales", "service"} {
+		scopes := []access.Scope{access.ScopeRead, access.ScopeWrite}
+		if role == "admin" {
+			scopes = append(scopes, access.ScopeAdmin)
+		}
+		for _, sc := range scopes {
+			out = append(out, caller{name: role + "/" + string(sc) + "-token", role: role, scope: sc})
+		}
+		out = append(out, caller{name: role + "/session", role: role, session: true})
 	}
 	return out
+}()
+
+// rule is the expectation of one route for every caller.
+type rule struct {
+	ok     int          // the status of a caller who may
+	roles  []string     // the roles who may; nil: every role
+	scope  access.Scope // the token scope the route needs
+	out    int          // the status of a caller who is not signed in
+	page   bool         // an HTML route: only browser sessions sign in
+	except map[string]int
+}
+
+func (r rule) want(c caller) int {
+	if v, ok := r.except[c.name]; ok {
+		return v
+	}
+	signedIn := c.role != "" && (c.session || !r.page)
+	switch {
+	case !signedIn:
+		return r.out
+	case !c.session && !c.scope.Covers(r.scope):
+		return http.StatusForbidden
+	case r.roles != nil && !slices.Contains(r.roles, c.role):
+		return http.StatusForbidden
+	}
+	return r.ok
 }
 
 // Common expectations.
 var (
-	apiRead  = expect(200, map[string]int{"anonymous": 401, "revoked": 401})
-	apiWrite = func(ok int) map[string]int {
-		return expect(ok, map[string]int{"anonymous": 401, "revoked": 401, "read": 403})
+	apiRead = rule{ok: 200, scope: access.ScopeRead, out: 401}
+	// apiRole: the roles who may, with a token of at least scope sc.
+	apiRole = func(ok int, sc access.Scope, roles ...string) rule {
+		return rule{ok: ok, roles: roles, scope: sc, out: 401}
 	}
-	apiOnly   = func(ok int, roles ...string) map[string]int { return only(401, ok, roles...) }
-	pageRead  = expect(200, map[string]int{"anonymous": 303, "revoked": 303})
-	formWrite = func(ok int) map[string]int {
-		return expect(ok, map[string]int{"anonymous": 401, "revoked": 401, "read": 403})
-	}
-	formOnly = func(ok int, roles ...string) map[string]int { return only(401, ok, roles...) }
-	public   = expect(200, nil)
+	apiWrite = func(ok int) rule { return apiRole(ok, access.ScopeWrite) }
+	apiOnly  = func(ok int, roles ...string) rule { return apiRole(ok, access.ScopeWrite, roles...) }
+	apiAdmin = func(ok int) rule { return apiRole(ok, access.ScopeAdmin, "admin") }
+	pageRead = rule{ok: 200, out: 303, page: true}
+	pageOnly = func(roles ...string) rule { return rule{ok: 200, roles: roles, out: 303, page: true} }
+	// formWrite and formOnly are posted forms: a caller without a session gets 401.
+	formWrite = func(ok int) rule { return rule{ok: ok, out: 401, page: true} }
+	formOnly  = func(ok int, roles ...string) rule { return rule{ok: ok, roles: roles, out: 401, page: true} }
+	public    = func(status int) rule { return rule{ok: status, out: status} }
 )
-
-func only(anon, ok int, roles ...string) map[string]int {
-	m := expect(403, map[string]int{"anonymous": anon, "revoked": anon})
-	for _, r := range roles {
-		m[r] = ok
-	}
-	return m
-}
 
 type world struct {
 	t       *testing.T
+	s       *store.Store
 	a       *app.App
 	users   map[string]access.Actor
-	secrets map[string]string
-	account customer.Account // owned by the sales user
+	secrets map[string]string // token secrets by caller name
+	account customer.Account  // owned by the sales user
 }
 
 func (w *world) actor(role string) access.Actor { return w.users[role] }
@@ -110,13 +146,25 @@ func (w *world) newUser() access.User {
 	return u
 }
 
-func (w *world) adminSession() string {
-	_, _, err := w.a.SignIn(context.Background(), "admin@example.com", "a long enough password", app.Client{IP: "127.0.0.9"})
+// session opens a browser session for a user without the cost of a
+// password check, and returns its cookie value and id.
+func (w *world) session(userID string) (secret, id string) {
+	now := w.a.Now()
+	secret, id = access.NewSecret("tds_"), uuid.Must(uuid.NewV7()).String()
+	err := w.s.InTx(context.Background(), func(tx *store.Tx) error {
+		return tx.InsertSession(context.Background(), store.Session{ID: id, UserID: userID, CreatedAt: now, LastSeenAt: now,
+			ExpiresAt: now.Add(app.SessionIdle), IP: "127.0.0.9"}, access.HashSecret(secret))
+	})
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	list, _ := w.a.Sessions(context.Background(), w.actor("admin"))
-	return list[0].ID
+	return secret, id
+}
+
+// adminSession is another session of the admin, for revoking.
+func (w *world) adminSession() string {
+	_, id := w.session(w.actor("admin").User.ID)
+	return id
 }
 
 func (w *world) adminToken() string {
@@ -134,7 +182,7 @@ func fixed(path, body string) call { return func(*world) (string, string) { retu
 
 type row struct {
 	call call
-	want map[string]int
+	want rule
 }
 
 const login = `{"email":"admin@example.com","password":"a long enough password"}`
@@ -144,24 +192,24 @@ func apiRows() map[string]row {
 		return func(w *world) (string, string) { return "/api/v1/accounts/" + w.newAccount().ID + suffix, body }
 	}
 	return map[string]row{
-		"POST /api/v1/session":            {fixed("/api/v1/session", login), public},
+		"POST /api/v1/session":            {fixed("/api/v1/session", login), public(200)},
 		"DELETE /api/v1/session":          {fixed("/api/v1/session", ""), apiWrite(204)},
 		"GET /api/v1/me":                  {fixed("/api/v1/me", ""), apiRead},
 		"PUT /api/v1/me/password":         {fixed("/api/v1/me/password", `{"current_password":"wrong","new_password":"another long password"}`), apiWrite(422)},
 		"GET /api/v1/me/sessions":         {fixed("/api/v1/me/sessions", ""), apiRead},
-		"DELETE /api/v1/me/sessions/{id}": {func(w *world) (string, string) { return "/api/v1/me/sessions/" + w.adminSession(), "" }, only(401, 204, "admin")},
+		"DELETE /api/v1/me/sessions/{id}": {func(w *world) (string, string) { return "/api/v1/me/sessions/" + w.adminSession(), "" }, apiOnly(204, "admin")},
 		"GET /api/v1/users":               {fixed("/api/v1/users", ""), apiRead},
 		"GET /api/v1/users/{id}":          {func(w *world) (string, string) { return "/api/v1/users/" + w.actor("sales").User.ID, "" }, apiRead},
 		"POST /api/v1/users": {func(w *world) (string, string) {
 			return "/api/v1/users", `{"email":"` + strings.ToLower(access.GeneratePassword()[:8]) + `@example.com","name":"N","role":"sales"}`
-		}, apiOnly(201, "admin")},
-		"PATCH /api/v1/users/{id}":           {func(w *world) (string, string) { return "/api/v1/users/" + w.newUser().ID, `{"name":"Renamed"}` }, apiOnly(200, "admin")},
-		"POST /api/v1/users/{id}/password":   {func(w *world) (string, string) { return "/api/v1/users/" + w.newUser().ID + "/password", `{}` }, apiOnly(200, "admin")},
+		}, apiAdmin(201)},
+		"PATCH /api/v1/users/{id}":           {func(w *world) (string, string) { return "/api/v1/users/" + w.newUser().ID, `{"name":"Renamed"}` }, apiAdmin(200)},
+		"POST /api/v1/users/{id}/password":   {func(w *world) (string, string) { return "/api/v1/users/" + w.newUser().ID + "/password", `{}` }, apiAdmin(200)},
 		"GET /api/v1/tokens":                 {fixed("/api/v1/tokens", ""), apiRead},
 		"POST /api/v1/tokens":                {fixed("/api/v1/tokens", `{"label":"x","scope":"read"}`), apiWrite(201)},
-		"DELETE /api/v1/tokens/{id}":         {func(w *world) (string, string) { return "/api/v1/tokens/" + w.adminToken(), "" }, only(401, 204, "admin")},
-		"GET /api/v1/audit":                  {fixed("/api/v1/audit", ""), apiOnly(200, "admin", "manager")},
-		"GET /api/v1/audit/export":           {fixed("/api/v1/audit/export", ""), apiOnly(200, "admin", "manager")},
+		"DELETE /api/v1/tokens/{id}":         {func(w *world) (string, string) { return "/api/v1/tokens/" + w.adminToken(), "" }, apiOnly(204, "admin")},
+		"GET /api/v1/audit":                  {fixed("/api/v1/audit", ""), apiRole(200, access.ScopeRead, "admin", "manager")},
+		"GET /api/v1/audit/export":           {fixed("/api/v1/audit/export", ""), apiRole(200, access.ScopeRead, "admin", "manager")},
 		"GET /api/v1/accounts":               {fixed("/api/v1/accounts", ""), apiRead},
 		"POST /api/v1/accounts":              {fixed("/api/v1/accounts?allow_duplicate=true", `{"name":"Route Test"}`), apiOnly(201, "admin", "manager", "sales")},
 		"GET /api/v1/accounts/{id}":          {acc("", ""), apiRead},
@@ -224,10 +272,10 @@ func apiRows() map[string]row {
 func form(v url.Values) string { return v.Encode() }
 
 func webRows() map[string]row {
-	redirectHome := expect(303, map[string]int{"anonymous": 200, "revoked": 200})
+	redirectHome := rule{ok: 303, out: 200, page: true}
 	return map[string]row{
 		"GET /login":         {fixed("/login", ""), redirectHome},
-		"POST /login":        {fixed("/login", form(url.Values{"email": {"admin@example.com"}, "password": {"a long enough password"}})), expect(303, nil)},
+		"POST /login":        {fixed("/login", form(url.Values{"email": {"admin@example.com"}, "password": {"a long enough password"}})), public(303)},
 		"POST /logout":       {fixed("/logout", ""), formWrite(303)},
 		"GET /{$}":           {fixed("/", ""), pageRead},
 		"GET /accounts":      {fixed("/accounts", ""), pageRead},
@@ -235,7 +283,7 @@ func webRows() map[string]row {
 		"POST /accounts":     {fixed("/accounts", form(url.Values{"name": {"Route Test"}, "allow_duplicate": {"1"}})), formOnly(303, "admin", "manager", "sales")},
 		"GET /accounts/{id}": {func(w *world) (string, string) { return "/accounts/" + w.account.ID, "" }, pageRead},
 		"GET /accounts/{id}/edit": {func(w *world) (string, string) { return "/accounts/" + w.account.ID + "/edit", "" },
-			only(303, 200, "admin", "manager", "sales", "read")},
+			pageOnly("admin", "manager", "sales")},
 		"POST /accounts/{id}": {func(w *world) (string, string) {
 			return "/accounts/" + w.newAccount().ID, form(url.Values{"name": {"Route Test Renamed"}, "tier": {"gold"}, "version": {"1"}})
 		}, formOnly(303, "admin", "manager", "sales")},
@@ -251,7 +299,7 @@ func webRows() map[string]row {
 			return "/contacts/" + w.newContact().ID, form(url.Values{"title": {"Buyer"}, "version": {"1"}})
 		}, formWrite(303)},
 		"GET /interactions/{id}/edit": {func(w *world) (string, string) { return "/interactions/" + w.newInteraction().ID + "/edit", "" },
-			only(303, 200, "admin", "manager", "sales", "read")},
+			pageOnly("admin", "manager", "sales")},
 		"POST /interactions/{id}": {func(w *world) (string, string) {
 			return "/interactions/" + w.newInteraction().ID, form(url.Values{"summary": {"Corrected"}, "version": {"1"}})
 		}, formOnly(303, "admin", "manager", "sales")},
@@ -278,7 +326,7 @@ func webRows() map[string]row {
 		"POST /settings/sessions/{id}/revoke": {func(w *world) (string, string) { return "/settings/sessions/" + w.adminSession() + "/revoke", "" }, formOnly(303, "admin")},
 		"POST /settings/tokens":               {fixed("/settings/tokens", form(url.Values{"label": {"x"}, "scope": {"read"}})), formWrite(201)},
 		"POST /tokens/{id}/revoke":            {func(w *world) (string, string) { return "/tokens/" + w.adminToken() + "/revoke", "" }, formOnly(303, "admin")},
-		"GET /admin/users":                    {fixed("/admin/users", ""), only(303, 200, "admin")},
+		"GET /admin/users":                    {fixed("/admin/users", ""), pageOnly("admin")},
 		"POST /admin/users": {func(w *world) (string, string) {
 			return "/admin/users", form(url.Values{"name": {"N"}, "email": {strings.ToLower(access.GeneratePassword()[:8]) + "@example.com"}, "role": {"sales"}})
 		}, formOnly(201, "admin")},
@@ -286,53 +334,95 @@ func webRows() map[string]row {
 			return "/admin/users/" + w.newUser().ID, form(url.Values{"role": {"service"}})
 		}, formOnly(303, "admin")},
 		"POST /admin/users/{id}/password": {func(w *world) (string, string) { return "/admin/users/" + w.newUser().ID + "/password", "" }, formOnly(200, "admin")},
-		"GET /audit":                      {fixed("/audit", ""), only(303, 200, "admin", "manager")},
-		"GET /audit.csv":                  {fixed("/audit.csv", ""), only(303, 200, "admin", "manager")},
-		"GET /static/":                    {fixed("/static/tandem.css", ""), public},
+		"GET /audit":                      {fixed("/audit", ""), pageOnly("admin", "manager")},
+		"GET /audit.csv":                  {fixed("/audit.csv", ""), pageOnly("admin", "manager")},
+		"GET /static/":                    {fixed("/static/tandem.css", ""), public(200)},
 		"GET /settings/service":           {fixed("/settings/service?days=30", ""), pageRead},
 		"POST /settings/service/calendar": {fixed("/settings/service/calendar", form(url.Values{"calendar_name": {"Office"}, "calendar_version": {"-1"},
 			"time_zone": {"Europe/Berlin"}, "hours.monday": {"09:00-17:00"}})), formOnly(303, "admin", "manager")},
 		"POST /settings/service/policy": {fixed("/settings/service/policy", form(url.Values{"policy_name": {"Mars"}, "policy_version": {"-1"},
 			"targets.low.first_response": {"-4h"}})), formOnly(422, "admin", "manager")},
 		// The customer's answer page is public; its link is the credential.
-		"GET /r/{token}":  {fixed("/r/01a20535-0000-7000-8000-000000000000.abc.forged", ""), expect(404, nil)},
-		"POST /r/{token}": {fixed("/r/01a20535-0000-7000-8000-000000000000.abc.forged", form(url.Values{"answer": {"yes"}})), expect(404, nil)},
+		"GET /r/{token}":  {fixed("/r/01a20535-0000-7000-8000-000000000000.abc.forged", ""), public(404)},
+		"POST /r/{token}": {fixed("/r/01a20535-0000-7000-8000-000000000000.abc.forged", form(url.Values{"answer": {"yes"}})), public(404)},
 	}
 }
 
-// TestEveryRouteForEveryCaller asserts the exact status of every API
-// operation and every page for every role, anonymous, a revoked token and a
-// read-scoped token. A route without a row fails the test.
-func TestEveryRouteForEveryCaller(t *testing.T) {
-	s := storetest.SQLite(t)
-	a := app.New(s)
+// newWorld is a server with a user of every role, a token of every scope
+// each role may hold, and a revoked token.
+func newWorld(t *testing.T) (*world, *server.Handler, *httptest.Server) {
+	st := storetest.SQLite(t)
+	a := app.New(st)
 	h := server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{})
 	srv := httptest.NewServer(h)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	ctx := context.Background()
-	w := &world{t: t, a: a, users: map[string]access.Actor{}, secrets: map[string]string{}}
+	w := &world{t: t, s: st, a: a, users: map[string]access.Actor{}, secrets: map[string]string{}}
 	for _, role := range []string{"admin", "manager", "sales", "service"} {
 		u, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: role + "@example.com", Name: role, Role: role, Password: "a long enough password"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		w.users[role] = access.Actor{User: u, Scope: access.ScopeAdmin}
-		scope := "write"
-		if role == "admin" {
-			scope = "admin"
+	}
+	for _, c := range callers {
+		if c.role == "" || c.session {
+			continue
 		}
-		_, secret, err := a.CreateToken(ctx, access.System, app.NewToken{UserID: u.ID, Scope: scope})
+		_, secret, err := a.CreateToken(ctx, access.System, app.NewToken{UserID: w.users[c.role].User.ID, Scope: string(c.scope)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.secrets[role] = secret
+		w.secrets[c.name] = secret
 	}
-	_, w.secrets["read"], _ = a.CreateToken(ctx, access.System, app.NewToken{UserID: w.users["sales"].User.ID, Scope: "read"})
 	revoked, secret, _ := a.CreateToken(ctx, access.System, app.NewToken{UserID: w.users["admin"].User.ID, Scope: "admin"})
-	a.RevokeToken(ctx, w.actor("admin"), revoked.ID)
+	if err := a.RevokeToken(ctx, w.actor("admin"), revoked.ID); err != nil {
+		t.Fatal(err)
+	}
 	w.secrets["revoked"] = secret
 	w.account = w.newAccount()
+	return w, h, srv
+}
 
+// do sends one request as caller c: a token in the Authorization header,
+// or the cookie of a fresh browser session (so that signing out in one
+// row does not sign the caller out of the next).
+func (w *world) do(srv *httptest.Server, c caller, method, path, body string, isAPI bool) (int, string, http.Header) {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, srv.URL+path, rd)
+	if body != "" {
+		if isAPI {
+			req.Header.Set("Content-Type", "application/json")
+		} else {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+	}
+	switch {
+	case c.session:
+		secret, _ := w.session(w.actor(c.role).User.ID)
+		req.AddCookie(&http.Cookie{Name: "tandem_session", Value: secret})
+	case c.name != "anonymous":
+		req.Header.Set("Authorization", "Bearer "+w.secrets[c.name])
+	}
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res.StatusCode, string(b), res.Header
+}
+
+// TestEveryRouteForEveryCaller asserts the exact status of every API
+// operation and every page for every caller: anonymous, a revoked token,
+// every role with a token of every scope it can hold, and every role with
+// a browser session. A route without a row fails the test, and so does a
+// row without a route.
+func TestEveryRouteForEveryCaller(t *testing.T) {
+	w, h, srv := newWorld(t)
 	api, pages := apiRows(), webRows()
 	var ops []string
 	for path, item := range h.API.OpenAPI().Paths {
@@ -344,32 +434,12 @@ func TestEveryRouteForEveryCaller(t *testing.T) {
 	}
 	var missing []string
 	check := func(key string, r row, isAPI bool) {
+		method := strings.SplitN(key, " ", 2)[0]
 		for _, c := range callers {
 			path, body := r.call(w)
-			method := strings.SplitN(key, " ", 2)[0]
-			var rd io.Reader
-			if body != "" {
-				rd = strings.NewReader(body)
-			}
-			req, _ := http.NewRequest(method, srv.URL+path, rd)
-			if body != "" {
-				if isAPI {
-					req.Header.Set("Content-Type", "application/json")
-				} else {
-					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				}
-			}
-			if c != "anonymous" {
-				req.Header.Set("Authorization", "Bearer "+w.secrets[c])
-			}
-			res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			if res.StatusCode != r.want[c] {
-				t.Errorf("%s as %s: want %d, got %d: %.200s", key, c, r.want[c], res.StatusCode, b)
+			got, b, _ := w.do(srv, c, method, path, body, isAPI)
+			if want := r.want.want(c); got != want {
+				t.Errorf("%s as %s: want %d, got %d: %.200s", key, c.name, want, got, b)
 			}
 		}
 	}
@@ -382,11 +452,15 @@ func TestEveryRouteForEveryCaller(t *testing.T) {
 		}
 		check(key, r, true)
 	}
-	for _, key := range web.Patterns() {
+	patterns := web.Patterns()
+	for _, key := range patterns {
 		r, ok := pages[key]
 		if !ok {
 			missing = append(missing, key)
 			continue
+		}
+		if !r.want.page && r.want.ok != r.want.out {
+			t.Errorf("%s: a page that signs callers in must be marked page, so that tokens are refused", key)
 		}
 		check(key, r, false)
 	}
@@ -395,5 +469,8 @@ func TestEveryRouteForEveryCaller(t *testing.T) {
 	}
 	if len(ops) != len(api) {
 		t.Fatalf("the table has %d API rows for %d operations", len(api), len(ops))
+	}
+	if len(patterns) != len(pages) {
+		t.Fatalf("the table has %d page rows for %d page routes", len(pages), len(patterns))
 	}
 }

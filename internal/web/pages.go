@@ -18,7 +18,7 @@ import (
 )
 
 func (s *site) loginPage(w http.ResponseWriter, r *http.Request) {
-	if _, ok := access.CallerFrom(r.Context()); ok {
+	if _, ok := browser(r); ok {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
