@@ -336,10 +336,6 @@ func (a *App) CreateToken(ctx context.Context, actor access.Actor, in NewToken) 
 			f.Add("scope", "use one of: read, write, admin")
 		}
 	}
-	if !actor.Scope.Covers(scope) {
-		// A token never obtains more than its own scope.
-		return store.Token{}, "", fault.Forbiddenf("this token's scope (%s) may not create a %s token; use a token of that scope or a browser session", actor.Scope, scope)
-	}
 	if scope == access.ScopeAdmin && owner.Role != access.Admin {
 		f.Add("scope", "only admins can hold admin tokens")
 	}
@@ -349,6 +345,10 @@ func (a *App) CreateToken(ctx context.Context, actor access.Actor, in NewToken) 
 	}
 	if err := f.Err(); err != nil {
 		return store.Token{}, "", err
+	}
+	if !actor.Scope.Covers(scope) {
+		// A token never obtains more than its own scope.
+		return store.Token{}, "", fault.Forbiddenf("this token's scope (%s) may not create tokens of scope %s; use a token of that scope or a browser session", actor.Scope, scope)
 	}
 	secret := access.NewSecret("tdt_")
 	t := store.Token{ID: newID(), UserID: owner.ID, Label: label, Scope: scope, CreatedAt: now, ExpiresAt: in.ExpiresAt}

@@ -192,6 +192,11 @@ func apiRows() map[string]row {
 		return func(w *world) (string, string) { return "/api/v1/accounts/" + w.newAccount().ID + suffix, body }
 	}
 	return map[string]row{
+		"GET /healthz":          {fixed("/healthz", ""), public(200)},
+		"GET /readyz":           {fixed("/readyz", ""), public(200)},
+		"GET /api/openapi.json": {fixed("/api/openapi.json", ""), public(200)},
+		// A Prometheus scraper sends an admin's read token.
+		"GET /metrics":                    {fixed("/metrics", ""), apiRole(200, access.ScopeRead, "admin")},
 		"POST /api/v1/session":            {fixed("/api/v1/session", login), public(200)},
 		"DELETE /api/v1/session":          {fixed("/api/v1/session", ""), apiWrite(204)},
 		"GET /api/v1/me":                  {fixed("/api/v1/me", ""), apiRead},
