@@ -8,11 +8,14 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/text"
 )
 
 // CookieName is the browser session cookie.
@@ -98,4 +101,25 @@ func Middleware(a *app.App, opts Options) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+// MaxRedirectTarget is the longest redirect target a request may name.
+const MaxRedirectTarget = 2000
+
+// LocalTarget returns target when it is a path on this site, fit to be the
+// Location of a redirect, and fallback otherwise. It is the one check for
+// every redirect to a target a request names (the sign-in's next=, a
+// form's to=): the target must start with one slash and not two, and hold
+// no backslash, no whitespace or control character, no scheme, host or user
+// (browsers read "/\evil.example" and "/\t/evil.example" as another host).
+func LocalTarget(target, fallback string) string {
+	if len(target) > MaxRedirectTarget || !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") ||
+		strings.ContainsRune(target, '\\') || !text.Clean(target) || strings.IndexFunc(target, unicode.IsSpace) >= 0 {
+		return fallback
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return fallback
+	}
+	return target
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"tandem/internal/access"
@@ -65,5 +66,44 @@ func BenchmarkAuthenticateAndAuthorize(b *testing.B) {
 	h.ServeHTTP(w, r) // the first use is audited; later ones within a minute are not
 	for b.Loop() {
 		h.ServeHTTP(w, r)
+	}
+}
+
+func TestLocalTarget(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		ok bool
+	}{
+		{"/", true},
+		{"/accounts", true},
+		{"/accounts/0193a1b2-0000-7000-8000-000000000000?notice=saved#timeline", true},
+		{"/cases?view=all&status=open", true},
+		{"/search?q=M%C3%BCller", true},
+		{"/%09/evil.example", true}, // still a path: the escape is not a tab
+		{"", false},
+		{"accounts", false},
+		{"//evil.example", false},
+		{"///evil.example", false},
+		{"/\\evil.example", false},
+		{"/a\\b", false},
+		{"\\\\evil.example", false},
+		{"/\t/evil.example", false},
+		{"/\n/evil.example", false},
+		{"/\r\nSet-Cookie: x=1", false},
+		{"/ /evil.example", false},
+		{"/\x00", false},
+		{"/\x7f", false},
+		{"/\u2028/evil.example", false},
+		{"/\u00a0/evil.example", false},
+		{"/\xff", false},
+		{"https://evil.example/", false},
+		{"javascript:alert(1)", false},
+		{"http:/evil.example", false},
+		{"/" + strings.Repeat("a", httpauth.MaxRedirectTarget), false},
+	} {
+		got := httpauth.LocalTarget(c.in, "/fallback")
+		if want := map[bool]string{true: c.in, false: "/fallback"}[c.ok]; got != want {
+			t.Errorf("LocalTarget(%q) = %q, want %q", c.in, got, want)
+		}
 	}
 }

@@ -479,3 +479,31 @@ func TestEveryRouteForEveryCaller(t *testing.T) {
 		t.Fatalf("the table has %d page rows for %d page routes", len(pages), len(patterns))
 	}
 }
+
+// TestRedirectsStayOnSite: every redirect to a target the request names
+// goes to a path on this site, whatever was sent.
+func TestRedirectsStayOnSite(t *testing.T) {
+	w, _, srv := newWorld(t)
+	sales := caller{name: "sales/session", role: "sales", session: true}
+	// A target with control characters may be refused with the form (422);
+	// anything else is redirected to the fallback.
+	stays := func(status int, h http.Header, fallback string) bool {
+		return (status == 303 && h.Get("Location") == fallback) || (status == 422 && h.Get("Location") == "")
+	}
+	for _, target := range []string{"/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example", "/\r\n/evil.example", "javascript:alert(1)"} {
+		status, _, h := w.do(srv, caller{name: "anonymous"}, "POST", "/login",
+			form(url.Values{"email": {"sales@example.com"}, "password": {"a long enough password"}, "next": {target}}), false)
+		if !stays(status, h, "/") {
+			t.Errorf("sign-in with next=%q: %d to %q", target, status, h.Get("Location"))
+		}
+		status, _, h = w.do(srv, sales, "POST", "/inbox/01a20535-0000-7000-8000-000000000000/read", form(url.Values{"to": {target}}), false)
+		if !stays(status, h, "/inbox") {
+			t.Errorf("inbox with to=%q: %d to %q", target, status, h.Get("Location"))
+		}
+	}
+	status, _, h := w.do(srv, caller{name: "anonymous"}, "POST", "/login",
+		form(url.Values{"email": {"sales@example.com"}, "password": {"a long enough password"}, "next": {"/accounts?q=a#top"}}), false)
+	if status != 303 || h.Get("Location") != "/accounts?q=a#top" {
+		t.Errorf("a local next: %d to %q", status, h.Get("Location"))
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/fault"
+	"tandem/internal/httpauth"
 	"tandem/internal/store"
 	"tandem/internal/text"
 )
@@ -311,11 +312,7 @@ func (s *site) readNotification(w http.ResponseWriter, r *http.Request, actor ac
 		s.fail(w, r, err)
 		return
 	}
-	to := f.Get("to")
-	if !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") {
-		to = "/inbox"
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	http.Redirect(w, r, httpauth.LocalTarget(f.Get("to"), "/inbox"), http.StatusSeeOther)
 }
 
 func (s *site) readAll(w http.ResponseWriter, r *http.Request, actor access.Actor) {

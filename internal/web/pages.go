@@ -25,14 +25,6 @@ func (s *site) loginPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "login", view{Title: "Sign in", Form: url.Values{"next": {r.URL.Query().Get("next")}}})
 }
 
-// safeNext keeps redirects after sign-in on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
-}
-
 func (s *site) login(w http.ResponseWriter, r *http.Request) {
 	f, bad := s.postForm(w, r)
 	if f == nil {
@@ -65,7 +57,7 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, httpauth.Cookie(r.Context(), secret))
-	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+	http.Redirect(w, r, httpauth.LocalTarget(r.PostForm.Get("next"), "/"), http.StatusSeeOther)
 }
 
 func (s *site) logout(w http.ResponseWriter, r *http.Request, actor access.Actor) {
