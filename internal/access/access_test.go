@@ -145,3 +145,23 @@ func TestPermissionsDocIsCurrent(t *testing.T) {
 		t.Fatalf("docs/permissions.md is not the rendering of the permission table; run TANDEM_UPDATE_DOCS=1 go test ./internal/access/")
 	}
 }
+
+func TestThrottleKey(t *testing.T) {
+	if got := ThrottleKey("email", "  Sam@Example.com "); got != "email:sam@example.com" {
+		t.Errorf("a plain email: %q", got)
+	}
+	if got := ThrottleKey("ip", "192.0.2.1"); got != "ip:192.0.2.1" {
+		t.Errorf("an address: %q", got)
+	}
+	huge := strings.Repeat("a", 5<<20)
+	k1, k2 := ThrottleKey("email", huge), ThrottleKey("email", huge+"b")
+	if len(k1) > 80 || len(k2) > 80 || k1 == k2 || !strings.HasPrefix(k1, "email:sha256:") {
+		t.Errorf("long values: %q %q", k1, k2)
+	}
+	if ThrottleKey("email", strings.ToUpper(huge)) != k1 {
+		t.Error("a long value's key ignores case like a short one's")
+	}
+	if k := ThrottleKey("email", "sam\x00@example.com"); strings.ContainsRune(k, 0) || len(k) > 80 {
+		t.Errorf("a value with NUL: %q", k)
+	}
+}

@@ -1,6 +1,30 @@
 package access
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"tandem/internal/text"
+)
+
+// MaxEmailLength is the longest email address Tandem takes (RFC 5321's
+// path limit less its brackets), for users and for signing in alike.
+const MaxEmailLength = 254
+
+// ThrottleKey is the key under which failures are counted for a kind of
+// key ("email", "ip") and a value: the value trimmed and lower-cased, or,
+// when that is longer than MaxEmailLength or not clean text, its SHA-256.
+// Whatever a request sends, a key is at most 71 bytes plus the kind.
+func ThrottleKey(kind, value string) string {
+	v := strings.ToLower(strings.TrimSpace(value))
+	if len(v) > MaxEmailLength || !text.Clean(v) {
+		sum := sha256.Sum256([]byte(v))
+		v = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	return kind + ":" + v
+}
 
 // Sign-in throttling: after a few failures each further attempt must wait,
 // the wait doubling up to a ceiling; after LockAfter failures in a row an

@@ -18,6 +18,7 @@ import (
 	"tandem/internal/inbox"
 	"tandem/internal/mail"
 	"tandem/internal/store"
+	"tandem/internal/text"
 )
 
 // Kinds of email that are not notifications: always sent.
@@ -207,6 +208,9 @@ func resolutionOf(c cases.Case, at time.Time) Resolution {
 	return r
 }
 
+// MaxAnswerNote is the longest note a customer may leave with an answer.
+const MaxAnswerNote = 2000
+
 // AnswerResolution records a customer's answer from their link: yes
 // closes the case confirmed; no reopens it, with their words, and tells the
 // account's owner.
@@ -215,10 +219,13 @@ func (a *App) AnswerResolution(ctx context.Context, token string, resolved bool,
 	if err != nil {
 		return Resolution{}, err
 	}
+	// The link is all a customer needs, so what it may store is bounded
+	// like every text: at most one note of MaxAnswerNote characters per
+	// resolution (an answered link changes nothing more).
 	note = strings.TrimSpace(note)
-	if len(note) > 2000 {
+	if p := text.Problem(note, MaxAnswerNote, true); p != "" {
 		var f fault.Fields
-		f.Add("note", "keep it under 2,000 characters")
+		f.Add("note", "the note "+p)
 		return Resolution{}, f.Err()
 	}
 	customer := access.Actor{User: access.User{Name: "the customer", Active: true}, Scope: access.ScopeWrite}

@@ -10,6 +10,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/fault"
 	"tandem/internal/store"
+	"tandem/internal/text"
 )
 
 // Session lifetimes: a session ends after this long without use, and in
@@ -35,7 +36,9 @@ func (a *App) AddUser(ctx context.Context, actor access.Actor, in NewUser) (acce
 	}
 	var f fault.Fields
 	email := strings.TrimSpace(in.Email)
-	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
+	if p := text.Problem(email, access.MaxEmailLength, false); p != "" {
+		f.Add("email", "the email "+p)
+	} else if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
 		f.Add("email", "enter an email address such as name@example.com")
 	}
 	name := strings.Join(strings.Fields(in.Name), " ")
@@ -87,6 +90,10 @@ func (a *App) User(ctx context.Context, actor access.Actor, id string) (access.U
 	return a.store.User(ctx, id)
 }
 
+// maxPasswordBytes bounds what a sign-in hashes: no password may be longer
+// (access.CheckPassword).
+const maxPasswordBytes = 1000
+
 var errBadLogin = &fault.Error{Kind: fault.Unauthorized, Message: "that email and password do not match an active user"}
 
 // Client describes where a sign-in comes from.
@@ -101,12 +108,24 @@ type Client struct {
 // email costs the same time as a wrong password.
 func (a *App) SignIn(ctx context.Context, email, password string, c Client) (string, access.User, error) {
 	now := a.Now()
+	// Limits first: a sign-in nobody is signed in for writes a throttle row
+	// and an event, so what it may write is bounded before anything is.
+	var f fault.Fields
+	if p := text.Problem(email, access.MaxEmailLength, false); p != "" {
+		f.Add("email", "the email "+p)
+	}
+	if len(password) > maxPasswordBytes {
+		f.Add("password", "a password has at most 1,000 characters")
+	}
+	if err := f.Err(); err != nil {
+		return "", access.User{}, err
+	}
 	normEmail := strings.ToLower(strings.TrimSpace(email))
-	et, err := a.store.Throttle(ctx, "email:"+normEmail)
+	et, err := a.store.Throttle(ctx, access.ThrottleKey("email", normEmail))
 	if err != nil {
 		return "", access.User{}, err
 	}
-	it, err := a.store.Throttle(ctx, "ip:"+c.IP)
+	it, err := a.store.Throttle(ctx, access.ThrottleKey("ip", c.IP))
 	if err != nil {
 		return "", access.User{}, err
 	}

@@ -112,7 +112,7 @@ func (a *App) ResetPassword(ctx context.Context, actor access.Actor, id, pw stri
 		if err := tx.DeleteUserSessions(ctx, u.ID, ""); err != nil {
 			return err
 		}
-		if err := tx.ClearThrottle(ctx, "email:"+strings.ToLower(u.Email)); err != nil {
+		if err := tx.ClearThrottle(ctx, access.ThrottleKey("email", u.Email)); err != nil {
 			return err
 		}
 		return a.record(ctx, tx, actor, now, change{kind: "user.password_reset", subjectType: "user", subjectID: u.ID, offTimeline: true})

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -356,7 +357,10 @@ func webRows() map[string]row {
 // newWorld is a server with a user of every role, a token of every scope
 // each role may hold, and a revoked token.
 func newWorld(t *testing.T) (*world, *server.Handler, *httptest.Server) {
-	st := storetest.SQLite(t)
+	return newWorldOn(t, storetest.SQLite(t))
+}
+
+func newWorldOn(t *testing.T, st *store.Store) (*world, *server.Handler, *httptest.Server) {
 	a := app.New(st)
 	h := server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{})
 	srv := httptest.NewServer(h)
@@ -506,4 +510,62 @@ func TestRedirectsStayOnSite(t *testing.T) {
 	if status != 303 || h.Get("Location") != "/accounts?q=a#top" {
 		t.Errorf("a local next: %d to %q", status, h.Get("Location"))
 	}
+}
+
+// storedBytes is what anonymous requests can have written: the rows and
+// bytes of the sign-in throttle and of the event log.
+func storedBytes(t *testing.T, st *store.Store) (rows, bytes int64) {
+	t.Helper()
+	var r1, b1, r2, b2 int64
+	if err := st.JobsDB().QueryRow(`SELECT COUNT(*), COALESCE(SUM(LENGTH(key)), 0) FROM login_throttle`).Scan(&r1, &b1); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.JobsDB().QueryRow(`SELECT COUNT(*), COALESCE(SUM(LENGTH(COALESCE(after_json, '')) + LENGTH(subject_id)), 0) FROM events`).Scan(&r2, &b2); err != nil {
+		t.Fatal(err)
+	}
+	return r1 + r2, b1 + b2
+}
+
+// TestAnonymousRequestsStoreLittle: on both engines, a sign-in with a huge
+// email, on the API or the sign-in form, is refused with a 4xx that says
+// why and writes nothing; failed sign-ins with the longest email there is
+// write a bounded number of bytes each; a forged answer link writes nothing.
+func TestAnonymousRequestsStoreLittle(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		w, _, srv := newWorldOn(t, st)
+		anon := caller{name: "anonymous"}
+		rows, bytes := storedBytes(t, st)
+		for _, size := range []int{300, 3 << 20, 5 << 20} {
+			email := strings.Repeat("a", size) + "@example.com"
+			body, _ := json.Marshal(map[string]string{"email": email, "password": "whatever password"})
+			status, b, h := w.do(srv, anon, "POST", "/api/v1/session", string(body), true)
+			if status < 400 || status >= 500 || !strings.HasPrefix(h.Get("Content-Type"), "application/problem+json") || !strings.Contains(b, "email") && status != 413 {
+				t.Errorf("API sign-in with a %d-byte email: %d %s %.200s", size, status, h.Get("Content-Type"), b)
+			}
+			status, b, _ = w.do(srv, anon, "POST", "/login", form(url.Values{"email": {email}, "password": {"whatever password"}}), false)
+			switch {
+			case size < 1<<20 && (status != 422 || !strings.Contains(b, `id="email-error"`)):
+				t.Errorf("sign-in form with a %d-byte email: want 422 with the message beside the field, got %d %.300s", size, status, b)
+			case status < 400 || status >= 500:
+				t.Errorf("sign-in form with a %d-byte email: %d", size, status)
+			}
+		}
+		for _, path := range []string{"/r/01a20535-0000-7000-8000-000000000000.abc.forged", "/r/" + strings.Repeat("x", 100000)} {
+			w.do(srv, anon, "POST", path, form(url.Values{"answer": {"no"}, "note": {strings.Repeat("n", 1500)}}), false)
+		}
+		if r, b := storedBytes(t, st); r != rows || b != bytes {
+			t.Fatalf("refused anonymous requests wrote %d rows and %d bytes", r-rows, b-bytes)
+		}
+		const n = 10
+		for i := range n {
+			email := strings.Repeat(string(rune('a'+i)), access.MaxEmailLength-12) + "@example.com"
+			status, _, _ := w.do(srv, anon, "POST", "/login", form(url.Values{"email": {email}, "password": {"whatever password"}}), false)
+			if status != 401 {
+				t.Fatalf("a failed sign-in: %d", status)
+			}
+		}
+		if r, b := storedBytes(t, st); r-rows > 3*n || b-bytes > n*1200 {
+			t.Fatalf("%d failed sign-ins wrote %d rows and %d bytes", n, r-rows, b-bytes)
+		}
+	})
 }

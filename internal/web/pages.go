@@ -39,6 +39,10 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		v := view{Title: "Sign in", Form: url.Values{"email": {r.PostForm.Get("email")}, "next": {r.PostForm.Get("next")}}}
 		switch fault.KindOf(err) {
+		case fault.Invalid:
+			v.Errors, _, _ = formErrors(err)
+			s.render(w, r, http.StatusUnprocessableEntity, "login", v)
+			return
 		case fault.Unauthorized:
 			v.Errors = map[string]string{"password": "That email and password do not match. Check both and try again."}
 			s.render(w, r, http.StatusUnauthorized, "login", v)
