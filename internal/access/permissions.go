@@ -14,6 +14,7 @@ const (
 	MergeAccounts     Action = "merge accounts"
 	EditContacts      Action = "create and edit contacts"
 	DeleteContact     Action = "delete contacts"
+	MoveContact       Action = "move contacts to another account"
 	LogInteraction    Action = "log interactions"
 	EditInteraction   Action = "edit or delete interactions"
 	OpenCase          Action = "open cases"
@@ -46,6 +47,9 @@ var Table = []Grant{
 	{MergeAccounts, []Role{Admin, Manager}, nil, ScopeWrite},
 	{EditContacts, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{DeleteContact, []Role{Admin, Manager}, []Role{Sales}, ScopeWrite},
+	// A move takes a contact off one account and puts it on another, so
+	// it must be allowed on both: own means the actor owns both accounts.
+	{MoveContact, []Role{Admin, Manager}, []Role{Sales}, ScopeWrite},
 	{LogInteraction, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{EditInteraction, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeWrite},
 	{OpenCase, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},

@@ -257,6 +257,9 @@ func (a *App) OpenCase(ctx context.Context, actor access.Actor, in cases.Case) (
 		if in.AssigneeID != "" {
 			checkAssignee(ctx, tx, in.AssigneeID, &f)
 		}
+		if err := checkCaseContact(ctx, tx, in.AccountID, in.ContactID, &f); err != nil {
+			return err
+		}
 		if err := checkCategory(ctx, tx, in.Category, &f); err != nil {
 			return err
 		}
@@ -467,6 +470,26 @@ func (a *App) MarkAllRead(ctx context.Context, actor access.Actor, upTo time.Tim
 	})
 }
 
+// checkCaseContact adds a problem when a case's contact is not one of its
+// account's contacts: a case never names another account's contact (the
+// customer's answer link is emailed to that contact). A case's account
+// never changes.
+func checkCaseContact(ctx context.Context, tx *store.Tx, accountID, contactID string, f *fault.Fields) error {
+	if contactID == "" {
+		return nil
+	}
+	c, err := tx.Contact(ctx, contactID)
+	switch {
+	case fault.KindOf(err) == fault.NotFound:
+		f.Add("contact_id", "no contact has this id")
+	case err != nil:
+		return err
+	case c.AccountID != accountID:
+		f.Add("contact_id", "this contact belongs to another account")
+	}
+	return nil
+}
+
 // CasePatch holds the case fields to change; nil leaves one as it is.
 type CasePatch struct {
 	Subject, Description, Category, Priority, AssigneeID, ContactID *string
@@ -499,6 +522,11 @@ func (a *App) UpdateCase(ctx context.Context, actor access.Actor, id string, p C
 		}
 		if c.AssigneeID != "" && c.AssigneeID != before.AssigneeID {
 			checkAssignee(ctx, tx, c.AssigneeID, &f)
+		}
+		if c.ContactID != before.ContactID {
+			if err := checkCaseContact(ctx, tx, c.AccountID, c.ContactID, &f); err != nil {
+				return err
+			}
 		}
 		if c.Category != before.Category {
 			if err := checkCategory(ctx, tx, c.Category, &f); err != nil {

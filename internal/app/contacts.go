@@ -118,6 +118,11 @@ func (a *App) UpdateContact(ctx context.Context, actor access.Actor, id string, 
 		if err := a.validContact(ctx, tx, after); err != nil {
 			return err
 		}
+		if after.AccountID != before.AccountID {
+			if err := a.mayMoveContact(ctx, tx, actor, before.AccountID, after.AccountID); err != nil {
+				return err
+			}
+		}
 		now := a.Now()
 		after.UpdatedAt, after.Version = now, before.Version+1
 		if err := tx.UpdateContact(ctx, after, customer.ContactKeysOf(after, a.region), before.Version); err != nil {
@@ -127,6 +132,26 @@ func (a *App) UpdateContact(ctx context.Context, actor access.Actor, id string, 
 		return a.record(ctx, tx, actor, now, change{kind: "contact.updated", accountID: after.AccountID, subjectType: "contact", subjectID: id, before: before, after: after})
 	})
 	return out, err
+}
+
+// mayMoveContact says whether the actor may move a contact from one account
+// to another: a move must be allowed on both, so a sales user moves
+// contacts only between accounts they own (an account of nobody, or no
+// account, is not theirs).
+func (a *App) mayMoveContact(ctx context.Context, tx *store.Tx, actor access.Actor, from, to string) error {
+	owns := true
+	for _, id := range []string{from, to} {
+		owner := ""
+		if id != "" {
+			acc, err := tx.AccountOwner(ctx, id)
+			if err != nil {
+				return err
+			}
+			owner = acc.OwnerID
+		}
+		owns = owns && owner != "" && owner == actor.User.ID
+	}
+	return actor.Require(access.MoveContact, owns)
 }
 
 // DeleteContact removes a contact; the account owner may remove their own.

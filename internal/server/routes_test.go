@@ -569,3 +569,30 @@ func TestAnonymousRequestsStoreLittle(t *testing.T) {
 		}
 	})
 }
+
+// TestMovingAContactNeedsBothAccounts: the API inherits the app's rule; a
+// sales user cannot move another's contact onto an account of their own
+// to delete it there.
+func TestMovingAContactNeedsBothAccounts(t *testing.T) {
+	w, _, srv := newWorld(t)
+	ctx := context.Background()
+	theirs, err := w.a.CreateAccount(ctx, w.actor("admin"), customer.Account{Name: "Someone else's", OwnerID: w.actor("manager").User.ID}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.a.CreateContact(ctx, w.actor("admin"), customer.Contact{AccountID: theirs.ID, Name: "Rita Route"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sales := range []caller{{name: "sales/session", role: "sales", session: true}, {name: "sales/write-token", role: "sales", scope: access.ScopeWrite}} {
+		if status, b, _ := w.do(srv, sales, "PATCH", "/api/v1/contacts/"+c.ID, `{"account_id":"`+w.account.ID+`"}`, true); status != 403 {
+			t.Errorf("%s moved another's contact to their account: %d %.200s", sales.name, status, b)
+		}
+		if status, _, _ := w.do(srv, sales, "DELETE", "/api/v1/contacts/"+c.ID, "", true); status != 403 {
+			t.Errorf("%s deleted another's contact: %d", sales.name, status)
+		}
+	}
+	if now, err := w.a.Contact(ctx, w.actor("admin"), c.ID); err != nil || now.AccountID != theirs.ID {
+		t.Fatalf("the contact moved: %v %+v", err, now)
+	}
+}
