@@ -202,6 +202,8 @@ func (s *site) fail(w http.ResponseWriter, r *http.Request, err error) {
 		case fault.Invalid, fault.Conflict, fault.Stale:
 			status, msg = http.StatusUnprocessableEntity, e.Error()
 		}
+	} else if r.Context().Err() != nil {
+		return // the browser hung up; nobody reads an answer
 	} else {
 		s.log.Error("page failed", "path", r.URL.Path, "err", err)
 	}
