@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"tandem/internal/access"
 	"tandem/internal/store"
 )
 
@@ -27,7 +28,15 @@ func (a *App) Idempotent(ctx context.Context, userID, key, method, path string, 
 	return a.store.Idempotent(ctx, userID, key, method, path, fingerprint, now, now.Add(-IdempotencyTTL), work)
 }
 
-// ForgetIdempotencyKeys removes the keys past IdempotencyTTL.
-func (a *App) ForgetIdempotencyKeys(ctx context.Context) (int64, error) {
-	return a.store.ForgetIdempotencyKeys(ctx, a.Now().Add(-IdempotencyTTL))
+// ForgetExpired removes what no longer counts for anything: the
+// Idempotency-Keys past IdempotencyTTL and the sign-in failures that were
+// forgiven and slow or lock no one. It returns how many rows went.
+func (a *App) ForgetExpired(ctx context.Context) (int64, error) {
+	now := a.Now()
+	keys, err := a.store.ForgetIdempotencyKeys(ctx, now.Add(-IdempotencyTTL))
+	if err != nil {
+		return keys, err
+	}
+	throttles, err := a.store.ForgetThrottles(ctx, now.Add(-access.FailuresForgive), now)
+	return keys + throttles, err
 }

@@ -68,25 +68,25 @@ func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
 	return w.app.PlanChecks(ctx)
 }
 
-// ForgetKeysArgs asks for the Idempotency-Keys past their time to be
-// removed.
-type ForgetKeysArgs struct{}
+// ForgetArgs asks for what has expired (Idempotency-Keys, forgiven
+// sign-in failures) to be removed.
+type ForgetArgs struct{}
 
 // Kind names the job.
-func (ForgetKeysArgs) Kind() string { return "idempotency_forget" }
+func (ForgetArgs) Kind() string { return "forget_expired" }
 
-type forgetKeysWorker struct {
-	river.WorkerDefaults[ForgetKeysArgs]
+type forgetWorker struct {
+	river.WorkerDefaults[ForgetArgs]
 	app *app.App
 }
 
-func (w *forgetKeysWorker) Work(ctx context.Context, job *river.Job[ForgetKeysArgs]) error {
-	_, err := w.app.ForgetIdempotencyKeys(ctx)
+func (w *forgetWorker) Work(ctx context.Context, job *river.Job[ForgetArgs]) error {
+	_, err := w.app.ForgetExpired(ctx)
 	return err
 }
 
-// ForgetKeysEvery is how often expired Idempotency-Keys are removed.
-const ForgetKeysEvery = time.Hour
+// ForgetEvery is how often what has expired is removed.
+const ForgetEvery = time.Hour
 
 // EmailArgs asks for the outbox's due email to be sent.
 type EmailArgs struct{}
@@ -154,7 +154,7 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 	river.AddWorker(workers, &slaWorker{app: a})
 	river.AddWorker(workers, &planWorker{app: a})
 	river.AddWorker(workers, &emailWorker{app: a, mailer: cfg.Mailer})
-	river.AddWorker(workers, &forgetKeysWorker{app: a})
+	river.AddWorker(workers, &forgetWorker{app: a})
 	if cfg.extra != nil {
 		cfg.extra(workers)
 	}
@@ -164,8 +164,8 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
 				return PlanArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
-			river.NewPeriodicJob(river.PeriodicInterval(ForgetKeysEvery), func() (river.JobArgs, *river.InsertOpts) {
-				return ForgetKeysArgs{}, nil
+			river.NewPeriodicJob(river.PeriodicInterval(ForgetEvery), func() (river.JobArgs, *river.InsertOpts) {
+				return ForgetArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 		}}
 	if cfg.Mailer != nil {

@@ -277,6 +277,22 @@ func (tx *Tx) ClearThrottle(ctx context.Context, key string) error {
 	return err
 }
 
+// ForgetThrottles removes the sign-in failures whose keys are free again
+// by a moment and were last counted before another: they no longer slow or
+// lock anyone.
+func (s *Store) ForgetThrottles(ctx context.Context, lastBefore, freeBy time.Time) (int64, error) {
+	var n int64
+	err := s.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM login_throttle WHERE last_failure_at < $1 AND next_allowed_at <= $2 AND locked_until <= $2`,
+			ms(lastBefore), ms(freeBy))
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
+	return n, err
+}
+
 // TouchSession moves a session's idle deadline, at most once a minute.
 func (s *Store) TouchSession(ctx context.Context, id string, now, expires time.Time) error {
 	return s.InTx(ctx, func(tx *Tx) error {
