@@ -112,6 +112,24 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// twoColumns fails unless the page's .columns layout shows its side and
+// main parts side by side (the window is desktop-wide).
+func twoColumns(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	var side bool
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`(() => {
+		const c = document.querySelector('.columns');
+		if (!c || c.children.length < 2) return false;
+		const a = c.children[0].getBoundingClientRect(), b = c.children[1].getBoundingClientRect();
+		return b.left >= a.right && b.top < a.bottom;
+	})()`, &side)); err != nil {
+		t.Fatal(err)
+	}
+	if !side {
+		t.Errorf("%s lost its two columns: the side and the main part are stacked", page)
+	}
+}
+
 // screenshot saves a full-page PNG into the artifacts directory.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
@@ -222,6 +240,7 @@ func TestSignInFindAccountLogInteraction(t *testing.T) {
 		t.Fatalf("the new interaction is not on the timeline:\n%s", timeline)
 	}
 	screenshot(t, ctx, "account-timeline")
+	twoColumns(t, ctx, "the account page with an open case")
 
 	err = chromedp.Run(ctx,
 		chromedp.Click(`//nav[@aria-label="Timeline filter"]/a[text()="Service"]`),
@@ -510,7 +529,15 @@ func TestOwnerHearsOfANewCaseWithoutReloading(t *testing.T) {
 	if status != "Met" {
 		t.Fatalf("SLA after a quick resolution: %q", status)
 	}
+	if err := chromedp.Run(val,
+		chromedp.SendKeys(`#comment-body`, "Courier tracking: the four units arrive on Thursday morning; the customer's receiving team has been told and will count them at the dock."),
+		chromedp.Click(`//button[text()="Add comment"]`),
+		chromedp.WaitVisible(`article.comment`),
+	); err != nil {
+		t.Fatalf("commenting: %v", err)
+	}
 	screenshot(t, val, "case")
+	twoColumns(t, val, "the case page with a comment")
 	var heading string
 	if err := chromedp.Run(val, chromedp.Text(`h1`, &heading)); err != nil {
 		t.Fatal(err)
