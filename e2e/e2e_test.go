@@ -112,6 +112,24 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// landsOnErrors fails unless a page answering a failed form has the first
+// field at fault focused and on screen, with its message beside it.
+func landsOnErrors(t *testing.T, ctx context.Context, field string) {
+	t.Helper()
+	var ok bool
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`(() => {
+		const f = document.activeElement;
+		if (!f || f.getAttribute('aria-invalid') !== 'true' || f.getAttribute('aria-describedby') !== '`+field+`-error') return false;
+		const r = f.getBoundingClientRect();
+		return r.top >= 0 && r.bottom <= window.innerHeight && !!document.getElementById('`+field+`-error') && !!document.getElementById('error-summary');
+	})()`, &ok)); err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		t.Errorf("after a failed form the field %s is not focused on screen with its message", field)
+	}
+}
+
 // twoColumns fails unless the page's .columns layout shows its side and
 // main parts side by side (the window is desktop-wide).
 func twoColumns(t *testing.T, ctx context.Context, page string) {
@@ -222,6 +240,7 @@ func TestSignInFindAccountLogInteraction(t *testing.T) {
 	if err := chromedp.Run(ctx, chromedp.Value(`#body`, &body)); err != nil || body != "notes I do not want to lose" {
 		t.Fatalf("the form lost the notes: %q %v", body, err)
 	}
+	landsOnErrors(t, ctx, "summary")
 
 	summary := fmt.Sprintf("Called about the missing pallets %d", time.Now().UnixNano())
 	var timeline string
@@ -230,7 +249,7 @@ func TestSignInFindAccountLogInteraction(t *testing.T) {
 		chromedp.SetValue(`#outcome`, "positive"),
 		chromedp.SendKeys(`#summary`, summary),
 		chromedp.Click(`//button[text()="Log it"]`),
-		chromedp.WaitVisible(`.notice`),
+		chromedp.WaitVisible(`p.notice[role="status"]`),
 		chromedp.Text(`ol.timeline`, &timeline),
 	)
 	if err != nil {
@@ -678,12 +697,13 @@ func TestManagerEditsServiceSettings(t *testing.T) {
 		t.Fatalf("confirmation rates: %q", rates)
 	}
 	screenshot(t, mia, "service-settings-error")
+	landsOnErrors(t, mia, "targets.urgent.first_response")
 	var notice, saved string
 	if err := chromedp.Run(mia,
 		chromedp.SetValue(`input[name="targets.urgent.first_response"]`, "45m"),
 		chromedp.Click(`//button[text()="Save SLA targets"]`),
-		chromedp.WaitVisible(`.notice`),
-		chromedp.Text(`.notice`, &notice),
+		chromedp.WaitVisible(`p.notice[role="status"]`),
+		chromedp.Text(`p.notice[role="status"]`, &notice),
 		chromedp.Value(`input[name="targets.urgent.first_response"]`, &saved),
 	); err != nil {
 		t.Fatalf("saving: %v", err)

@@ -16,3 +16,12 @@
   }
   setInterval(refresh, 3000);
 })();
+
+// After a failed form, go to the first field at fault, whose message is
+// beside it, or else to the error summary. Without script the page opens
+// at its top, where the summary is.
+(function () {
+  var summary = document.getElementById("error-summary");
+  if (!summary) return;
+  (document.querySelector('[aria-invalid="true"]') || summary).focus();
+})();
