@@ -196,7 +196,7 @@ func (s *server) registerCases(api huma.API) {
 				Unread int `json:"unread" doc:"How many are unread (of every account)"`
 			}
 		}, error) {
-			list, next, err := s.notifications(ctx, in.Unread, in.AccountID, store.Page{Cursor: in.Cursor, Limit: in.Limit})
+			list, next, err := s.app.Notifications(ctx, actor(ctx), store.NotificationFilter{UnreadOnly: in.Unread, AccountID: in.AccountID}, store.Page{Cursor: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}

@@ -1,14 +1,11 @@
 package api
 
 import (
-	"context"
 	"encoding/base64"
 	"strconv"
 	"strings"
 
 	"tandem/internal/fault"
-	"tandem/internal/inbox"
-	"tandem/internal/store"
 )
 
 // pageOf pages a short list the app returns whole (users, tokens,
@@ -35,31 +32,4 @@ func pageOf[T any](all []T, p ListParams) ([]T, string, error) {
 		next = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(to)))
 	}
 	return nonNil(all[from:to]), next, nil
-}
-
-// notifications is one page of the caller's notifications, of one account
-// when accountID is set. The app lists them for every account, so pages
-// are read until one holds the account's: a page is at most limit items,
-// and can be shorter than that before the last.
-func (s *server) notifications(ctx context.Context, unread bool, accountID string, p store.Page) ([]inbox.Notification, string, error) {
-	if accountID == "" {
-		return s.app.Notifications(ctx, actor(ctx), unread, p)
-	}
-	for range 20 {
-		list, next, err := s.app.Notifications(ctx, actor(ctx), unread, p)
-		if err != nil {
-			return nil, "", err
-		}
-		var mine []inbox.Notification
-		for _, n := range list {
-			if n.AccountID == accountID {
-				mine = append(mine, n)
-			}
-		}
-		if len(mine) > 0 || next == "" {
-			return mine, next, nil
-		}
-		p.Cursor = next
-	}
-	return nil, p.Cursor, nil
 }

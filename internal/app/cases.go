@@ -440,8 +440,8 @@ func (a *App) Comments(ctx context.Context, actor access.Actor, caseID string) (
 }
 
 // Notifications lists the actor's own notifications.
-func (a *App) Notifications(ctx context.Context, actor access.Actor, unreadOnly bool, p store.Page) ([]inbox.Notification, string, error) {
-	return a.store.Notifications(ctx, actor.User.ID, unreadOnly, p)
+func (a *App) Notifications(ctx context.Context, actor access.Actor, f store.NotificationFilter, p store.Page) ([]inbox.Notification, string, error) {
+	return a.store.Notifications(ctx, actor.User.ID, f, p)
 }
 
 // UnreadCount counts the actor's unread notifications.

@@ -35,7 +35,7 @@ func TestCaseLifeAndOwnerIsFirstToKnow(t *testing.T) {
 			t.Fatalf("new case: %s", st)
 		}
 		inboxOf := func(a access.Actor) []inbox.Notification {
-			list, _, err := f.app.Notifications(ctx, a, true, store.Page{})
+			list, _, err := f.app.Notifications(ctx, a, store.NotificationFilter{UnreadOnly: true}, store.Page{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +104,7 @@ func TestCaseLifeAndOwnerIsFirstToKnow(t *testing.T) {
 		if n, _ := f.app.UnreadCount(ctx, f.sales); n != 4 {
 			t.Fatalf("unread %d, want 4", n)
 		}
-		list, _, _ := f.app.Notifications(ctx, f.sales, true, store.Page{})
+		list, _, _ := f.app.Notifications(ctx, f.sales, store.NotificationFilter{UnreadOnly: true}, store.Page{})
 		if err := f.app.MarkRead(ctx, f.sales, list[0].ID); err != nil {
 			t.Fatal(err)
 		}

@@ -90,7 +90,7 @@ func TestEmailAndTheCustomersAnswer(t *testing.T) {
 		if c.Status != cases.Open || !strings.Contains(c.CloseReason, "Only 3 arrived.") {
 			t.Fatalf("after no: %s %q", c.Status, c.CloseReason)
 		}
-		list, _, _ := a.Notifications(ctx, f.sales, true, store.Page{})
+		list, _, _ := a.Notifications(ctx, f.sales, store.NotificationFilter{UnreadOnly: true}, store.Page{})
 		if len(list) == 0 || list[0].Kind != inbox.CaseReopened {
 			t.Fatalf("the owner was not told of the reopening: %+v", list)
 		}

@@ -64,7 +64,7 @@ func TestSLAAlertsFireOnTime(t *testing.T) {
 		seen := map[string]time.Time{}
 		deadline := time.Now().Add(30 * time.Second)
 		for len(seen) < 2 && time.Now().Before(deadline) {
-			list, _, err := a.Notifications(ctx, sam, false, store.Page{})
+			list, _, err := a.Notifications(ctx, sam, store.NotificationFilter{}, store.Page{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +88,7 @@ func TestSLAAlertsFireOnTime(t *testing.T) {
 		if err := a.CheckSLA(ctx, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		list, _, _ := a.Notifications(ctx, sam, false, store.Page{})
+		list, _, _ := a.Notifications(ctx, sam, store.NotificationFilter{}, store.Page{})
 		kinds := map[string]int{}
 		for _, n := range list {
 			kinds[n.Kind]++

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"tandem/internal/access"
-	"tandem/internal/app"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 )
@@ -45,15 +43,7 @@ func TestIdempotencyKeys(t *testing.T) {
 		}
 
 		// One-time secrets: shown once, never stored, never replayed.
-		u, _, err := e.app.AddUser(ctx, access.System, app.NewUser{Email: "ada@example.com", Name: "Ada", Role: "admin", Password: "a long enough password"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, secret, err := e.app.CreateToken(ctx, access.System, app.NewToken{UserID: u.ID, Scope: "admin"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ada := client{t: t, base: e.base, token: secret}
+		ada := e.user(t, "ada@example.com", "Ada", "admin", "admin")
 		made := ada.do("POST", "/api/v1/tokens", map[string]any{"label": "integration", "scope": "read"}, "Idempotency-Key", "tok-1").want(t, 201)
 		if !strings.HasPrefix(made.str("token"), "tdt_") {
 			t.Fatalf("the new token is not shown: %s", made.raw)
@@ -64,7 +54,7 @@ func TestIdempotencyKeys(t *testing.T) {
 		}
 		pw := ada.do("POST", "/api/v1/users", map[string]any{"email": "new@example.com", "name": "New", "role": "sales"}, "Idempotency-Key", "user-1").want(t, 201)
 		for key, secret := range map[string]string{"tok-1": made.str("token"), "user-1": pw.str("password")} {
-			stored, err := s.Replay(ctx, u.ID, key, time.Now().Add(-time.Hour))
+			stored, err := s.Replay(ctx, ada.userID, key, time.Now().Add(-time.Hour))
 			if err != nil || stored == nil {
 				t.Fatalf("%s: nothing stored (%v)", key, err)
 			}

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"tandem/internal/access"
-	"tandem/internal/app"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 )
@@ -39,16 +36,7 @@ type walker struct {
 
 func newWalker(t *testing.T, s *store.Store) *walker {
 	e := setup(t, s)
-	ctx := context.Background()
-	ada, _, err := e.app.AddUser(ctx, access.System, app.NewUser{Email: "ada@example.com", Name: "Ada", Role: "admin", Password: "a long enough password"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, secret, err := e.app.CreateToken(ctx, access.System, app.NewToken{UserID: ada.ID, Scope: "admin"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := client{t: t, base: e.base, token: secret}
+	c := e.user(t, "ada@example.com", "Ada", "admin", "admin")
 	acc := c.do("POST", "/api/v1/accounts", map[string]any{"name": "Walk Industries"}).want(t, 201).str("id")
 	other := c.do("POST", "/api/v1/accounts", map[string]any{"name": "Other Holdings"}).want(t, 201).str("id")
 	con := c.do("POST", "/api/v1/contacts", map[string]any{"account_id": acc, "name": "Wanda Walker"}).want(t, 201).str("id")
@@ -60,7 +48,7 @@ func newWalker(t *testing.T, s *store.Store) *walker {
 		ids: map[string]string{"accounts": acc, "contacts": con, "interactions": in, "cases": cs, "users": sam, "tokens": tok,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing", "sessions": "01a20535-0000-7000-8000-000000000000",
 			"notifications": "01a20535-0000-7000-8000-000000000000"},
-		fieldID: map[string]string{"account_id": acc, "from_id": other, "contact_id": con, "assignee_id": ada.ID, "owner_id": sam, "user_id": ada.ID, "actor_id": ada.ID},
+		fieldID: map[string]string{"account_id": acc, "from_id": other, "contact_id": con, "assignee_id": c.userID, "owner_id": sam, "user_id": c.userID, "actor_id": c.userID},
 	}
 }
 

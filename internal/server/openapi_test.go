@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -14,8 +13,6 @@ import (
 	// required lets TestGeneratedGoClientCompiles build that client.
 	_ "github.com/oapi-codegen/runtime"
 
-	"tandem/internal/access"
-	"tandem/internal/app"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 )
@@ -151,15 +148,7 @@ func TestAPIConventions(t *testing.T) {
 		}
 
 		// Creates answer with version and ETag; so does GET of a user.
-		ada, _, err := e.app.AddUser(context.Background(), access.System, app.NewUser{Email: "ada@example.com", Name: "Ada", Role: "admin", Password: "a long enough password"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, secret, err := e.app.CreateToken(context.Background(), access.System, app.NewToken{UserID: ada.ID, Scope: "admin"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		admin := client{t: t, base: e.base, token: secret}
+		admin := e.user(t, "ada@example.com", "Ada", "admin", "admin")
 		u := admin.do("POST", "/api/v1/users", map[string]any{"email": "new@example.com", "name": "New", "role": "sales"}).want(t, 201)
 		if u.header.Get("ETag") != `"1"` || u.body["version"] != float64(1) {
 			t.Fatalf("create user: %v %s", u.header, u.raw)

@@ -21,9 +21,10 @@ import (
 )
 
 type client struct {
-	t     *testing.T
-	base  string
-	token string
+	t      *testing.T
+	base   string
+	token  string
+	userID string // whose token it is
 }
 
 type resp struct {
@@ -89,22 +90,27 @@ func setup(t *testing.T, s *store.Store) env {
 	a := app.New(s)
 	srv := httptest.NewServer(server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{}))
 	t.Cleanup(srv.Close)
-	ctx := context.Background()
 	e := env{base: srv.URL, app: a}
-	tok := func(email, role, scope string) client {
-		u, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: email, Name: email, Role: role, Password: "a long enough password"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, secret, err := a.CreateToken(ctx, access.System, app.NewToken{UserID: u.ID, Scope: scope})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return client{t: t, base: srv.URL, token: secret}
-	}
+	tok := func(email, role, scope string) client { return e.user(t, email, email, role, scope) }
 	e.sam, e.val, e.mia = tok("sam@example.com", "sales", "write"), tok("val@example.com", "service", "write"), tok("mia@example.com", "manager", "write")
 	e.read = tok("reader@example.com", "sales", "read")
 	return e
+}
+
+// user adds a user with a password and returns a client holding a new
+// token of theirs with the scope.
+func (e env) user(t *testing.T, email, name, role, scope string) client {
+	t.Helper()
+	ctx := context.Background()
+	u, _, err := e.app.AddUser(ctx, access.System, app.NewUser{Email: email, Name: name, Role: role, Password: "a long enough password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := e.app.CreateToken(ctx, access.System, app.NewToken{UserID: u.ID, Scope: scope})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client{t: t, base: e.base, token: secret, userID: u.ID}
 }
 
 func TestAPI(t *testing.T) {
@@ -253,14 +259,7 @@ func TestOperationalEndpoints(t *testing.T) {
 	// The metrics are for admins: a scraper sends an admin's token.
 	anon.do("GET", "/metrics", nil).want(t, 401)
 	e.sam.do("GET", "/metrics", nil).want(t, 403)
-	ada, _, err := e.app.AddUser(context.Background(), access.System, app.NewUser{Email: "ada@example.com", Name: "Ada", Role: "admin", Password: "a long enough password"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, scraper, err := e.app.CreateToken(context.Background(), access.System, app.NewToken{UserID: ada.ID, Scope: "read"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	scraper := e.user(t, "ada@example.com", "Ada", "admin", "read")
 	spec := anon.do("GET", "/api/openapi.json", nil).want(t, 200)
 	if v := spec.str("openapi"); !strings.HasPrefix(v, "3.1") {
 		t.Fatalf("openapi version %q", v)
@@ -273,7 +272,7 @@ func TestOperationalEndpoints(t *testing.T) {
 			t.Errorf("OpenAPI misses %s", p)
 		}
 	}
-	metrics := client{t: t, base: e.base, token: scraper}.do("GET", "/metrics", nil).want(t, 200)
+	metrics := scraper.do("GET", "/metrics", nil).want(t, 200)
 	if !strings.Contains(string(metrics.raw), `tandem_http_requests_total{code="200",route="GET /healthz"}`) {
 		t.Fatalf("metrics do not count requests by route")
 	}

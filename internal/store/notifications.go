@@ -15,12 +15,21 @@ func (tx *Tx) InsertNotification(ctx context.Context, n inbox.Notification) erro
 	return err
 }
 
+// NotificationFilter narrows a person's notifications.
+type NotificationFilter struct {
+	UnreadOnly bool
+	AccountID  string // one account's only
+}
+
 // Notifications lists a recipient's notifications, newest first.
-func (q q) Notifications(ctx context.Context, recipientID string, unreadOnly bool, p Page) ([]inbox.Notification, string, error) {
+func (q q) Notifications(ctx context.Context, recipientID string, f NotificationFilter, p Page) ([]inbox.Notification, string, error) {
 	var w where
 	w.add("recipient_id = ?", recipientID)
-	if unreadOnly {
+	if f.UnreadOnly {
 		w.add("read_at IS NULL")
+	}
+	if f.AccountID != "" {
+		w.add("account_id = ?", f.AccountID)
 	}
 	c, err := parseCursor(p.Cursor)
 	if err != nil {

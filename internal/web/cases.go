@@ -284,7 +284,7 @@ func (s *site) commentCase(w http.ResponseWriter, r *http.Request, actor access.
 }
 
 func (s *site) inbox(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	list, next, err := s.app.Notifications(r.Context(), actor, false, store.Page{Cursor: r.URL.Query().Get("cursor"), Limit: 50})
+	list, next, err := s.app.Notifications(r.Context(), actor, store.NotificationFilter{}, store.Page{Cursor: r.URL.Query().Get("cursor"), Limit: 50})
 	if err != nil {
 		s.fail(w, r, err)
 		return
