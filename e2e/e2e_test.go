@@ -610,6 +610,7 @@ func TestCustomerConfirmsFromTheEmail(t *testing.T) {
 		chromedp.Click(`//button[text()="Open case"]`),
 		chromedp.WaitVisible(`#sla-state`),
 		chromedp.Click(`//button[text()="Mark open (working on it)"]`),
+		chromedp.WaitNotPresent(`//button[text()="Mark open (working on it)"]`), // the moved case's page, not the one before
 		chromedp.WaitVisible(`#solution`),
 		chromedp.SendKeys(`#solution`, "Reset the portal password and sent a new invitation"),
 		chromedp.Click(`//button[text()="Resolve"]`),
