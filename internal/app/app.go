@@ -103,10 +103,17 @@ func (a *App) record(ctx context.Context, tx *store.Tx, actor access.Actor, at t
 	if changesAccess(c.kind) {
 		tx.AfterCommit(a.auth.clear)
 	}
+	before, after := snapshot(c.before), snapshot(c.after)
+	switch {
+	case c.kind == logged:
+		after = nil // the interaction is its own record (see asLogged)
+	case before != nil && after != nil:
+		before, after = event.Changed(before, after)
+	}
 	return tx.AppendEvent(ctx, event.Event{
 		ID: newID(), At: at, ActorID: actor.User.ID, AccountID: c.accountID,
 		SubjectType: c.subjectType, SubjectID: c.subjectID, Kind: c.kind, Team: c.team,
-		Before: snapshot(c.before), After: snapshot(c.after),
+		Before: before, After: after,
 	}, !c.offTimeline)
 }
 

@@ -46,7 +46,7 @@ func (a *App) LogInteraction(ctx context.Context, actor access.Actor, in custome
 		if err := tx.InsertInteraction(ctx, in); err != nil {
 			return err
 		}
-		if err := a.record(ctx, tx, actor, now, change{kind: "interaction.logged", accountID: in.AccountID, subjectType: "interaction",
+		if err := a.record(ctx, tx, actor, now, change{kind: logged, accountID: in.AccountID, subjectType: "interaction",
 			subjectID: in.ID, team: in.Team, after: in, offTimeline: true}); err != nil {
 			return err
 		}
@@ -191,7 +191,16 @@ func (a *App) Audit(ctx context.Context, actor access.Actor, f store.AuditFilter
 	if err := actor.Require(access.ReadAudit, false); err != nil {
 		return nil, "", err
 	}
-	return a.store.Audit(ctx, f, p)
+	evs, next, err := a.store.Audit(ctx, f, p)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range evs {
+		if err := a.expand(ctx, &evs[i]); err != nil {
+			return nil, "", err
+		}
+	}
+	return evs, next, nil
 }
 
 // Attention is what needs a user today.

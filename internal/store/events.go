@@ -22,11 +22,14 @@ func rawJSON(b []byte) sql.NullString { return sql.NullString{String: string(b),
 
 const eventCols = `id, at, actor_id, account_id, subject_type, subject_id, kind, team, before_json, after_json`
 
-func scanEvent(sc interface{ Scan(...any) error }) (event.Event, error) {
+func scanEvent(sc interface{ Scan(...any) error }) (event.Event, error) { return scanEventWith(sc) }
+
+// scanEventWith scans the event columns and then any extra columns.
+func scanEventWith(sc interface{ Scan(...any) error }, extra ...any) (event.Event, error) {
 	var e event.Event
 	var at int64
 	var before, after sql.NullString
-	err := sc.Scan(&e.ID, &at, &e.ActorID, &e.AccountID, &e.SubjectType, &e.SubjectID, &e.Kind, &e.Team, &before, &after)
+	err := sc.Scan(append([]any{&e.ID, &at, &e.ActorID, &e.AccountID, &e.SubjectType, &e.SubjectID, &e.Kind, &e.Team, &before, &after}, extra...)...)
 	e.At = fromMS(at)
 	if before.Valid {
 		e.Before = []byte(before.String)
@@ -140,6 +143,18 @@ func mergeNewestFirst(a, b []event.Item, n int) []event.Item {
 		}
 	}
 	return out
+}
+
+// ChangesOf lists the changes to a subject recorded after the event
+// since, newest first: the events that hold earlier values (edits and
+// removals).
+func (q q) ChangesOf(ctx context.Context, subjectID, since string) ([]event.Event, error) {
+	rows, err := q.query(ctx, `SELECT `+eventCols+` FROM events WHERE subject_id = $1 AND before_json IS NOT NULL AND id > $2 ORDER BY id DESC`,
+		subjectID, since)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanEvent)
 }
 
 // AuditFilter narrows the event log.

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,18 +39,19 @@ func bytesPerInteraction(b *testing.B, s *store.Store) {
 		}
 		ids = append(ids, acc.ID)
 	}
-	size := func() (total int64) {
+	size := func() map[string]int64 {
 		sizes, err := s.Sizes(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
+		out := map[string]int64{}
 		for _, t := range sizes {
 			if t.Name == "interactions" || t.Name == "events" || strings.HasPrefix(t.Name, "interactions_") || strings.HasPrefix(t.Name, "events_") ||
 				strings.HasPrefix(t.Name, "sqlite_autoindex_interactions") || strings.HasPrefix(t.Name, "sqlite_autoindex_events") {
-				total += t.Bytes
+				out[t.Name] = t.Bytes
 			}
 		}
-		return total
+		return out
 	}
 	before := size()
 	start := time.Now().Add(-365 * 24 * time.Hour)
@@ -60,5 +63,14 @@ func bytesPerInteraction(b *testing.B, s *store.Store) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(size()-before)/float64(b.N), "bytes/interaction")
+	after := size()
+	names := slices.Sorted(maps.Keys(after))
+	var total int64
+	for _, name := range names {
+		total += after[name] - before[name]
+		if b.N > 1 {
+			b.Logf("%s: %.0f bytes/interaction", name, float64(after[name]-before[name])/float64(b.N))
+		}
+	}
+	b.ReportMetric(float64(total)/float64(b.N), "bytes/interaction")
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite", wrapped by sqliteDriver
 )
 
 //go:embed migrations
@@ -233,7 +233,7 @@ func openSQLite(dir string) (*Store, error) {
 	pragmas := "_pragma=temp_store(MEMORY)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	// The writer never checkpoints: that would stall every writer behind
 	// it. A goroutine of the store does (see checkpoint).
-	writer, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&_pragma=wal_autocheckpoint(0)&"+pragmas)
+	writer, err := sql.Open(sqliteDriver, "file:"+path+"?_txlock=immediate&_pragma=wal_autocheckpoint(0)&"+pragmas)
 	if err != nil {
 		return nil, err
 	}
@@ -248,14 +248,14 @@ func openSQLite(dir string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("cannot open %s: %w", path, err)
 	}
-	reader, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)&"+pragmas)
+	reader, err := sql.Open(sqliteDriver, "file:"+path+"?_pragma=query_only(1)&"+pragmas)
 	if err != nil {
 		writer.Close()
 		return nil, err
 	}
 	reader.SetMaxOpenConns(8)
 	reader.SetMaxIdleConns(8)
-	jobs, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas)
+	jobs, err := sql.Open(sqliteDriver, "file:"+path+"?_txlock=immediate&"+pragmas)
 	if err != nil {
 		writer.Close()
 		reader.Close()
@@ -274,7 +274,7 @@ func openSQLite(dir string) (*Store, error) {
 // writes are small rows with several index entries, each dirtying a page
 // that the write-ahead log then carries whole: a quarter of SQLite's
 // default page is about half the bytes written (docs/adr/0008-writing-sqlite.md).
-const pageSize = 1024
+const pageSize = 4096
 
 // create makes a new database file with Tandem's page size, which is fixed
 // once a database is in WAL mode.
@@ -302,7 +302,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(dialect, s.writer, sub)
+	p, err := goose.NewProvider(dialect, s.writer, sub, goose.WithGoMigrations(leanMigration()))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,117 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+)
+
+// Named are the fields that name a record in a sentence ("Contact Jane
+// Doe updated", "Case #1042 opened — Printer broken"). An event keeps them
+// beside what changed, so that the timeline reads without the record.
+var Named = []string{"name", "number", "subject", "summary"}
+
+// Changed narrows the snapshots of an update to what changed: the fields
+// whose values differ, and the fields that name the record. Snapshots that
+// are not JSON objects are returned as they are.
+func Changed(before, after json.RawMessage) (json.RawMessage, json.RawMessage) {
+	var b, a map[string]json.RawMessage
+	if json.Unmarshal(before, &b) != nil || json.Unmarshal(after, &a) != nil || b == nil || a == nil {
+		return before, after
+	}
+	for k, v := range a {
+		if w, ok := b[k]; ok && bytes.Equal(v, w) && !slices.Contains(Named, k) {
+			delete(a, k)
+			delete(b, k)
+		}
+	}
+	return encode(b), encode(a)
+}
+
+// Names keeps only the fields of a snapshot that name the record, or nil
+// when it has none.
+func Names(snapshot json.RawMessage) json.RawMessage {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(snapshot, &m) != nil {
+		return nil
+	}
+	for k := range m {
+		if !slices.Contains(Named, k) {
+			delete(m, k)
+		}
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	return encode(m)
+}
+
+// AsCreated is a record as it was created, from the record now (nil once
+// removed) and the changes made to it since, newest first (each holding
+// the earlier values of what it changed; a removal, the final state): each
+// change is undone in turn. A record is at version 1 when created, and was
+// last updated then.
+func AsCreated(now json.RawMessage, since []Event) (json.RawMessage, error) {
+	state := map[string]json.RawMessage{}
+	if now != nil {
+		if err := json.Unmarshal(now, &state); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range since {
+		var b map[string]json.RawMessage
+		if err := json.Unmarshal(c.Before, &b); err != nil {
+			return nil, fmt.Errorf("event %s: %w", c.ID, err)
+		}
+		for k, v := range b {
+			state[k] = v
+		}
+	}
+	if len(state) == 0 {
+		return nil, nil
+	}
+	if _, ok := state["version"]; ok {
+		state["version"] = json.RawMessage("1")
+	}
+	if created, ok := state["created_at"]; ok {
+		state["updated_at"] = created
+	}
+	return encode(state), nil
+}
+
+func encode(m map[string]json.RawMessage) json.RawMessage {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// Same says whether two snapshots hold the same record: every field equal,
+// a field missing from one being equal to a zero value in the other (a
+// field the record gained after the snapshot was taken).
+func Same(a, b json.RawMessage) bool {
+	var x, y map[string]any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	for _, pair := range [][2]map[string]any{{x, y}, {y, x}} {
+		for k, v := range pair[0] {
+			w, ok := pair[1][k]
+			if !ok && !zero(v) || ok && !reflect.DeepEqual(v, w) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func zero(v any) bool {
+	switch v {
+	case nil, "", false, float64(0), "0001-01-01T00:00:00Z":
+		return true
+	}
+	return false
+}
