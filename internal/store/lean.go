@@ -20,7 +20,7 @@ import (
 // leanVersion is the migration that rewrites a book written before ids were
 // bytes on SQLite (docs/adr/0016-compact-ids.md) and before events held
 // only what changed (docs/adr/0015-events-say-what-changed.md).
-const leanVersion = 11
+const leanVersion = 10
 
 // leanBatch is how many rows one transaction of the migration rewrites:
 // small enough that none holds the writer for long (tens of milliseconds
@@ -31,7 +31,7 @@ func leanMigration() *goose.Migration {
 	return goose.NewGoMigration(leanVersion, &goose.GoFunc{RunDB: lean}, nil)
 }
 
-// lean runs migration 11. It first reads every event and stops, having
+// lean runs migration 10. It first reads every event and stops, having
 // changed nothing, at the first it could not rewrite; then it rewrites the
 // book in batches, each its own transaction, logging its progress. Every
 // step leaves alone what is already in the new shape, so a migration cut
@@ -48,6 +48,12 @@ func lean(ctx context.Context, db *sql.DB) error {
 	}
 	m := &migration{conn: conn, sqlite: sqlite, log: slog.Default().With("migration", leanVersion)}
 	if err := m.check(ctx); err != nil {
+		return err
+	}
+	// The changes to a record after it was created, newest first: what
+	// reads back a logged interaction as it was logged. Creations hold no
+	// earlier values, so only edits and removals are in the index.
+	if _, err := conn.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS events_changes ON events (subject_id, id) WHERE before_json IS NOT NULL`); err != nil {
 		return err
 	}
 	if sqlite {

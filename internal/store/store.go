@@ -294,15 +294,7 @@ func create(path string) error {
 }
 
 func (s *Store) migrate(ctx context.Context) error {
-	dialect, dir := goose.DialectPostgres, "migrations/postgres"
-	if s.engine == SQLite {
-		dialect, dir = goose.DialectSQLite3, "migrations/sqlite"
-	}
-	sub, err := fs.Sub(migrations, dir)
-	if err != nil {
-		return err
-	}
-	p, err := goose.NewProvider(dialect, s.writer, sub, goose.WithGoMigrations(leanMigration()))
+	p, err := provider(s.engine, s.writer)
 	if err != nil {
 		return err
 	}
@@ -310,6 +302,43 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrating the database: %w", err)
 	}
 	return nil
+}
+
+func provider(engine string, db *sql.DB) (*goose.Provider, error) {
+	dialect, dir := goose.DialectPostgres, "migrations/postgres"
+	if engine == SQLite {
+		dialect, dir = goose.DialectSQLite3, "migrations/sqlite"
+	}
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, db, sub, goose.WithGoMigrations(leanMigration()))
+}
+
+// MigrateTo makes a new database of the schema at version, as an older
+// Tandem would have: SQLite in dataDir, or PostgreSQL at dbURL. It is for
+// tests that write a book the way an older release did and then open it.
+func MigrateTo(ctx context.Context, dataDir, dbURL string, version int64) error {
+	engine, driver, dsn := Postgres, "pgx", dbURL
+	if dbURL == "" {
+		path := filepath.Join(dataDir, "tandem.db")
+		if err := create(path); err != nil {
+			return err
+		}
+		engine, driver, dsn = SQLite, "sqlite", "file:"+path
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p, err := provider(engine, db)
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
 }
 
 // Engine says which database this is.

@@ -4,12 +4,19 @@
 package storetest
 
 import (
+	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"tandem/internal/store"
@@ -77,4 +84,87 @@ func Postgres(t testing.TB) *store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// Book prepares, on engine, a database of the schema at version filled by
+// fill (through a plain connection, as an older release wrote it), and
+// returns the data directory and URL to open it with store.Open.
+func Book(t testing.TB, engine string, version int64, fill func(db *sql.DB) error) (dataDir, dbURL string) {
+	t.Helper()
+	driver, dsn := "pgx", ""
+	if engine == store.Postgres {
+		dbURL = PostgresURL(t)
+		dsn = dbURL
+	} else {
+		dataDir = t.TempDir()
+		driver, dsn = "sqlite", "file:"+filepath.Join(dataDir, "tandem.db")
+	}
+	if err := store.MigrateTo(context.Background(), dataDir, dbURL, version); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := fill(db); err != nil {
+		t.Fatal(err)
+	}
+	return dataDir, dbURL
+}
+
+// Rows fills a database with the rows of a fixture: a gzipped JSON list of
+// tables, each {"name", "columns", "rows"}, in an order that inserts every
+// parent before its children; a {"blob": base64} value is bytes.
+func Rows(path string) func(db *sql.DB) error {
+	return func(db *sql.DB) error {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return err
+		}
+		dec := json.NewDecoder(zr)
+		dec.UseNumber()
+		var tables []struct {
+			Name    string
+			Columns []string
+			Rows    [][]any
+		}
+		if err := dec.Decode(&tables); err != nil {
+			return err
+		}
+		for i := range tables { // what the migrations wrote gives way to the fixture
+			if _, err := db.Exec("DELETE FROM " + tables[len(tables)-1-i].Name); err != nil {
+				return err
+			}
+		}
+		for _, tb := range tables {
+			marks := make([]string, len(tb.Columns))
+			for i := range marks {
+				marks[i] = "$" + strconv.Itoa(i+1)
+			}
+			insert := "INSERT INTO " + tb.Name + " (" + strings.Join(tb.Columns, ", ") + ") VALUES (" + strings.Join(marks, ", ") + ")"
+			for _, row := range tb.Rows {
+				for i, v := range row {
+					switch v := v.(type) {
+					case json.Number:
+						row[i], err = v.Int64()
+					case map[string]any:
+						row[i], err = base64.StdEncoding.DecodeString(v["blob"].(string))
+					}
+					if err != nil {
+						return err
+					}
+				}
+				if _, err := db.Exec(insert, row...); err != nil {
+					return fmt.Errorf("%s: %w", tb.Name, err)
+				}
+			}
+		}
+		return nil
+	}
 }
