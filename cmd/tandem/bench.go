@@ -70,10 +70,13 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer os.RemoveAll(dir)
 	fmt.Fprintf(stderr, "building a %s book (%d accounts, %d interactions) in %s\n", *scale, sc.accounts, sc.accounts*sc.interactions, dir)
-	token, ids, err := benchBook(ctx, dir, sc.accounts, sc.interactions)
+	token, ids, size, err := benchBook(ctx, dir, sc.accounts, sc.interactions)
 	if err != nil {
 		return fmt.Errorf("building the book: %w", err)
 	}
+	n := sc.accounts * sc.interactions
+	perMillion := float64(size) / float64(n) * 1e6 / 1e6
+	fmt.Fprintf(stderr, "the book takes %.1f MB on disk with every index: %.0f MB per million interactions\n", float64(size)/1e6, perMillion)
 	srv, addr, err := startServer(ctx, dir)
 	if err != nil {
 		return err
@@ -107,36 +110,41 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		e := json.NewEncoder(stdout)
 		e.SetIndent("", "  ")
-		return e.Encode(map[string]any{"shapes": out})
+		return e.Encode(map[string]any{"shapes": out, "db_bytes": size, "db_mb_per_million_interactions": perMillion})
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "shape\tper second\tp50 ms\tp95 ms\tp99 ms\terrors\tpeak RSS MB\t")
 	for _, s := range out {
 		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t%.0f\t\n", s.Name, s.Throughput, s.P50, s.P95, s.P99, s.Errors, s.PeakRSSMB)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "\ndatabase: %.1f MB for %d interactions, %.0f MB per million\n", float64(size)/1e6, n, perMillion)
+	return err
 }
 
 // benchBook fills a new database: an admin whose token drives the load,
-// the sales owner of every account, and interactions on each account.
-func benchBook(ctx context.Context, dir string, accounts, interactions int) (string, []string, error) {
+// the sales owner of every account, and interactions on each account. It
+// returns the admin's token, the accounts and the bytes the book takes.
+func benchBook(ctx context.Context, dir string, accounts, interactions int) (string, []string, int64, error) {
 	st, err := store.Open(ctx, dir, "")
 	if err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	defer st.Close()
 	a := app.New(st)
 	admin, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: "bench@example.com", Name: "Bench", Role: "admin"})
 	if err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	owner, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: "owner@example.com", Name: "Owner", Role: "sales"})
 	if err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	_, token, err := a.CreateToken(ctx, access.System, app.NewToken{UserID: admin.ID, Scope: "admin"})
 	if err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	actor := access.Actor{User: admin, Scope: access.ScopeAdmin}
 	ids := make([]string, 0, accounts)
@@ -144,17 +152,25 @@ func benchBook(ctx context.Context, dir string, accounts, interactions int) (str
 	for i := range accounts {
 		acc, err := a.CreateAccount(ctx, actor, customer.Account{Name: "Bench account " + strconv.Itoa(i), OwnerID: owner.ID}, true)
 		if err != nil {
-			return "", nil, err
+			return "", nil, 0, err
 		}
 		ids = append(ids, acc.ID)
 		for j := range interactions {
 			if _, err := a.LogInteraction(ctx, actor, customer.Interaction{AccountID: acc.ID, Channel: "email", Direction: "in",
 				Summary: "Order question", OccurredAt: start.Add(time.Duration(j) * time.Hour)}); err != nil {
-				return "", nil, err
+				return "", nil, 0, err
 			}
 		}
 	}
-	return token, ids, nil
+	sizes, err := st.Sizes(ctx)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	var size int64
+	for _, t := range sizes {
+		size += t.Bytes
+	}
+	return token, ids, size, nil
 }
 
 // startServer runs `tandem serve` on dir at a free loopback port and waits

@@ -64,16 +64,40 @@ func eventOut(e event.Event) *EventOut {
 	return &o
 }
 
-// TimelineItem is one line of an account's timeline.
+// TimelineItem is one line of an account's timeline. It is lean unless
+// expand=changes asks for the records in full.
 type TimelineItem struct {
-	Type        string                `json:"type" enum:"interaction,event"`
-	ID          string                `json:"id"`
-	At          time.Time             `json:"at" doc:"When the interaction happened, or when the event was recorded"`
-	Kind        string                `json:"kind"`
-	Team        string                `json:"team"`
-	ActorID     string                `json:"actor_id"`
-	Interaction *customer.Interaction `json:"interaction,omitempty"`
-	Event       *EventOut             `json:"event,omitempty"`
+	Type        string               `json:"type" enum:"interaction,event"`
+	ID          string               `json:"id"`
+	At          time.Time            `json:"at" doc:"When the interaction happened, or when the event was recorded"`
+	Kind        string               `json:"kind"`
+	Team        string               `json:"team"`
+	ActorID     string               `json:"actor_id"`
+	Interaction *TimelineInteraction `json:"interaction,omitempty"`
+	Event       *TimelineEvent       `json:"event,omitempty"`
+}
+
+// TimelineInteraction is an interaction on the timeline: what a line shows
+// (its kind is the line's). GET /api/v1/interactions/{id} has it whole.
+type TimelineInteraction struct {
+	ContactID  string `json:"contact_id,omitempty"`
+	Channel    string `json:"channel"`
+	Direction  string `json:"direction"`
+	Competitor string `json:"competitor,omitempty"`
+	Summary    string `json:"summary"`
+	Outcome    string `json:"outcome"`
+	Body       string `json:"body,omitempty" doc:"Only with expand=changes"`
+}
+
+// TimelineEvent is an event on the timeline: what it happened to, what
+// happened in words, and what an edit changed.
+type TimelineEvent struct {
+	SubjectType string              `json:"subject_type"`
+	SubjectID   string              `json:"subject_id"`
+	Text        string              `json:"text" doc:"What happened, in a sentence (as the timeline page says it)"`
+	Changes     []event.FieldChange `json:"changes,omitempty" doc:"The fields an edit changed, before and after (its version and time are the event's)"`
+	Before      json.RawMessage     `json:"before,omitempty" doc:"Only with expand=changes: the event's before, as the audit log has it"`
+	After       json.RawMessage     `json:"after,omitempty" doc:"Only with expand=changes: the event's after, as the audit log has it"`
 }
 
 func (s *server) registerAccounts(api huma.API) {
@@ -170,8 +194,9 @@ func (s *server) registerAccounts(api huma.API) {
 		func(ctx context.Context, in *struct {
 			IDParam
 			ListParams
-			Team string `query:"team" enum:"sales,service," doc:"Only this team's items"`
-			Kind string `query:"kind" maxLength:"100" doc:"Only items of this kind, e.g. competitor_quote or account.updated"`
+			Team   string `query:"team" enum:"sales,service," doc:"Only this team's items"`
+			Kind   string `query:"kind" maxLength:"100" doc:"Only items of this kind, e.g. competitor_quote or account.updated"`
+			Expand string `query:"expand" enum:"changes," doc:"changes: each interaction with its body and each event with its before and after in full"`
 		}) (*timelineOut, error) {
 			items, next, err := s.app.Timeline(ctx, actor(ctx), in.ID, event.Filter{Team: in.Team, Kind: in.Kind}, store.Page{Cursor: in.Cursor, Limit: in.Limit})
 			if err != nil {
@@ -179,10 +204,22 @@ func (s *server) registerAccounts(api huma.API) {
 			}
 			out := &timelineOut{}
 			out.Body.Items, out.Body.NextCursor = make([]TimelineItem, len(items)), next
+			full := in.Expand == "changes"
 			for i, it := range items {
-				ti := TimelineItem{Type: it.Type, ID: it.ID, At: it.At, Kind: it.Kind, Team: it.Team, ActorID: it.ActorID, Interaction: it.Interaction}
-				if it.Event != nil {
-					ti.Event = eventOut(*it.Event)
+				ti := TimelineItem{Type: it.Type, ID: it.ID, At: it.At, Kind: it.Kind, Team: it.Team, ActorID: it.ActorID}
+				if x := it.Interaction; x != nil {
+					ti.Interaction = &TimelineInteraction{ContactID: x.ContactID, Channel: x.Channel, Direction: x.Direction,
+						Competitor: x.Competitor, Summary: x.Summary, Outcome: x.Outcome}
+					if full {
+						ti.Interaction.Body = x.Body
+					}
+				}
+				if e := it.Event; e != nil {
+					ti.Event = &TimelineEvent{SubjectType: e.SubjectType, SubjectID: e.SubjectID, Text: event.Describe(e, nil).Text,
+						Changes: event.Diff(e.Before, e.After, "updated_at", "version")}
+					if full {
+						ti.Event.Before, ti.Event.After = e.Before, e.After
+					}
 				}
 				out.Body.Items[i] = ti
 			}

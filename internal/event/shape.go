@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 )
 
 // Named are the fields that name a record in a sentence ("Contact Jane
@@ -28,24 +29,6 @@ func Changed(before, after json.RawMessage) (json.RawMessage, json.RawMessage) {
 		}
 	}
 	return encode(b), encode(a)
-}
-
-// Names keeps only the fields of a snapshot that name the record, or nil
-// when it has none.
-func Names(snapshot json.RawMessage) json.RawMessage {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(snapshot, &m) != nil {
-		return nil
-	}
-	for k := range m {
-		if !slices.Contains(Named, k) {
-			delete(m, k)
-		}
-	}
-	if len(m) == 0 {
-		return nil
-	}
-	return encode(m)
 }
 
 // AsCreated is a record as it was created, from the record now (nil once
@@ -114,4 +97,38 @@ func zero(v any) bool {
 		return true
 	}
 	return false
+}
+
+// FieldChange is one field an edit changed.
+type FieldChange struct {
+	Field  string          `json:"field"`
+	Before json.RawMessage `json:"before"`
+	After  json.RawMessage `json:"after"`
+}
+
+// Diff lists the fields whose values differ between two snapshots, by
+// name, but for those left out; a field one of them lacks is null there.
+func Diff(before, after json.RawMessage, leaveOut ...string) []FieldChange {
+	var b, a map[string]json.RawMessage
+	if json.Unmarshal(before, &b) != nil || json.Unmarshal(after, &a) != nil || b == nil || a == nil {
+		return nil
+	}
+	null := json.RawMessage("null")
+	var out []FieldChange
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			b[k] = null
+		}
+	}
+	for k, v := range b {
+		w, ok := a[k]
+		if !ok {
+			w = null
+		}
+		if !bytes.Equal(v, w) && !slices.Contains(leaveOut, k) {
+			out = append(out, FieldChange{Field: k, Before: v, After: w})
+		}
+	}
+	slices.SortFunc(out, func(x, y FieldChange) int { return strings.Compare(x.Field, y.Field) })
+	return out
 }

@@ -99,7 +99,9 @@ func (m *migration) batches(ctx context.Context, table string, fn func(q q, afte
 			return nil
 		}
 		done += n
-		m.log.Info("rewriting the book", "table", table, "rows", done, "of", total)
+		if total > leanBatch { // a book worth saying so
+			m.log.Info("rewriting the book", "table", table, "rows", done, "of", total)
+		}
 		after = last
 	}
 }

@@ -10,23 +10,43 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 )
 
-// BenchmarkBytesPerInteraction logs b.N interactions through the app (each
-// with its audit event) and reports the bytes they take with their indexes:
-// go test -run '^$' -bench BytesPerInteraction -benchtime 20000x ./internal/store
-func BenchmarkBytesPerInteraction(b *testing.B) {
-	b.Run(store.SQLite, func(b *testing.B) { bytesPerInteraction(b, storetest.SQLite(b)) })
-	b.Run(store.Postgres, func(b *testing.B) { bytesPerInteraction(b, storetest.Postgres(b)) })
+// BenchmarkBytesPerRecord writes b.N records of each kind through the app
+// (each with its audit event and whatever else its transaction writes: a
+// case's SLA check job, say) and reports what the whole database grew by
+// per record, every table and index counted; -v lists them one by one:
+// go test -run '^$' -bench BytesPerRecord -benchtime 20000x ./internal/store
+func BenchmarkBytesPerRecord(b *testing.B) {
+	for _, engine := range []string{store.SQLite, store.Postgres} {
+		open := storetest.SQLite
+		if engine == store.Postgres {
+			open = storetest.Postgres
+		}
+		b.Run("interaction/"+engine, func(b *testing.B) {
+			bytesPer(b, open(b), "interaction", func(a *app.App, actor access.Actor, account string, i int) error {
+				_, err := a.LogInteraction(context.Background(), actor, customer.Interaction{AccountID: account, Channel: "phone", Direction: "out",
+					Summary: "Quarterly check-in call", OccurredAt: time.Now().Add(-365 * 24 * time.Hour).Add(time.Duration(i) * time.Minute)})
+				return err
+			})
+		})
+		b.Run("case/"+engine, func(b *testing.B) {
+			bytesPer(b, open(b), "case", func(a *app.App, actor access.Actor, account string, i int) error {
+				_, err := a.OpenCase(context.Background(), actor, cases.Case{AccountID: account, Subject: "Delivery arrived damaged", Priority: "high"})
+				return err
+			})
+		})
+	}
 }
 
-func bytesPerInteraction(b *testing.B, s *store.Store) {
+func bytesPer(b *testing.B, s *store.Store, unit string, write func(a *app.App, actor access.Actor, account string, i int) error) {
 	ctx := context.Background()
 	a := app.New(s)
-	u, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: "sam@example.com", Name: "Sam", Role: "sales", Password: "a long enough password"})
+	u, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: "mia@example.com", Name: "Mia", Role: "manager", Password: "a long enough password"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,31 +66,27 @@ func bytesPerInteraction(b *testing.B, s *store.Store) {
 		}
 		out := map[string]int64{}
 		for _, t := range sizes {
-			if t.Name == "interactions" || t.Name == "events" || strings.HasPrefix(t.Name, "interactions_") || strings.HasPrefix(t.Name, "events_") ||
-				strings.HasPrefix(t.Name, "sqlite_autoindex_interactions") || strings.HasPrefix(t.Name, "sqlite_autoindex_events") {
-				out[t.Name] = t.Bytes
-			}
+			out[t.Name] = t.Bytes
 		}
 		return out
 	}
 	before := size()
-	start := time.Now().Add(-365 * 24 * time.Hour)
 	b.ResetTimer()
 	for i := range b.N {
-		if _, err := a.LogInteraction(ctx, actor, customer.Interaction{AccountID: ids[i%len(ids)], Channel: "phone", Direction: "out",
-			Summary: "Quarterly check-in call", OccurredAt: start.Add(time.Duration(i) * time.Minute)}); err != nil {
+		if err := write(a, actor, ids[i%len(ids)], i); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.StopTimer()
 	after := size()
-	names := slices.Sorted(maps.Keys(after))
 	var total int64
-	for _, name := range names {
-		total += after[name] - before[name]
-		if b.N > 1 {
-			b.Logf("%s: %.0f bytes/interaction", name, float64(after[name]-before[name])/float64(b.N))
+	for _, name := range slices.Sorted(maps.Keys(after)) {
+		if grew := after[name] - before[name]; grew != 0 {
+			total += grew
+			if b.N > 1 {
+				b.Logf("%s: %.0f bytes/%s", name, float64(grew)/float64(b.N), unit)
+			}
 		}
 	}
-	b.ReportMetric(float64(total)/float64(b.N), "bytes/interaction")
+	b.ReportMetric(float64(total)/float64(b.N), "bytes/"+unit)
 }

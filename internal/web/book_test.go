@@ -91,7 +91,7 @@ func renderBook(t *testing.T, a *app.App) golden {
 			for _, it := range items {
 				l := goldenLine{Type: it.Type, ID: it.ID, At: it.At.UTC().String(), Kind: it.Kind, Actor: it.ActorID}
 				if it.Event != nil {
-					d := describe(it.Event, users)
+					d := event.Describe(it.Event, users)
 					l.Text, l.Link, l.Changes = d.Text, d.Link, d.Changes
 				} else {
 					b, _ := json.Marshal(it.Interaction)
@@ -107,7 +107,7 @@ func renderBook(t *testing.T, a *app.App) golden {
 	}
 	err = a.AuditEach(ctx, admin, store.AuditFilter{}, func(e event.Event) error {
 		en := goldenEntry{ID: e.ID, At: e.At.UTC().String(), Actor: e.ActorID, Account: e.AccountID, Kind: e.Kind,
-			SubjectType: e.SubjectType, SubjectID: e.SubjectID, Team: e.Team, Text: describe(&e, users).Text}
+			SubjectType: e.SubjectType, SubjectID: e.SubjectID, Team: e.Team, Text: event.Describe(&e, users).Text}
 		before, after := decode(e.Before), decode(e.After)
 		switch {
 		case before != nil && after != nil:

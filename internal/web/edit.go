@@ -11,6 +11,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/customer"
+	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/store"
 )
@@ -112,7 +113,7 @@ func saveEdit(f url.Values, rec record) (clash string, err error) {
 			if rec.show != nil {
 				now = rec.show(k, now)
 			}
-			clashes = append(clashes, fmt.Sprintf("%s is now %q", fieldLabel(k), now))
+			clashes = append(clashes, fmt.Sprintf("%s is now %q", event.FieldLabel(k), now))
 		}
 	}
 	if len(clashes) == 0 {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/text"
 )
@@ -92,7 +93,7 @@ func formProblems(f url.Values) map[string]string {
 		for _, v := range vs {
 			if p := text.Problem(v, rule.max, rule.multiline); p != "" {
 				errs[k] = strings.ToUpper(p[:1]) + p[1:] + "."
-				named = append(named, fieldLabel(strings.TrimPrefix(k, "was_"))+" "+p)
+				named = append(named, event.FieldLabel(strings.TrimPrefix(k, "was_"))+" "+p)
 				break
 			}
 		}
@@ -187,7 +188,7 @@ func (s *site) checkedRequest(pattern string, h http.HandlerFunc) http.HandlerFu
 			}
 			for _, v := range vs {
 				if q := text.Problem(v, text.Long, false); q != "" && p == "" {
-					p = fieldLabel(k) + " " + q
+					p = event.FieldLabel(k) + " " + q
 				}
 			}
 			if p != "" {

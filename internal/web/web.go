@@ -22,6 +22,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/event"
 	"tandem/internal/fault"
 )
 
@@ -277,22 +278,6 @@ func formErrors(err error) (fields map[string]string, cands []customer.Candidate
 	return nil, nil, false
 }
 
-// human turns a code ("pending_customer", "case.opened") into words
-// starting with a capital.
-func human(s string) string {
-	w := strings.Fields(strings.NewReplacer("_", " ", ".", " ").Replace(s))
-	for i := range w {
-		if w[i] == "sla" {
-			w[i] = "SLA"
-		}
-	}
-	s = strings.Join(w, " ")
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 func due(t time.Time) string {
 	if t.IsZero() {
 		return "paused"
@@ -359,6 +344,6 @@ var funcs = template.FuncMap{
 	},
 	"days":      func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
 	"maxlength": maxLength,
-	"human":     human,
-	"describe":  describe,
+	"human":     event.Human,
+	"describe":  event.Describe,
 }

@@ -1,17 +1,15 @@
-package web
+package event
 
 import (
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
-
-	"tandem/internal/event"
 )
 
-// eventLine is how a timeline shows an event: what happened in words,
+// Line is how a timeline shows an event: what happened in words,
 // where to see the thing it happened to, and what an edit changed.
-type eventLine struct {
+type Line struct {
 	Text    string
 	Link    string
 	Changes []string
@@ -28,7 +26,7 @@ var caseMoves = map[string]string{
 
 // describe words an event from its kind and snapshots; users names user
 // ids (an account's owner).
-func describe(e *event.Event, users map[string]string) eventLine {
+func Describe(e *Event, users map[string]string) Line {
 	var before, after map[string]any
 	json.Unmarshal(e.Before, &before)
 	json.Unmarshal(e.After, &after)
@@ -45,10 +43,10 @@ func describe(e *event.Event, users map[string]string) eventLine {
 			if internal, _ := snap["internal"].(bool); internal {
 				what = "Internal note"
 			}
-			return eventLine{Text: what + " on a case: " + clip(body, 120), Link: "/cases/" + e.SubjectID}
+			return Line{Text: what + " on a case: " + clip(body, 120), Link: "/cases/" + e.SubjectID}
 		}
 		n, _ := snap["number"].(float64)
-		l := eventLine{Text: fmt.Sprintf("Case #%.0f", n), Link: "/cases/" + e.SubjectID}
+		l := Line{Text: fmt.Sprintf("Case #%.0f", n), Link: "/cases/" + e.SubjectID}
 		if alert, ok := snap["alert"].(string); ok {
 			l.Text += ": " + alert
 			return l
@@ -63,7 +61,7 @@ func describe(e *event.Event, users map[string]string) eventLine {
 		}
 		return l
 	case "contact":
-		l := eventLine{Link: "/contacts/" + e.SubjectID}
+		l := Line{Link: "/contacts/" + e.SubjectID}
 		switch verb {
 		case "created":
 			l.Text = "Contact added: " + str("name")
@@ -79,21 +77,21 @@ func describe(e *event.Event, users map[string]string) eventLine {
 		case "merged":
 			merged, _ := before["merged"].(map[string]any)
 			name, _ := merged["name"].(string)
-			return eventLine{Text: "Merged " + name + " into this account"}
+			return Line{Text: "Merged " + name + " into this account"}
 		case "owner_changed":
-			return eventLine{Text: "Owner changed", Changes: changes(before, after, users)}
+			return Line{Text: "Owner changed", Changes: changes(before, after, users)}
 		}
-		return eventLine{Text: "Account " + words(verb), Changes: changes(before, after, users)}
+		return Line{Text: "Account " + words(verb), Changes: changes(before, after, users)}
 	case "interaction":
-		return eventLine{Text: "Interaction " + words(verb) + ": " + str("summary"), Changes: changes(before, after, users)}
+		return Line{Text: "Interaction " + words(verb) + ": " + str("summary"), Changes: changes(before, after, users)}
 	}
-	return eventLine{Text: human(e.Kind)}
+	return Line{Text: Human(e.Kind)}
 }
 
 func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
 // fieldLabel names a record's field for people: "owner_id" is "owner".
-func fieldLabel(k string) string { return words(strings.TrimSuffix(k, "_id")) }
+func FieldLabel(k string) string { return words(strings.TrimSuffix(k, "_id")) }
 
 // clip shortens s to at most n runes, on a word boundary where it can.
 func clip(s string, n int) string {
@@ -123,7 +121,7 @@ func changes(before, after map[string]any, users map[string]string) []string {
 		if slices.Contains(unshown, k) || fmt.Sprint(before[k]) == fmt.Sprint(v) {
 			continue
 		}
-		field := fieldLabel(k)
+		field := FieldLabel(k)
 		switch v.(type) {
 		case map[string]any, []any:
 			out = append(out, field+" changed")
@@ -143,4 +141,20 @@ func changes(before, after map[string]any, users map[string]string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Human turns a code ("pending_customer", "case.opened") into words
+// starting with a capital.
+func Human(s string) string {
+	w := strings.Fields(strings.NewReplacer("_", " ", ".", " ").Replace(s))
+	for i := range w {
+		if w[i] == "sla" {
+			w[i] = "SLA"
+		}
+	}
+	s = strings.Join(w, " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
