@@ -242,7 +242,7 @@ func (m *migration) leanEvents(ctx context.Context) error {
 			return nil, 0, err
 		}
 		for _, e := range evs {
-			before, after := e.Before, e.After
+			var before, after json.RawMessage
 			switch {
 			case e.Kind == "interaction.logged" && e.After != nil:
 				if same, err := asLogged(ctx, q, e); err != nil || !same {
@@ -251,7 +251,7 @@ func (m *migration) leanEvents(ctx context.Context) error {
 					}
 					continue
 				}
-				after = nil
+				before = e.Before
 			case e.Before != nil && e.After != nil:
 				before, after = event.Changed(e.Before, e.After)
 				if string(before) == string(e.Before) && string(after) == string(e.After) {
