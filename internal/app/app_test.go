@@ -8,6 +8,7 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/fault"
@@ -211,6 +212,10 @@ func TestMergeMovesEverything(t *testing.T) {
 		if _, err := f.app.LogInteraction(ctx, f.sales, customer.Interaction{AccountID: dup.ID, ContactID: c.ID, Channel: "email", Direction: "in", Summary: "asked for a quote"}); err != nil {
 			t.Fatal(err)
 		}
+		cs, err := f.app.OpenCase(ctx, f.admin, cases.Case{AccountID: dup.ID, ContactID: c.ID, Subject: "Quote arrived late", Priority: "normal"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		_, err = f.app.MergeAccounts(ctx, f.sales, keep.ID, dup.ID)
 		wantKind(t, err, fault.Forbidden)
 		m, err := f.app.MergeAccounts(ctx, f.admin, keep.ID, dup.ID)
@@ -226,6 +231,9 @@ func TestMergeMovesEverything(t *testing.T) {
 		if moved.AccountID != keep.ID {
 			t.Fatalf("contact not moved")
 		}
+		if movedCase, err := f.app.Case(ctx, f.admin, cs.ID); err != nil || movedCase.AccountID != keep.ID || movedCase.Number != cs.Number {
+			t.Fatalf("case not moved: %v %+v", err, movedCase)
+		}
 		items, _, err := f.app.Timeline(ctx, f.admin, keep.ID, event.Filter{}, store.Page{Limit: 50})
 		if err != nil {
 			t.Fatal(err)
@@ -234,7 +242,7 @@ func TestMergeMovesEverything(t *testing.T) {
 		for _, it := range items {
 			kinds[it.Kind]++
 		}
-		if kinds["account.merged"] != 1 || kinds["touch"] != 1 || kinds["contact.created"] != 1 || kinds["account.created"] != 2 {
+		if kinds["account.merged"] != 1 || kinds["touch"] != 1 || kinds["contact.created"] != 1 || kinds["account.created"] != 2 || kinds["case.opened"] != 1 {
 			t.Fatalf("timeline after merge: %v", kinds)
 		}
 	})

@@ -198,6 +198,9 @@ func (tx *Tx) MoveAccount(ctx context.Context, from, into string) error {
 	for _, stmt := range []string{
 		`UPDATE contacts SET account_id = $2, version = version + 1 WHERE account_id = $1`,
 		`UPDATE interactions SET account_id = $2, version = version + 1 WHERE account_id = $1`,
+		`UPDATE cases SET account_id = $2, version = version + 1 WHERE account_id = $1`,
+		`UPDATE notifications SET account_id = $2 WHERE account_id = $1`,
+		`UPDATE emails SET account_id = $2 WHERE account_id = $1`,
 		`UPDATE events SET account_id = $2 WHERE account_id = $1`,
 	} {
 		if _, err := tx.exec(ctx, stmt, from, into); err != nil {
