@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"tandem/internal/event"
-	"tandem/internal/fault"
 )
 
 // logged is the event of a logged interaction. An interaction is a line of
@@ -18,18 +17,7 @@ func (a *App) expand(ctx context.Context, e *event.Event) error {
 	if e.Kind != logged || e.After != nil {
 		return nil
 	}
-	var now []byte
-	i, err := a.store.Interaction(ctx, e.SubjectID)
-	switch {
-	case err == nil:
-		now = event.Snapshot(i)
-	case fault.KindOf(err) != fault.NotFound:
-		return err
-	}
-	since, err := a.store.ChangesOf(ctx, e.SubjectID, e.ID)
-	if err != nil {
-		return err
-	}
-	e.After, err = event.AsCreated(now, since)
+	after, err := a.store.AsLogged(ctx, *e)
+	e.After = after
 	return err
 }

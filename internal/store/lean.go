@@ -245,10 +245,11 @@ func (m *migration) leanEvents(ctx context.Context) error {
 			var before, after json.RawMessage
 			switch {
 			case e.Kind == "interaction.logged" && e.After != nil:
-				if same, err := asLogged(ctx, q, e); err != nil || !same {
-					if err != nil {
-						return nil, 0, fmt.Errorf("event %s: %w", e.ID, err)
-					}
+				rebuilt, err := q.AsLogged(ctx, e)
+				if err != nil {
+					return nil, 0, fmt.Errorf("event %s: %w", e.ID, err)
+				}
+				if !event.Same(e.After, rebuilt) {
 					continue
 				}
 				before = e.Before
@@ -268,26 +269,22 @@ func (m *migration) leanEvents(ctx context.Context) error {
 	})
 }
 
-// asLogged says whether a logged interaction's row and the changes since
-// give back exactly the copy its event holds.
-func asLogged(ctx context.Context, q q, e event.Event) (bool, error) {
+// AsLogged is a logged interaction as it was logged: its row now, or as
+// it was removed, with every later change undone (docs/adr/0015).
+func (q q) AsLogged(ctx context.Context, e event.Event) (json.RawMessage, error) {
 	var now json.RawMessage
 	i, err := q.Interaction(ctx, e.SubjectID)
 	switch {
 	case err == nil:
 		now = event.Snapshot(i)
 	case fault.KindOf(err) != fault.NotFound:
-		return false, err
+		return nil, err
 	}
 	since, err := q.ChangesOf(ctx, e.SubjectID, e.ID)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	rebuilt, err := event.AsCreated(now, since)
-	if err != nil {
-		return false, err
-	}
-	return event.Same(e.After, rebuilt), nil
+	return event.AsCreated(now, since)
 }
 
 // tandemID is the SQL function tandem_id(x): a canonical UUID as its 16
