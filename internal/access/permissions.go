@@ -22,6 +22,7 @@ const (
 	CommentCases      Action = "comment on cases"
 	EditSLA           Action = "edit the service calendar and SLA policy"
 	ReadAudit         Action = "read the audit trail"
+	ReadTeam          Action = "see how the service team stands"
 	ManageUsers       Action = "manage users"
 	CreateOwnToken    Action = "create API tokens for themselves"
 	ManageOtherTokens Action = "manage other users' tokens"
@@ -57,6 +58,7 @@ var Table = []Grant{
 	{CommentCases, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{EditSLA, []Role{Admin, Manager}, nil, ScopeWrite},
 	{ReadAudit, []Role{Admin, Manager}, nil, ScopeRead},
+	{ReadTeam, []Role{Admin, Manager}, nil, ScopeRead},
 	{ManageUsers, []Role{Admin}, nil, ScopeAdmin},
 	{CreateOwnToken, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{ManageOtherTokens, []Role{Admin}, nil, ScopeAdmin},

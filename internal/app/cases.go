@@ -10,6 +10,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
 	"tandem/internal/sla"
@@ -30,20 +31,29 @@ func (a *App) clocks(c cases.Case) (fr, res sla.Clock) {
 	return fr, res
 }
 
-// SLAOf returns the SLA of a case at the app's now.
+// SLAOf returns the SLA of a case at the app's now. One rule decides the
+// state and the words beside it: a running case is judged by its next
+// deadline as the case holds it (the one shown beside the state, and the
+// one the queue filters by), a stopped or paused clock by the business
+// time it used.
 func (a *App) SLAOf(c cases.Case) SLA {
-	cal, _ := a.sla()
-	fr, res := a.clocks(c)
 	now := a.Now()
-	out := SLA{FirstResponseDueAt: c.Clocks.FirstResponseDue, ResolutionDueAt: c.Clocks.ResolutionDue}
-	rs := res.State(cal, now)
-	if rs == sla.Met || rs == sla.Breached {
-		out.State = rs
-		return out
-	}
-	out.State = rs
-	if fs := fr.State(cal, now); fs == sla.Breached || (fs == sla.AtRisk && rs == sla.OnTrack) {
-		out.State = fs
+	k := c.Clocks
+	out := SLA{FirstResponseDueAt: k.FirstResponseDue, ResolutionDueAt: k.ResolutionDue}
+	cal, _ := a.sla()
+	_, res := a.clocks(c)
+	next, _ := c.NextDeadline()
+	switch {
+	case !res.Stopped.IsZero():
+		out.State = res.State(cal, now) // met or breached, for good
+	case next.IsZero(): // waiting on the customer: as it stood when the clock paused
+		out.State = res.State(cal, now)
+	case !now.Before(next):
+		out.State = sla.Breached
+	case !k.AtRiskAt.IsZero() && !now.Before(k.AtRiskAt):
+		out.State = sla.AtRisk
+	default:
+		out.State = sla.OnTrack
 	}
 	return out
 }
@@ -125,7 +135,7 @@ func (a *App) PlanChecks(ctx context.Context) error {
 	return nil
 }
 
-// CheckSLA tells the account's owner when a case's clock has gone at risk
+// CheckSLA tells the account's owner and the case's assignee when a case's clock has gone at risk
 // or run out, once per clock and state. Checks scheduled before the case
 // changed find nothing to say.
 func (a *App) CheckSLA(ctx context.Context, caseID string) error {
@@ -174,7 +184,7 @@ func (a *App) CheckSLA(ctx context.Context, caseID string) error {
 				}
 			}
 			if err := a.notifyOwner(ctx, tx, access.System, acc, inbox.Notification{Kind: al.kind, SubjectType: "case", SubjectID: c.ID,
-				URL: "/cases/" + c.ID, Message: fmt.Sprintf("case #%d: %s (%s)", c.Number, al.what, c.Subject)}); err != nil {
+				URL: "/cases/" + c.ID, Message: fmt.Sprintf("case #%d: %s (%s)", c.Number, al.what, c.Subject)}, c.AssigneeID); err != nil {
 				return err
 			}
 		}
@@ -206,9 +216,9 @@ func (a *App) CatchUpSLA(ctx context.Context) error {
 }
 
 // notifyOwner tells the account's owner (or, when it has none, every
-// manager) about something at the account, in the transaction that caused
-// it; the actor is not told of their own doing.
-func (a *App) notifyOwner(ctx context.Context, tx *store.Tx, actor access.Actor, acc customer.Account, n inbox.Notification) error {
+// manager) about something at the account, and those named in also (a
+// case's assignee), in the transaction that caused it.
+func (a *App) notifyOwner(ctx context.Context, tx *store.Tx, actor access.Actor, acc customer.Account, n inbox.Notification, also ...string) error {
 	var err error
 	recipients := []string{acc.OwnerID}
 	if acc.OwnerID == "" {
@@ -216,12 +226,21 @@ func (a *App) notifyOwner(ctx context.Context, tx *store.Tx, actor access.Actor,
 			return err
 		}
 	}
-	n.AccountID, n.CreatedAt = acc.ID, a.Now()
+	n.AccountID = acc.ID
 	n.Message = acc.Name + ": " + n.Message
+	return a.tell(ctx, tx, actor, n, append(recipients, also...)...)
+}
+
+// tell puts n in each recipient's inbox, and their outbox, once each;
+// the actor is not told of their own doing.
+func (a *App) tell(ctx context.Context, tx *store.Tx, actor access.Actor, n inbox.Notification, recipients ...string) error {
+	n.CreatedAt = a.Now()
+	told := map[string]bool{actor.User.ID: true, "": true}
 	for _, r := range recipients {
-		if r == actor.User.ID {
+		if told[r] {
 			continue
 		}
+		told[r] = true
 		n.ID, n.RecipientID = newID(), r
 		if err := tx.InsertNotification(ctx, n); err != nil {
 			return err
@@ -304,6 +323,15 @@ func (a *App) Cases(ctx context.Context, actor access.Actor, f store.CaseFilter,
 	}
 	f.Now = a.Now()
 	return a.store.Cases(ctx, f, p)
+}
+
+// CountCases counts the cases Cases lists.
+func (a *App) CountCases(ctx context.Context, actor access.Actor, f store.CaseFilter) (int, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return 0, err
+	}
+	f.Now = a.Now()
+	return a.store.CountCases(ctx, f)
 }
 
 // TransitionCase moves a case. Waiting on the customer pauses the
@@ -410,10 +438,11 @@ func (a *App) CommentCase(ctx context.Context, actor access.Actor, caseID, body 
 		if err := tx.InsertComment(ctx, cm); err != nil {
 			return err
 		}
-		if minutes > 0 || (!internal && c.RespondedAt.IsZero()) {
+		first := !internal && c.RespondedAt.IsZero() && actor.Can(access.WorkCases, false)
+		if minutes > 0 || first {
 			before := c
 			c.MinutesSpent += minutes
-			if !internal && c.RespondedAt.IsZero() && actor.Can(access.WorkCases, false) {
+			if first {
 				c.RespondedAt = now // a reply to the customer is the first response
 				a.refreshDue(&c)
 			}
@@ -422,8 +451,20 @@ func (a *App) CommentCase(ctx context.Context, actor access.Actor, caseID, body 
 				return err
 			}
 		}
-		return a.record(ctx, tx, actor, now, change{kind: "case.commented", accountID: c.AccountID, subjectType: "case", subjectID: c.ID,
-			team: "service", after: cm})
+		if err := a.record(ctx, tx, actor, now, change{kind: "case.commented", accountID: c.AccountID, subjectType: "case", subjectID: c.ID,
+			team: "service", after: cm}); err != nil {
+			return err
+		}
+		if !internal {
+			if err := a.emailReply(ctx, tx, actor, c, cm); err != nil {
+				return err
+			}
+		}
+		if first && c.Status == cases.New {
+			// Answering the customer is working on the case.
+			_, err = a.moveCase(ctx, tx, actor, c, cases.Transition{To: cases.Open})
+		}
+		return err
 	})
 	return cm, err
 }
@@ -497,75 +538,131 @@ type CasePatch struct {
 
 // UpdateCase changes a case's details or assignee. A new priority brings
 // the targets of the new priority; the time already spent still counts.
+// A new assignee other than the actor is told.
 func (a *App) UpdateCase(ctx context.Context, actor access.Actor, id string, p CasePatch, version int64) (cases.Case, error) {
 	if err := actor.Require(access.WorkCases, false); err != nil {
 		return cases.Case{}, err
 	}
 	var out cases.Case
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		before, err := caseAt(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
-		c := before
-		for dst, v := range map[*string]*string{&c.Subject: p.Subject, &c.Description: p.Description, &c.Category: p.Category,
-			&c.Priority: p.Priority, &c.AssigneeID: p.AssigneeID, &c.ContactID: p.ContactID} {
-			if v != nil {
-				*dst = *v
-			}
-		}
-		c.Normalize()
-		var f fault.Fields
-		if err := c.Validate(); err != nil {
-			fe, _ := fault.As(err)
-			f = append(f, fe.Fields...)
-		}
-		if c.AssigneeID != "" && c.AssigneeID != before.AssigneeID {
-			checkAssignee(ctx, tx, c.AssigneeID, &f)
-		}
-		if c.ContactID != before.ContactID {
-			if err := checkCaseContact(ctx, tx, c.AccountID, c.ContactID, &f); err != nil {
-				return err
-			}
-		}
-		if c.Category != before.Category {
-			if err := checkCategory(ctx, tx, c.Category, &f); err != nil {
-				return err
-			}
-		}
-		if err := f.Err(); err != nil {
-			return err
-		}
-		if c.Priority != before.Priority {
-			acc, err := tx.Account(ctx, c.AccountID)
+		var err error
+		out, err = a.updateCase(ctx, tx, actor, id, p, version)
+		return err
+	})
+	return out, err
+}
+
+// AssignCases gives cases to one agent (or, with an empty assigneeID,
+// to nobody) in one transaction: all of them or, when one cannot be
+// assigned, none. It returns how many changed hands.
+func (a *App) AssignCases(ctx context.Context, actor access.Actor, ids []string, assigneeID string) (int, error) {
+	if err := actor.Require(access.WorkCases, false); err != nil {
+		return 0, err
+	}
+	if len(ids) == 0 {
+		return 0, (&fault.Fields{{Field: "case_ids", Message: "choose the cases to assign"}}).Err()
+	}
+	if len(ids) > 200 {
+		return 0, (&fault.Fields{{Field: "case_ids", Message: "assign at most 200 cases at a time"}}).Err()
+	}
+	n := 0
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		n = 0
+		for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
+			before, err := tx.Case(ctx, id)
 			if err != nil {
 				return err
 			}
-			_, pol := a.sla()
-			t := pol.For(acc.Tier, c.Priority)
-			c.Clocks.FirstResponseTarget, c.Clocks.ResolutionTarget = t.FirstResponse, t.Resolution
-			c.Clocks.Alerts = 0
-			a.refreshDue(&c)
-		}
-		now := a.Now()
-		c.UpdatedAt, c.Version = now, before.Version+1
-		if err := tx.UpdateCase(ctx, c, before.Version); err != nil {
-			return err
-		}
-		if c.Priority != before.Priority {
-			if err := a.scheduleNextCheck(ctx, tx, c); err != nil {
+			if before.AssigneeID == assigneeID {
+				continue
+			}
+			if _, err := a.updateCase(ctx, tx, actor, id, CasePatch{AssigneeID: &assigneeID}, 0); err != nil {
 				return err
 			}
+			n++
 		}
-		out = c
-		kind := "case.updated"
-		if c.AssigneeID != before.AssigneeID {
-			kind = "case.assigned"
-		}
-		return a.record(ctx, tx, actor, now, change{kind: kind, accountID: c.AccountID, subjectType: "case", subjectID: c.ID, team: "service",
-			before: before, after: c})
+		return nil
 	})
-	return out, err
+	return n, err
+}
+
+func (a *App) updateCase(ctx context.Context, tx *store.Tx, actor access.Actor, id string, p CasePatch, version int64) (cases.Case, error) {
+	before, err := caseAt(ctx, tx, id, version)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	c := before
+	for dst, v := range map[*string]*string{&c.Subject: p.Subject, &c.Description: p.Description, &c.Category: p.Category,
+		&c.Priority: p.Priority, &c.AssigneeID: p.AssigneeID, &c.ContactID: p.ContactID} {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	c.Normalize()
+	var f fault.Fields
+	if err := c.Validate(); err != nil {
+		fe, _ := fault.As(err)
+		f = append(f, fe.Fields...)
+	}
+	if c.AssigneeID != "" && c.AssigneeID != before.AssigneeID {
+		checkAssignee(ctx, tx, c.AssigneeID, &f)
+	}
+	if c.ContactID != before.ContactID {
+		if err := checkCaseContact(ctx, tx, c.AccountID, c.ContactID, &f); err != nil {
+			return c, err
+		}
+	}
+	if c.Category != before.Category {
+		if err := checkCategory(ctx, tx, c.Category, &f); err != nil {
+			return c, err
+		}
+	}
+	if err := f.Err(); err != nil {
+		return c, err
+	}
+	acc, err := tx.Account(ctx, c.AccountID)
+	if err != nil {
+		return c, err
+	}
+	if c.Priority != before.Priority {
+		_, pol := a.sla()
+		t := pol.For(acc.Tier, c.Priority)
+		c.Clocks.FirstResponseTarget, c.Clocks.ResolutionTarget = t.FirstResponse, t.Resolution
+		c.Clocks.Alerts = 0
+		a.refreshDue(&c)
+	}
+	now := a.Now()
+	c.UpdatedAt, c.Version = now, before.Version+1
+	if err := tx.UpdateCase(ctx, c, before.Version); err != nil {
+		return c, err
+	}
+	if c.Priority != before.Priority {
+		if err := a.scheduleNextCheck(ctx, tx, c); err != nil {
+			return c, err
+		}
+	}
+	kind := "case.updated"
+	if c.AssigneeID != before.AssigneeID {
+		kind = "case.assigned"
+	}
+	if err := a.record(ctx, tx, actor, now, change{kind: kind, accountID: c.AccountID, subjectType: "case", subjectID: c.ID, team: "service",
+		before: before, after: c}); err != nil {
+		return c, err
+	}
+	if kind != "case.assigned" {
+		return c, nil
+	}
+	sla := a.SLAOf(c)
+	return c, a.tell(ctx, tx, actor, inbox.Notification{Kind: inbox.CaseAssigned, SubjectType: "case", SubjectID: c.ID, AccountID: acc.ID,
+		URL: "/cases/" + c.ID, Message: fmt.Sprintf("%s: case #%d assigned to you by %s (%s priority, %s): %s", acc.Name, c.Number,
+			actorName(actor), c.Priority, event.Human(string(sla.State)), c.Subject)}, c.AssigneeID)
+}
+
+func actorName(actor access.Actor) string {
+	if actor.User.ID == "" {
+		return "Tandem"
+	}
+	return actor.User.Name
 }
 
 // ConfirmationRate is how many closed cases the customer confirmed.
@@ -695,9 +792,25 @@ func caseAt(ctx context.Context, tx *store.Tx, id string, version int64) (cases.
 // checkAssignee adds a field error unless the user may be assigned cases.
 func checkAssignee(ctx context.Context, tx *store.Tx, id string, f *fault.Fields) {
 	u, err := tx.User(ctx, id)
-	if err != nil || !u.Active || (u.Role != access.Service && u.Role != access.Manager) {
+	if err != nil || !holdsCases(u) {
 		f.Add("assignee_id", "assign the case to an active service agent")
 	}
+}
+
+// holdsCases is whether a case can be assigned to u.
+func holdsCases(u access.User) bool {
+	return u.Active && (u.Role == access.Service || u.Role == access.Manager)
+}
+
+// Agents lists the users a case can be assigned to, by name.
+func (a *App) Agents(ctx context.Context, actor access.Actor) ([]access.User, error) {
+	users, err := a.Users(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.DeleteFunc(users, func(u access.User) bool { return !holdsCases(u) })
+	slices.SortFunc(out, func(x, y access.User) int { return strings.Compare(x.Name, y.Name) })
+	return out, nil
 }
 
 // checkCategory adds a field error unless the category is in use.

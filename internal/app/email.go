@@ -14,6 +14,7 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/cases"
+	"tandem/internal/customer"
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
 	"tandem/internal/mail"
@@ -25,6 +26,7 @@ import (
 const (
 	emailResolution = "case_resolution" // asking a customer to confirm a resolution
 	emailLockout    = "account_locked"  // telling a user their account is locked
+	emailReply      = "case_reply"      // a reply to the customer on a case
 )
 
 // AnswerWindow is how long a customer's "yes, resolved" link works.
@@ -69,14 +71,62 @@ func (a *App) emailLockout(ctx context.Context, tx *store.Tx, u access.User, unt
 		Subject: "Tandem: your account is locked for now", Body: body, NextAttemptAt: now, CreatedAt: now})
 }
 
+// Reach is how a case's customer is reached by email: the contact's name
+// and address, or why there is none.
+type Reach struct {
+	Name, Address string
+	Why           string // set when there is no address: why not
+}
+
+// reach finds where email about a case goes.
+func (a *App) reach(ctx context.Context, q interface {
+	Contact(context.Context, string) (customer.Contact, error)
+}, c cases.Case) (Reach, error) {
+	if !a.EmailOn() {
+		return Reach{Why: "email is off"}, nil
+	}
+	if c.ContactID == "" {
+		return Reach{Why: "the case has no contact"}, nil
+	}
+	ct, err := q.Contact(ctx, c.ContactID)
+	if fault.KindOf(err) == fault.NotFound {
+		return Reach{Why: "the case has no contact"}, nil
+	}
+	if err != nil {
+		return Reach{}, err
+	}
+	if ct.Email == "" {
+		return Reach{Name: ct.Name, Why: ct.Name + " has no email address"}, nil
+	}
+	return Reach{Name: ct.Name, Address: ct.Email}, nil
+}
+
+// CustomerReach says where a reply to the case's customer, or its
+// resolution, is emailed, or why it is not.
+func (a *App) CustomerReach(ctx context.Context, actor access.Actor, c cases.Case) (Reach, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return Reach{}, err
+	}
+	return a.reach(ctx, a.store, c)
+}
+
+// emailReply sends a reply written to the customer on a case to its
+// contact.
+func (a *App) emailReply(ctx context.Context, tx *store.Tx, actor access.Actor, c cases.Case, cm store.Comment) error {
+	to, err := a.reach(ctx, tx, c)
+	if err != nil || to.Address == "" {
+		return err
+	}
+	body := fmt.Sprintf("Hello %s,\n\n%s\n\n%s\nabout case #%d, %q\n", to.Name, cm.Body, actorName(actor), c.Number, c.Subject)
+	return tx.InsertEmail(ctx, store.Email{ID: newID(), ToAddress: to.Address, Kind: emailReply, AccountID: c.AccountID, SubjectID: c.ID,
+		Subject: fmt.Sprintf("Case #%d: %s", c.Number, truncate(c.Subject, 120)), Body: body, NextAttemptAt: cm.CreatedAt, CreatedAt: cm.CreatedAt})
+}
+
 // askCustomer sends the case's contact the solution and a signed link to
 // say whether it resolved their situation.
 func (a *App) askCustomer(ctx context.Context, tx *store.Tx, c cases.Case) error {
-	if !a.EmailOn() || c.ContactID == "" {
-		return nil
-	}
-	contact, err := tx.Contact(ctx, c.ContactID)
-	if err != nil || contact.Email == "" {
+	contact, err := a.reach(ctx, tx, c)
+	if err != nil || contact.Address == "" {
 		return err
 	}
 	link, err := a.answerLink(ctx, tx, c)
@@ -87,7 +137,7 @@ func (a *App) askCustomer(ctx context.Context, tx *store.Tx, c cases.Case) error
 		"Did this resolve your situation? Please tell us with one click:\n\n%s\n\n"+
 		"If it did not, the same page lets you say so, and the case goes straight back to the team.\n",
 		contact.Name, c.Number, c.Subject, indent(c.Solution), link)
-	return tx.InsertEmail(ctx, store.Email{ID: newID(), ToAddress: contact.Email, Kind: emailResolution, AccountID: c.AccountID, SubjectID: c.ID,
+	return tx.InsertEmail(ctx, store.Email{ID: newID(), ToAddress: contact.Address, Kind: emailResolution, AccountID: c.AccountID, SubjectID: c.ID,
 		Subject: fmt.Sprintf("Case #%d: is your problem solved?", c.Number), Body: body, NextAttemptAt: c.ResolvedAt, CreatedAt: c.ResolvedAt})
 }
 

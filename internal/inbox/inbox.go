@@ -8,6 +8,7 @@ import "time"
 // Kinds of notification.
 const (
 	CaseOpened            = "case_opened"
+	CaseAssigned          = "case_assigned"
 	CaseReopened          = "case_reopened"
 	CaseClosedUnconfirmed = "case_closed_unconfirmed"
 	SLAAtRisk             = "sla_at_risk"
@@ -17,7 +18,7 @@ const (
 )
 
 // Kinds lists every kind of notification.
-var Kinds = []string{CaseOpened, CaseReopened, CaseClosedUnconfirmed, SLAAtRisk, SLABreached, NegativeInteraction, CompetitorQuote}
+var Kinds = []string{CaseOpened, CaseAssigned, CaseReopened, CaseClosedUnconfirmed, SLAAtRisk, SLABreached, NegativeInteraction, CompetitorQuote}
 
 // EmailByDefault is whether a kind goes by email too when its recipient
 // has not chosen: on, so that an owner first to know is told even when

@@ -324,6 +324,12 @@ func webRows() map[string]row {
 		"POST /cases/{id}/comments": {func(w *world) (string, string) {
 			return "/cases/" + w.newCase() + "/comments", form(url.Values{"body": {"Called"}})
 		}, formWrite(303)},
+		"POST /cases/{id}": {func(w *world) (string, string) {
+			return "/cases/" + w.newCase(), form(url.Values{"priority": {"high"}})
+		}, formOnly(303, "admin", "manager", "service")},
+		"POST /cases/assign": {func(w *world) (string, string) {
+			return "/cases/assign", form(url.Values{"case_ids": {w.newCase()}, "assignee_id": {""}})
+		}, formOnly(303, "admin", "manager", "service")},
 		"GET /inbox":                          {fixed("/inbox", ""), pageRead},
 		"POST /inbox/read":                    {fixed("/inbox/read", ""), formWrite(303)},
 		"POST /inbox/{id}/read":               {fixed("/inbox/01a20535-0000-7000-8000-000000000000/read", ""), formWrite(303)},

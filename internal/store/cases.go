@@ -121,11 +121,14 @@ type CaseFilter struct {
 	Newest     bool           // newest first instead of queue order (for finished cases)
 	SLAState   string         // on_track, at_risk or breached at Now
 	Now        time.Time
+	Unassigned bool // only cases nobody is assigned to
+	// Only cases resolved in [ResolvedFrom, ResolvedTo), or closed from
+	// ClosedFrom on; zero times leave a bound open.
+	ResolvedFrom, ResolvedTo, ClosedFrom time.Time
+	Unconfirmed                          bool // only cases closed without the customer's confirmation
 }
 
-// Cases lists cases in queue order: the soonest resolution due first, then
-// paused and finished cases.
-func (q q) Cases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, string, error) {
+func (f CaseFilter) where() where {
 	var w where
 	if f.AccountID != "" {
 		w.add("account_id = ?", f.AccountID)
@@ -135,6 +138,9 @@ func (q q) Cases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, strin
 	}
 	if f.AssigneeID != "" {
 		w.add("assignee_id = ?", f.AssigneeID)
+	}
+	if f.Unassigned {
+		w.conds = append(w.conds, "assignee_id IS NULL")
 	}
 	if f.Category != "" {
 		w.add("category = ?", f.Category)
@@ -147,9 +153,84 @@ func (q q) Cases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, strin
 	case "on_track":
 		w.add("at_risk_at > ? AND due_at <> ?", ms(f.Now), noDeadline)
 	}
+	if !f.ResolvedFrom.IsZero() {
+		w.add("resolved_at >= ?", ms(f.ResolvedFrom))
+	}
+	if !f.ResolvedTo.IsZero() {
+		w.add("resolved_at < ?", ms(f.ResolvedTo))
+	}
+	if !f.ClosedFrom.IsZero() {
+		w.add("closed_at >= ?", ms(f.ClosedFrom))
+	}
+	if f.Unconfirmed {
+		w.conds = append(w.conds, "confirmed = 0")
+	}
 	if len(f.Statuses) > 0 {
 		w.conds = append(w.conds, "status IN ("+placeholders(&w, f.Statuses)+")")
 	}
+	return w
+}
+
+// CountCases counts the cases Cases would list.
+func (q q) CountCases(ctx context.Context, f CaseFilter) (int, error) {
+	w := f.where()
+	var n int
+	err := q.row(ctx, `SELECT count(*) FROM cases`+w.String(), w.args...).Scan(&n)
+	return n, err
+}
+
+// OpenByAssignee counts the unfinished cases of each assignee ("" for
+// unassigned ones).
+func (q q) OpenByAssignee(ctx context.Context) (map[string]int, error) {
+	var w where
+	w.conds = append(w.conds, "status IN ("+placeholders(&w, cases.Unfinished)+")")
+	rows, err := q.query(ctx, `SELECT coalesce(assignee_id, ''), count(*) FROM cases`+w.String()+` GROUP BY assignee_id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// AccountCount is a number of cases at one account.
+type AccountCount struct {
+	AccountID string
+	Cases     int
+}
+
+// BreachedByAccount lists the accounts with the most unfinished cases
+// past their next deadline at now, most first.
+func (q q) BreachedByAccount(ctx context.Context, now time.Time, limit int) ([]AccountCount, error) {
+	w := CaseFilter{Statuses: cases.Unfinished, SLAState: "breached", Now: now}.where()
+	rows, err := q.query(ctx, `SELECT account_id, count(*) AS n FROM cases`+w.String()+` GROUP BY account_id ORDER BY n DESC, account_id LIMIT `+w.next(limit), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AccountCount
+	for rows.Next() {
+		var c AccountCount
+		if err := rows.Scan(&c.AccountID, &c.Cases); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Cases lists cases in queue order: the soonest resolution due first, then
+// paused and finished cases.
+func (q q) Cases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, string, error) {
+	w := f.where()
 	c, err := parseCursor(p.Cursor)
 	if err != nil {
 		return nil, "", err

@@ -19,6 +19,7 @@ func (tx *Tx) InsertNotification(ctx context.Context, n inbox.Notification) erro
 type NotificationFilter struct {
 	UnreadOnly bool
 	AccountID  string // one account's only
+	Kind       string // one kind only
 }
 
 // Notifications lists a recipient's notifications, newest first.
@@ -30,6 +31,9 @@ func (q q) Notifications(ctx context.Context, recipientID string, f Notification
 	}
 	if f.AccountID != "" {
 		w.add("account_id = ?", f.AccountID)
+	}
+	if f.Kind != "" {
+		w.add("kind = ?", f.Kind)
 	}
 	c, err := parseCursor(p.Cursor)
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/httpauth"
+	"tandem/internal/sla"
 	"tandem/internal/store"
 	"tandem/internal/text"
 )
@@ -23,6 +25,33 @@ type caseRow struct {
 	cases.Case
 	SLA     app.SLA
 	Account string
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Words say how a case stands against its SLA: the state and, while a
+// clock runs, the deadline it is judged by (one rule: app.SLAOf).
+func (r caseRow) Words() string {
+	state := event.Human(string(r.SLA.State))
+	if r.Status == cases.Resolved || r.Status == cases.Closed {
+		if r.SLA.State == sla.Breached {
+			return "Breached, " + string(r.Status)
+		}
+		return state
+	}
+	at, first := r.NextDeadline()
+	switch {
+	case at.IsZero():
+		return state + ", clock paused"
+	case first:
+		return state + ": first reply " + due(at)
+	}
+	return state + ": resolution " + due(at)
 }
 
 func (s *site) rows(r *http.Request, actor access.Actor, list []cases.Case) []caseRow {
@@ -49,25 +78,81 @@ var queueViews = map[string][]cases.Status{
 	"all":      nil,
 }
 
-func (s *site) queue(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	q := r.URL.Query()
+// queueFilter reads the queue's filters; a date it cannot read is named
+// in errs, and the filter leaves that bound open.
+func (s *site) queueFilter(q url.Values, actor access.Actor) (store.CaseFilter, map[string]string) {
 	statuses, ok := queueViews[q.Get("view")]
 	if !ok {
 		statuses = queueViews[""]
 	}
 	shown := q.Get("view")
-	f := store.CaseFilter{Category: strings.TrimSpace(q.Get("category")), Statuses: statuses, Newest: shown == "resolved" || shown == "closed"}
+	f := store.CaseFilter{Category: strings.TrimSpace(q.Get("category")), Statuses: statuses, Newest: shown == "resolved" || shown == "closed",
+		Unassigned: q.Get("unassigned") == "1", Unconfirmed: q.Get("unconfirmed") == "1"}
 	switch st := q.Get("sla"); st {
 	case "on_track", "at_risk", "breached":
 		f.SLAState = st
 	}
+	for k, dst := range map[string]*string{"assignee": &f.AssigneeID, "account_id": &f.AccountID} {
+		if v := q.Get(k); len(v) <= text.ID && text.Clean(v) {
+			*dst = v
+		}
+	}
 	if q.Get("mine") == "1" {
 		f.AssigneeID = actor.User.ID
 	}
-	list, next, err := s.app.Cases(r.Context(), actor, f, store.Page{Cursor: q.Get("cursor"), Limit: 50})
+	errs := map[string]string{}
+	for k, dst := range map[string]*time.Time{"resolved_from": &f.ResolvedFrom, "resolved_to": &f.ResolvedTo, "closed_from": &f.ClosedFrom} {
+		v := strings.TrimSpace(q.Get(k))
+		if v == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(dayLayout, v, s.app.Zone())
+		if err != nil {
+			errs[k] = "write the day as YYYY-MM-DD, such as 2026-11-30"
+			continue
+		}
+		*dst = t
+		f.Newest = true
+	}
+	if !f.ResolvedFrom.IsZero() && !f.ResolvedTo.IsZero() && !f.ResolvedTo.After(f.ResolvedFrom) {
+		errs["resolved_to"] = "the last day comes after the first"
+	}
+	return f, errs
+}
+
+func (s *site) queue(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	s.renderQueue(w, r, actor, view{Notice: r.URL.Query().Get("notice")}, http.StatusOK)
+}
+
+type queuePage struct {
+	Back   string // this view, to come back to after assigning
+	Notice string
+	Cases  []caseRow
+	Total  int
+	Next   string
+	Agents []access.User
+}
+
+func (s *site) renderQueue(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int) {
+	q := r.URL.Query()
+	f, errs := s.queueFilter(q, actor)
+	ctx := r.Context()
+	list, next, err := s.app.Cases(ctx, actor, f, store.Page{Cursor: q.Get("cursor"), Limit: 50})
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	total, err := s.app.CountCases(ctx, actor, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var agents []access.User
+	if actor.Can(access.WorkCases, false) {
+		if agents, err = s.app.Agents(ctx, actor); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	nextURL := ""
 	if next != "" {
@@ -78,11 +163,58 @@ func (s *site) queue(w http.ResponseWriter, r *http.Request, actor access.Actor)
 		nq.Set("cursor", next)
 		nextURL = "/cases?" + nq.Encode()
 	}
-	s.render(w, r, http.StatusOK, "cases", view{Title: "Service queue", Nav: "cases", Form: q, Users: s.userNames(r, actor),
-		Data: struct {
-			Cases []caseRow
-			Next  string
-		}{s.rows(r, actor, list), nextURL}})
+	for k, m := range errs {
+		if v.Errors == nil {
+			v.Errors = map[string]string{}
+		}
+		v.Errors[k] = m
+	}
+	if len(errs) > 0 && status == http.StatusOK {
+		status = http.StatusUnprocessableEntity
+	}
+	v.Title, v.Nav, v.Form, v.Users = "Service queue", "cases", q, s.userNames(r, actor)
+	notice := ""
+	if n, err := strconv.Atoi(strings.TrimPrefix(v.Notice, "assigned-")); err == nil && strings.HasPrefix(v.Notice, "assigned-") {
+		notice = fmt.Sprintf("%d %s assigned.", n, plural(n, "case", "cases"))
+	}
+	bq := url.Values{}
+	for k, vals := range q {
+		if k != "notice" && k != "cursor" {
+			bq[k] = vals
+		}
+	}
+	v.Data = queuePage{Back: queueLinkOf(bq), Notice: notice, Cases: s.rows(r, actor, list), Total: total, Next: nextURL, Agents: agents}
+	s.render(w, r, status, "cases", v)
+}
+
+// assignCases gives the cases ticked in the queue to one agent.
+func (s *site) assignCases(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	f, bad := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	back := httpauth.LocalTarget(f.Get("back"), "/cases")
+	err := bad
+	n := 0
+	if err == nil {
+		n, err = s.app.AssignCases(r.Context(), actor, f["case_ids"], f.Get("assignee_id"))
+	}
+	if err != nil {
+		errs, _, ok := formErrors(err)
+		if !ok {
+			s.fail(w, r, err)
+			return
+		}
+		u, _ := url.Parse(back)
+		r.URL.RawQuery = u.RawQuery
+		s.renderQueue(w, r, actor, view{Errors: errs}, http.StatusUnprocessableEntity)
+		return
+	}
+	u, _ := url.Parse(back)
+	q := u.Query()
+	q.Set("notice", "assigned-"+strconv.Itoa(n))
+	u.RawQuery = q.Encode()
+	http.Redirect(w, r, u.String(), http.StatusSeeOther)
 }
 
 func (s *site) newCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -156,7 +288,35 @@ type casePage struct {
 	Allowed       []cases.Status
 	OtherCases    []caseRow
 	Timeline      []event.Item
-	Asked         []store.Email // resolution emails to the customer
+	Asked         []store.Email // email to the customer: replies and resolutions
+	Reach         app.Reach     // where email to the customer goes
+	Primary       string        // the next likely action: "comment", "resolved" or "closed"
+	Agents        []access.User // who the case can be assigned to; empty when the viewer cannot assign
+	Priorities    []string
+	Categories    []store.Category
+	Said          string // what the last action did, in words
+}
+
+// caseNotices say what an action did; the page adds whether it was
+// emailed.
+var caseNotices = map[string]string{
+	"moved":    "Case updated.",
+	"resolved": "Case resolved.",
+	"replied":  "Reply added.",
+	"noted":    "Internal note added.",
+	"updated":  "Case details saved.",
+	"taken":    "The case is yours now.",
+}
+
+// primaryAction is the action a case most likely needs next.
+func primaryAction(c cases.Case) string {
+	switch {
+	case c.Status == cases.Resolved:
+		return "closed"
+	case c.Status == cases.Open && !c.RespondedAt.IsZero():
+		return string(cases.Resolved)
+	}
+	return "comment"
 }
 
 func (s *site) showCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -207,14 +367,85 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, actor access.A
 			asked = append(asked, e)
 		}
 	}
-	var allowed []cases.Status
+	reach, err := s.app.CustomerReach(ctx, actor, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cats, err := s.app.Categories(ctx, actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := casePage{caseRow: caseRow{Case: c, SLA: s.app.SLAOf(c), Account: acc.Name}, AccountRecord: acc, Comments: comments,
+		OtherCases: s.rows(r, actor, rest), Timeline: items, Asked: asked, Reach: reach, Primary: primaryAction(c),
+		Priorities: cases.Priorities, Categories: cats}
 	if actor.Can(access.WorkCases, false) {
-		allowed = cases.Allowed(c.Status)
+		p.Allowed = cases.Allowed(c.Status)
+		if p.Agents, err = s.app.Agents(ctx, actor); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if said, ok := caseNotices[v.Notice]; ok {
+		p.Said = said
+		emailed := ""
+		switch {
+		case v.Notice == "replied" && reach.Address != "":
+			emailed = " Emailed to " + reach.Name + " <" + reach.Address + ">."
+		case v.Notice == "replied":
+			emailed = " Not emailed: " + reach.Why + "."
+		case v.Notice == "resolved" && reach.Address != "":
+			emailed = " The solution was emailed to " + reach.Name + " <" + reach.Address + "> to confirm."
+		case v.Notice == "resolved":
+			emailed = " The customer was not emailed: " + reach.Why + "; ask them to confirm yourself."
+		}
+		p.Said += emailed
 	}
 	v.Title, v.Nav, v.Users = "#"+strconv.FormatInt(c.Number, 10)+" "+c.Subject, "cases", s.userNames(r, actor)
-	v.Data = casePage{caseRow: caseRow{Case: c, SLA: s.app.SLAOf(c), Account: acc.Name}, AccountRecord: acc, Comments: comments,
-		Allowed: allowed, OtherCases: s.rows(r, actor, rest), Timeline: items, Asked: asked}
+	v.Data = p
 	s.render(w, r, status, "case", v)
+}
+
+// updateCase saves a case's assignee, priority and category, or gives
+// the case to the viewer ("take").
+func (s *site) updateCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	f, bad := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if bad != nil {
+		errs, _, _ := formErrors(bad)
+		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
+		return
+	}
+	var p app.CasePatch
+	notice := "updated"
+	if f.Get("take") == "1" {
+		me := actor.User.ID
+		p.AssigneeID, notice = &me, "taken"
+	} else {
+		for k, dst := range map[string]**string{"assignee_id": &p.AssigneeID, "priority": &p.Priority, "category": &p.Category} {
+			if _, ok := f[k]; ok {
+				v := f.Get(k)
+				*dst = &v
+			}
+		}
+	}
+	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+	if _, err := s.app.UpdateCase(r.Context(), actor, r.PathValue("id"), p, version); err != nil {
+		errs, _, ok := formErrors(err)
+		if !ok {
+			if fault.KindOf(err) != fault.Stale {
+				s.fail(w, r, err)
+				return
+			}
+			errs = map[string]string{"to": "someone changed this case meanwhile; here it is as it is now"}
+		}
+		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
+		return
+	}
+	http.Redirect(w, r, "/cases/"+r.PathValue("id")+"?notice="+notice, http.StatusSeeOther)
 }
 
 func (s *site) transitionCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -250,7 +481,11 @@ func (s *site) transitionCase(w http.ResponseWriter, r *http.Request, actor acce
 		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
 		return
 	}
-	http.Redirect(w, r, "/cases/"+r.PathValue("id")+"?notice=moved", http.StatusSeeOther)
+	notice := "moved"
+	if t.To == cases.Resolved {
+		notice = "resolved"
+	}
+	http.Redirect(w, r, "/cases/"+r.PathValue("id")+"?notice="+notice, http.StatusSeeOther)
 }
 
 func (s *site) commentCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -280,7 +515,11 @@ func (s *site) commentCase(w http.ResponseWriter, r *http.Request, actor access.
 		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
 		return
 	}
-	http.Redirect(w, r, "/cases/"+r.PathValue("id")+"?notice=commented#comments", http.StatusSeeOther)
+	notice := "replied"
+	if f.Get("internal") == "1" {
+		notice = "noted"
+	}
+	http.Redirect(w, r, "/cases/"+r.PathValue("id")+"?notice="+notice, http.StatusSeeOther)
 }
 
 func (s *site) inbox(w http.ResponseWriter, r *http.Request, actor access.Actor) {

@@ -233,6 +233,8 @@ func (x *site) forms() map[string]form {
 		"POST /cases/{id}/transitions": {"/cases/" + x.caseID + "/transitions", v("version", "1", "to", "resolved", "solution", "Replaced\nthe toner",
 			"confirmed", "yes", "reason", "Fixed")},
 		"POST /cases/{id}/comments":           {"/cases/" + x.caseID + "/comments", v("body", "Called back\nno answer", "internal", "1", "minutes", "15")},
+		"POST /cases/{id}":                    {"/cases/" + x.caseID, v("version", "1", "assignee_id", "", "priority", "high", "category", "general")},
+		"POST /cases/assign":                  {"/cases/assign", v("case_ids", x.caseID, "assignee_id", "", "back", "/cases?view=all")},
 		"POST /inbox/read":                    {"/inbox/read", v("up_to", time.Now().UTC().Format(time.RFC3339Nano))},
 		"POST /inbox/{id}/read":               {"/inbox/" + uuid.Must(uuid.NewV7()).String() + "/read", v("to", "/accounts")},
 		"POST /settings/password":             {"/settings/password", v("current_password", "a long enough password", "new_password", "another long password")},

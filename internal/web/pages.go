@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"tandem/internal/access"
-	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/event"
@@ -80,19 +79,6 @@ func (s *site) logout(w http.ResponseWriter, r *http.Request, actor access.Actor
 	}
 	http.SetCookie(w, httpauth.ClearCookie(r.Context()))
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-func (s *site) home(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	att, err := s.app.Attention(r.Context(), actor)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "home", view{Title: "Today", Nav: "home", Users: s.userNames(r, actor),
-		Data: struct {
-			app.Attention
-			Cases []caseRow
-		}{att, s.rows(r, actor, att.Cases)}})
 }
 
 func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Actor) {

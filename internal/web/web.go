@@ -49,7 +49,7 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) {
 			continue
 		}
 		s.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] =
-			template.Must(template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"when": s.when}).ParseFS(templateFS, append(shared, n)...))
+			template.Must(template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"when": s.when, "zone": func() string { return s.app.Zone().String() }}).ParseFS(templateFS, append(shared, n)...))
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
@@ -96,6 +96,8 @@ func (s *site) routes() []route {
 		{"GET /cases/new", s.signedIn(s.newCase)},
 		{"POST /cases", s.signedIn(s.openCase)},
 		{"GET /cases/{id}", s.signedIn(s.showCase)},
+		{"POST /cases/{id}", s.signedIn(s.updateCase)},
+		{"POST /cases/assign", s.signedIn(s.assignCases)},
 		{"POST /cases/{id}/transitions", s.signedIn(s.transitionCase)},
 		{"POST /cases/{id}/comments", s.signedIn(s.commentCase)},
 		{"GET /inbox", s.signedIn(s.inbox)},
@@ -332,6 +334,7 @@ var funcs = template.FuncMap{
 	"deref":   func(b *bool) bool { return b != nil && *b },
 	"due":     due,
 	// deadline names a case's next deadline and when it is.
+	"queueLink": queueLink,
 	"deadline": func(c cases.Case) string {
 		at, first := c.NextDeadline()
 		switch {
