@@ -132,7 +132,11 @@ func (b *book) cases(ctx context.Context) error {
 		if i == 0 {
 			b.clock = b.now.Add(-10 * time.Hour)
 		}
-		c, err := b.app.OpenCase(ctx, val, cases.Case{AccountID: acc.ID, Subject: s.subject, Category: s.category, Priority: priority, AssigneeID: val.User.ID})
+		assignee := val.User.ID
+		if i > 113 {
+			assignee = "" // the newest wait for someone to take them
+		}
+		c, err := b.app.OpenCase(ctx, val, cases.Case{AccountID: acc.ID, Subject: s.subject, Category: s.category, Priority: priority, AssigneeID: assignee})
 		if err != nil {
 			return err
 		}
