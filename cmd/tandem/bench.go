@@ -44,7 +44,7 @@ type benchShape struct {
 // it as a separate process, and drives it over HTTP from this process
 // with 16 clients, one shape after another.
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", stderr)
+	fs := newFlagSet("bench", stdout)
 	scale := fs.String("scale", "small", "small, medium or large")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	clients := fs.Int("clients", 16, "concurrent clients")

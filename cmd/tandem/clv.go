@@ -117,8 +117,8 @@ func fitModels(ss []clv.Summary) (clv.BGNBD, clv.GammaGamma, clvFitResult) {
 	return bg, gg, out
 }
 
-func clvFit(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("clv fit", stderr)
+func clvFit(args []string, stdout io.Writer) error {
+	fs := newFlagSet("clv fit", stdout)
 	var in clvInput
 	in.flags(fs)
 	if err := parse(fs, args); err != nil {
@@ -140,8 +140,8 @@ func clvFit(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func clvPredict(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("clv predict", stderr)
+func clvPredict(args []string, stdout io.Writer) error {
+	fs := newFlagSet("clv predict", stdout)
 	var in clvInput
 	in.flags(fs)
 	horizon := fs.Int("horizon", 0, "how many time units ahead to predict (required)")

@@ -140,6 +140,9 @@ func Migrate(ctx context.Context, st *store.Store) error {
 type Config struct {
 	Workers int // 0: this process only enqueues
 	Log     *slog.Logger
+	// Verbose lets River say what it does (started, stopped, job counts);
+	// without it only River's warnings and real errors reach Log.
+	Verbose bool
 	Mailer  app.Mailer           // nil: email stays in the outbox
 	extra   func(*river.Workers) // tests add their own workers
 }
@@ -158,7 +161,11 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 	if cfg.extra != nil {
 		cfg.extra(workers)
 	}
-	rc := &river.Config{Workers: workers, Logger: cfg.Log, FetchPollInterval: 500 * time.Millisecond, PollOnly: true,
+	var next slog.Handler
+	if cfg.Log != nil {
+		next = cfg.Log.Handler()
+	}
+	rc := &river.Config{Workers: workers, Logger: slog.New(newLibraryLog(next, cfg.Verbose)), FetchPollInterval: 500 * time.Millisecond, PollOnly: true,
 		MaxAttempts: 10, PeriodicJobs: []*river.PeriodicJob{
 			// The leader plans a minute at a time, well inside app.PlanAhead.
 			river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
