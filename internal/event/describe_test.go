@@ -121,3 +121,20 @@ func TestDescribeAccess(t *testing.T) {
 		}
 	}
 }
+
+// TestSentence: the export's sentence names who did it.
+func TestSentence(t *testing.T) {
+	users := map[string]string{"ada": "Ada Admin"}
+	for _, c := range []struct {
+		e    Event
+		want string
+	}{
+		{Event{Kind: "case.opened", ActorID: "ada", SubjectID: "c1", After: json.RawMessage(`{"number":7,"subject":"Invoice"}`)}, "Ada Admin: Case #7 opened — Invoice"},
+		{Event{Kind: "case.sla_breached", SubjectID: "c1", After: json.RawMessage(`{"number":7,"alert":"first response is overdue"}`)}, "Tandem: Case #7: first response is overdue"},
+		{Event{Kind: "user.password_reset", ActorID: "ada", SubjectID: "ada"}, "Ada Admin reset their password"},
+	} {
+		if got := Sentence(&c.e, users); got != c.want {
+			t.Errorf("%s: %q, want %q", c.e.Kind, got, c.want)
+		}
+	}
+}
