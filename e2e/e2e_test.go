@@ -440,6 +440,8 @@ func TestDeactivatedUserIsSignedOut(t *testing.T) {
 	if err := chromedp.Run(ada,
 		chromedp.Navigate(base+"/admin/users"),
 		chromedp.Click(`//button[text()="Deactivate Sam Seller"]`),
+		chromedp.WaitVisible(`#confirm`),
+		chromedp.Click(`#confirm`),
 		chromedp.WaitVisible(`//button[text()="Reactivate Sam Seller"]`),
 	); err != nil {
 		t.Fatalf("deactivating: %v", err)

@@ -337,6 +337,16 @@ func (s *server) registerUsers(api huma.API) {
 		})
 }
 
+// userNames names every user by id, for the sentences of an export.
+func (s *server) userNames(ctx context.Context, a access.Actor) map[string]string {
+	names := map[string]string{}
+	users, _ := s.app.Users(ctx, a)
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	return names
+}
+
 // AuditQuery filters the event log.
 type AuditQuery struct {
 	ActorID   string    `query:"actor_id"`
@@ -360,7 +370,7 @@ func (s *server) registerAudit(api huma.API) {
 			return &huma.StreamResponse{Body: func(hctx huma.Context) {
 				hctx.SetHeader("Content-Type", "text/csv; charset=utf-8")
 				hctx.SetHeader("Content-Disposition", `attachment; filename="tandem-audit.csv"`)
-				w, err := event.NewCSVWriter(hctx.BodyWriter())
+				w, err := event.NewCSVWriter(hctx.BodyWriter(), s.userNames(ctx, a))
 				if err == nil {
 					err = s.app.AuditEach(ctx, a, in.filter(), w.Write)
 				}

@@ -227,6 +227,8 @@ type Resolution struct {
 	Open bool
 	// Answer is what became of the case when it is no longer awaited.
 	Answer string
+	// ResolvedAt is when the case was resolved, as the link says.
+	ResolvedAt time.Time
 }
 
 // ResolutionFor returns the case behind a customer's link.
@@ -243,7 +245,7 @@ func (a *App) ResolutionFor(ctx context.Context, token string) (Resolution, erro
 }
 
 func resolutionOf(c cases.Case, at time.Time) Resolution {
-	r := Resolution{Number: c.Number, Subject: c.Subject, Solution: c.Solution, Open: c.Status == cases.Resolved && c.ResolvedAt.Equal(at)}
+	r := Resolution{Number: c.Number, Subject: c.Subject, Solution: c.Solution, Open: c.Status == cases.Resolved && c.ResolvedAt.Equal(at), ResolvedAt: at}
 	switch {
 	case r.Open:
 	case c.Status == cases.Closed && c.Confirmed != nil && *c.Confirmed:

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"tandem/internal/access"
@@ -191,6 +192,10 @@ func (a *App) Audit(ctx context.Context, actor access.Actor, f store.AuditFilter
 	if err := actor.Require(access.ReadAudit, false); err != nil {
 		return nil, "", err
 	}
+	f, err := a.auditFilter(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
 	evs, next, err := a.store.Audit(ctx, f, p)
 	if err != nil {
 		return nil, "", err
@@ -201,6 +206,33 @@ func (a *App) Audit(ctx context.Context, actor access.Actor, f store.AuditFilter
 		}
 	}
 	return evs, next, nil
+}
+
+// maxAuditAccounts is how many accounts a name typed into the audit
+// filter may match.
+const maxAuditAccounts = 100
+
+// auditFilter checks a filter of the event log and finds the accounts a
+// typed name matches (as the account search does).
+func (a *App) auditFilter(ctx context.Context, f store.AuditFilter) (store.AuditFilter, error) {
+	var bad fault.Fields
+	if !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
+		bad.Add("to", "the end is not after the start; choose an end on or after the start date")
+	}
+	if name := strings.TrimSpace(f.AccountName); name != "" {
+		accs, _, err := a.store.Accounts(ctx, store.AccountFilter{Q: name}, store.Page{Limit: maxAuditAccounts})
+		if err != nil {
+			return f, err
+		}
+		if len(accs) == 0 {
+			bad.Add("account", "no account's name matches “"+name+"”")
+		}
+		f.AccountIDs = f.AccountIDs[:0:0]
+		for _, acc := range accs {
+			f.AccountIDs = append(f.AccountIDs, acc.ID)
+		}
+	}
+	return f, bad.Err()
 }
 
 // Attention is what needs a user today.

@@ -184,6 +184,9 @@ func (a *App) SignIn(ctx context.Context, email, password string, c Client) (str
 		if err := tx.InsertSession(ctx, s, access.HashSecret(secret)); err != nil {
 			return err
 		}
+		if err := tx.SetLastSignIn(ctx, u.ID, now); err != nil {
+			return err
+		}
 		return a.record(ctx, tx, actor, now, change{kind: "session.signed_in", subjectType: "user", subjectID: u.ID, offTimeline: true,
 			after: map[string]any{"session_id": s.ID, "ip": c.IP}})
 	})

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"strings"
+	"time"
 
 	"tandem/internal/access"
 	"tandem/internal/fault"
@@ -150,4 +151,94 @@ func (a *App) ChangePassword(ctx context.Context, actor access.Actor, current, n
 		}
 		return a.record(ctx, tx, actor, now, change{kind: "user.password_changed", subjectType: "user", subjectID: actor.User.ID, offTimeline: true})
 	})
+}
+
+// LastSignIns returns when each user last signed in, by id (admins).
+func (a *App) LastSignIns(ctx context.Context, actor access.Actor) (map[string]time.Time, error) {
+	if err := actor.Require(access.ManageUsers, false); err != nil {
+		return nil, err
+	}
+	return a.store.LastSignIns(ctx)
+}
+
+// UserAccess is what lets one user in: their live sessions and tokens.
+type UserAccess struct {
+	User     access.User
+	Sessions []store.Session
+	Tokens   []store.Token
+}
+
+// Access lists every user's live sessions and tokens, for admins to see
+// and end them.
+func (a *App) Access(ctx context.Context, actor access.Actor) ([]UserAccess, error) {
+	if err := actor.Require(access.ManageUsers, false); err != nil {
+		return nil, err
+	}
+	if err := actor.Require(access.ManageOtherTokens, false); err != nil {
+		return nil, err
+	}
+	users, err := a.store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	out := make([]UserAccess, 0, len(users))
+	for _, u := range users {
+		ua := UserAccess{User: u}
+		if ua.Sessions, err = a.store.Sessions(ctx, u.ID, now); err != nil {
+			return nil, err
+		}
+		if ua.Tokens, err = a.store.Tokens(ctx, u.ID); err != nil {
+			return nil, err
+		}
+		out = append(out, ua)
+	}
+	return out, nil
+}
+
+// Session returns one live session: the actor's own, or, for admins,
+// anyone's.
+func (a *App) Session(ctx context.Context, actor access.Actor, id string) (store.Session, error) {
+	s, err := a.store.Session(ctx, id)
+	if err != nil {
+		return s, err
+	}
+	if s.UserID != actor.User.ID && !actor.Can(access.ManageUsers, false) {
+		return store.Session{}, fault.Forbiddenf("this session is not yours")
+	}
+	return s, nil
+}
+
+// RevokeUserSession ends anyone's session (admins): that browser is
+// signed out on its next request.
+func (a *App) RevokeUserSession(ctx context.Context, actor access.Actor, id string) error {
+	if err := actor.Require(access.ManageUsers, false); err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(tx *store.Tx) error {
+		s, err := tx.Session(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteSession(ctx, id); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, actor, a.Now(), change{kind: "session.revoked", subjectType: "user", subjectID: s.UserID, offTimeline: true,
+			after: map[string]any{"session_id": id}})
+	})
+}
+
+// Token returns one live token: the actor's own, or, for admins, anyone's.
+func (a *App) Token(ctx context.Context, actor access.Actor, id string) (store.Token, error) {
+	t, err := a.store.Token(ctx, id)
+	if err != nil && fault.KindOf(err) != fault.NotFound {
+		return t, err
+	}
+	if err != nil || !t.RevokedAt.IsZero() {
+		return store.Token{}, fault.NotFoundf("no live token has that id")
+	}
+	if t.UserID != actor.User.ID && !actor.Can(access.ManageOtherTokens, false) {
+		return store.Token{}, fault.Forbiddenf("this token is not yours")
+	}
+	return t, nil
 }

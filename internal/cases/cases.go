@@ -231,16 +231,61 @@ func (p Policy) For(tier, priority string) Targets {
 	return p.Default[priority]
 }
 
-// ValidateTargets reports targets that are not positive durations.
+// The longest targets a policy may set, in business time: a first
+// response within 30 days (720h) and a resolution within 365 days (8760h).
+// Anything longer is a typing mistake, not a service level.
+const (
+	MaxFirstResponse = 30 * 24 * time.Hour
+	MaxResolution    = 365 * 24 * time.Hour
+)
+
+// ValidateTargets reports targets that are not positive durations, that
+// exceed MaxFirstResponse or MaxResolution, or whose resolution comes
+// before the first response.
 func ValidateTargets(t Targets) error {
 	var f fault.Fields
-	if t.FirstResponse <= 0 {
-		f.Add("first_response", "use a positive duration of business time, such as 4h or 30m")
-	}
-	if t.Resolution <= 0 {
-		f.Add("resolution", "use a positive duration of business time, such as 24h")
+	problems := targetProblems(t, true, true)
+	for _, name := range []string{"first_response", "resolution"} {
+		if msg, ok := problems[name]; ok {
+			f.Add(name, msg)
+		}
 	}
 	return f.Err()
+}
+
+// targetProblems words what is wrong with a pair of targets, by field
+// (first_response, resolution); parsed says which of the two were read.
+func targetProblems(t Targets, firstParsed, resolutionParsed bool) map[string]string {
+	out := map[string]string{}
+	switch {
+	case !firstParsed:
+	case t.FirstResponse <= 0:
+		out["first_response"] = "use a positive duration of business time, such as 4h or 30m"
+	case t.FirstResponse > MaxFirstResponse:
+		out["first_response"] = "a first response target is at most 720h (30 days) of business time"
+	}
+	switch {
+	case !resolutionParsed:
+	case t.Resolution <= 0:
+		out["resolution"] = "use a positive duration of business time, such as 24h"
+	case t.Resolution > MaxResolution:
+		out["resolution"] = "a resolution target is at most 8760h (365 days) of business time"
+	case firstParsed && out["first_response"] == "" && t.Resolution < t.FirstResponse:
+		out["resolution"] = fmt.Sprintf("the resolution target (%s) cannot be shorter than the first response target (%s)", short(t.Resolution), short(t.FirstResponse))
+	}
+	return out
+}
+
+// short writes a duration as people write targets: 4h0m0s is 4h, 30m0s is 30m.
+func short(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // TargetSpec is a pair of targets as people write them ("4h", "30m").
@@ -260,16 +305,6 @@ type PolicySpec struct {
 func DefaultPolicySpec() PolicySpec {
 	p := DefaultPolicy()
 	out := PolicySpec{Targets: map[string]TargetSpec{}, Tiers: map[string]map[string]TargetSpec{}}
-	short := func(d time.Duration) string { // 4h0m0s → 4h, 30m0s → 30m
-		s := d.String()
-		if strings.HasSuffix(s, "m0s") {
-			s = strings.TrimSuffix(s, "0s")
-		}
-		if strings.HasSuffix(s, "h0m") {
-			s = strings.TrimSuffix(s, "0m")
-		}
-		return s
-	}
 	write := func(t Targets) TargetSpec { return TargetSpec{short(t.FirstResponse), short(t.Resolution)} }
 	for prio, t := range p.Default {
 		out.Targets[prio] = write(t)
@@ -284,11 +319,13 @@ func DefaultPolicySpec() PolicySpec {
 }
 
 // Compile checks a spec and turns it into a policy: every priority needs
-// targets, each a positive duration.
+// targets, each a positive duration within MaxFirstResponse or
+// MaxResolution, and no resolution shorter than its first response.
 func (s PolicySpec) Compile() (Policy, error) {
 	var f fault.Fields
 	parse := func(where string, t TargetSpec) Targets {
 		var out Targets
+		parsed := map[string]bool{}
 		for _, x := range []struct {
 			name string
 			in   string
@@ -297,8 +334,16 @@ func (s PolicySpec) Compile() (Policy, error) {
 			d, err := time.ParseDuration(strings.TrimSpace(x.in))
 			if err != nil || d <= 0 {
 				f.Add(where+"."+x.name, fmt.Sprintf("%q is not a positive duration; write business time such as 4h or 30m", x.in))
+			} else {
+				parsed[x.name] = true
 			}
 			*x.dst = d
+		}
+		problems := targetProblems(out, parsed["first_response"], parsed["resolution"])
+		for _, name := range []string{"first_response", "resolution"} {
+			if msg, ok := problems[name]; ok {
+				f.Add(where+"."+name, msg)
+			}
 		}
 		return out
 	}

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -101,5 +102,37 @@ func TestNextDeadline(t *testing.T) {
 		if !at.Equal(c.want) || first != c.wantFirst {
 			t.Errorf("%s: got %v first=%v, want %v first=%v", c.name, at, first, c.want, c.wantFirst)
 		}
+	}
+}
+
+// TestPolicyBounds: a target longer than its bound, or a resolution
+// shorter than the first response, is refused naming the field.
+func TestPolicyBounds(t *testing.T) {
+	for _, c := range []struct {
+		first, resolution string
+		field, message    string
+	}{
+		{"999999h", "800h", "targets.urgent.first_response", "at most 720h"},
+		{"4h", "999999h", "targets.urgent.resolution", "at most 8760h"},
+		{"8h", "1m", "targets.urgent.resolution", "cannot be shorter than the first response target (8h)"},
+		{"soon", "1m", "targets.urgent.first_response", "not a positive duration"},
+	} {
+		spec := DefaultPolicySpec()
+		spec.Targets["urgent"] = TargetSpec{c.first, c.resolution}
+		_, err := spec.Compile()
+		e, _ := fault.As(err)
+		if e == nil || len(e.Fields) != 1 || e.Fields[0].Field != c.field || !strings.Contains(e.Fields[0].Message, c.message) {
+			t.Errorf("%s / %s: %v", c.first, c.resolution, err)
+		}
+	}
+	for _, ok := range []TargetSpec{{"720h", "8760h"}, {"8h", "8h"}, {"30m", "1h"}} {
+		spec := DefaultPolicySpec()
+		spec.Tiers["vip"]["urgent"] = ok
+		if _, err := spec.Compile(); err != nil {
+			t.Errorf("%v refused: %v", ok, err)
+		}
+	}
+	if err := ValidateTargets(Targets{8 * time.Hour, time.Minute}); err == nil {
+		t.Error("a resolution under the first response passed ValidateTargets")
 	}
 }

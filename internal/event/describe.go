@@ -84,8 +84,173 @@ func Describe(e *Event, users map[string]string) Line {
 		return Line{Text: "Account " + words(verb), Changes: changes(before, after, users)}
 	case "interaction":
 		return Line{Text: "Interaction " + words(verb) + ": " + str("summary"), Changes: changes(before, after, users)}
+	case "user", "session", "token", "sla", "case_category":
+		if text, ok := describeAccess(e, before, after, users); ok {
+			return Line{Text: text}
+		}
 	}
 	return Line{Text: Human(e.Kind)}
+}
+
+// Sentence is an event in words as the audit trail reads it: the
+// access sentences name who did it; the timeline's lines, which do not,
+// are said to be by the actor ("Ada Admin: Case #7 opened").
+func Sentence(e *Event, users map[string]string) string {
+	l := Describe(e, users)
+	if accessSubjects[strings.SplitN(e.Kind, ".", 2)[0]] && l.Text != Human(e.Kind) {
+		return l.Text
+	}
+	s := Actor(e, users) + ": " + l.Text
+	if len(l.Changes) > 0 {
+		s += " (" + strings.Join(l.Changes, "; ") + ")"
+	}
+	return s
+}
+
+var accessSubjects = map[string]bool{"user": true, "session": true, "token": true, "sla": true, "case_category": true}
+
+// Actor names who did what an event records: a user's name, or "Tandem"
+// for what Tandem did on its own (its jobs, the demo book). A failed
+// sign-in was nobody's: "Someone not signed in".
+func Actor(e *Event, users map[string]string) string {
+	if e.ActorID == "" {
+		if e.Kind == "session.sign_in_failed" {
+			return "Someone not signed in"
+		}
+		return "Tandem"
+	}
+	if name, ok := users[e.ActorID]; ok && name != "" {
+		return name
+	}
+	return "a former user"
+}
+
+// describeAccess words the events of users, sessions, tokens and settings,
+// which only the audit trail shows, as sentences naming who did what to
+// whom: "Ada changed Val Jones's role from service to manager".
+func describeAccess(e *Event, before, after map[string]any, users map[string]string) (string, bool) {
+	get := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+	who := Actor(e, users)
+	// The user the event is about: the name in its snapshot (as it was
+	// then), else the user's name now.
+	userName := func(id string) string {
+		if n := get(after, "name"); n != "" && id == e.SubjectID {
+			return n
+		}
+		if n := get(before, "name"); n != "" && id == e.SubjectID {
+			return n
+		}
+		if n, ok := users[id]; ok && n != "" && id != "" {
+			return n
+		}
+		return "a user"
+	}
+	whose := func(id string) string {
+		if id == e.ActorID && id != "" {
+			return "their"
+		}
+		return possessive(userName(id))
+	}
+	quoted := func(s string) string { return "“" + s + "”" }
+	switch e.Kind {
+	case "user.created":
+		s := who + " added " + userName(e.SubjectID)
+		if email := get(after, "email"); email != "" {
+			s += " (" + email + ")"
+		}
+		if role := get(after, "role"); role != "" {
+			s += " as " + role
+		}
+		return s, true
+	case "user.role_changed":
+		return fmt.Sprintf("%s changed %s role from %s to %s", who, whose(e.SubjectID), orNone(get(before, "role")), orNone(get(after, "role"))), true
+	case "user.deactivated":
+		return who + " deactivated " + userName(e.SubjectID) + roleChange(before, after), true
+	case "user.reactivated":
+		return who + " reactivated " + userName(e.SubjectID) + roleChange(before, after), true
+	case "user.updated":
+		if b, a := get(before, "name"), get(after, "name"); b != a && b != "" && a != "" {
+			return who + " renamed " + b + " to " + a, true
+		}
+		return who + " changed the details of " + userName(e.SubjectID), true
+	case "user.password_reset":
+		return who + " reset " + whose(e.SubjectID) + " password", true
+	case "user.password_changed":
+		return who + " changed their password", true
+	case "user.locked":
+		s := "Tandem locked sign-in"
+		if email := get(after, "email"); email != "" {
+			s += " for " + email
+		}
+		return s + " after repeated failed sign-ins", true
+	case "user.notification_preferences_changed":
+		return who + " changed " + whose(e.SubjectID) + " notification preferences", true
+	case "session.signed_in":
+		if ip := get(after, "ip"); ip != "" {
+			return who + " signed in from " + ip, true
+		}
+		return who + " signed in", true
+	case "session.signed_out":
+		return who + " signed out", true
+	case "session.sign_in_failed":
+		s := "A sign-in"
+		if email := get(after, "email"); email != "" {
+			s += " as " + email
+		}
+		if ip := get(after, "ip"); ip != "" {
+			s += " from " + ip
+		}
+		return s + " failed", true
+	case "session.revoked":
+		if e.SubjectID == e.ActorID {
+			return who + " signed out one of their other sessions", true
+		}
+		return who + " signed out a session of " + userName(e.SubjectID), true
+	case "token.created":
+		s := who + " created the API token " + quoted(get(after, "label"))
+		if scope := get(after, "scope"); scope != "" {
+			s += " (" + scope + ")"
+		}
+		if owner := get(after, "user_id"); owner != "" && owner != e.ActorID {
+			s += " for " + userName(owner)
+		}
+		return s, true
+	case "token.used":
+		return who + " used an API token", true
+	case "token.revoked":
+		return who + " revoked " + whose(get(after, "user_id")) + " API token " + quoted(get(after, "label")), true
+	case "sla.calendar_changed":
+		return who + " changed the service calendar", true
+	case "sla.policy_changed":
+		return who + " changed the SLA targets", true
+	case "case_category.saved":
+		state := "in use"
+		if active, _ := after["active"].(bool); !active {
+			state = "retired"
+		}
+		return who + " saved the case category " + quoted(get(after, "name")) + " (" + state + ")", true
+	}
+	return "", false
+}
+
+// roleChange is ", and changed their role from a to b" when an event's
+// snapshots hold a change of role, else "".
+func roleChange(before, after map[string]any) string {
+	b, _ := before["role"].(string)
+	a, _ := after["role"].(string)
+	if b == "" || a == "" || a == b {
+		return ""
+	}
+	return " and changed their role from " + b + " to " + a
+}
+
+func possessive(name string) string { return name + "’s" }
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
 
 func words(s string) string { return strings.ReplaceAll(s, "_", " ") }

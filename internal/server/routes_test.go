@@ -330,26 +330,34 @@ func webRows() map[string]row {
 		"POST /cases/assign": {func(w *world) (string, string) {
 			return "/cases/assign", form(url.Values{"case_ids": {w.newCase()}, "assignee_id": {""}})
 		}, formOnly(303, "admin", "manager", "service")},
-		"GET /inbox":                          {fixed("/inbox", ""), pageRead},
-		"POST /inbox/read":                    {fixed("/inbox/read", ""), formWrite(303)},
-		"POST /inbox/{id}/read":               {fixed("/inbox/01a20535-0000-7000-8000-000000000000/read", ""), formWrite(303)},
-		"GET /settings":                       {fixed("/settings", ""), pageRead},
-		"POST /settings/password":             {fixed("/settings/password", form(url.Values{"current_password": {"wrong"}, "new_password": {"another long password"}})), formWrite(422)},
-		"POST /settings/sessions/{id}/revoke": {func(w *world) (string, string) { return "/settings/sessions/" + w.adminSession() + "/revoke", "" }, formOnly(303, "admin")},
-		"POST /settings/tokens":               {fixed("/settings/tokens", form(url.Values{"label": {"x"}, "scope": {"read"}})), formWrite(201)},
-		"POST /tokens/{id}/revoke":            {func(w *world) (string, string) { return "/tokens/" + w.adminToken() + "/revoke", "" }, formOnly(303, "admin")},
-		"GET /admin/users":                    {fixed("/admin/users", ""), pageOnly("admin")},
+		"GET /inbox":              {fixed("/inbox", ""), pageRead},
+		"POST /inbox/read":        {fixed("/inbox/read", ""), formWrite(303)},
+		"POST /inbox/{id}/read":   {fixed("/inbox/01a20535-0000-7000-8000-000000000000/read", ""), formWrite(303)},
+		"GET /settings":           {fixed("/settings", ""), pageRead},
+		"POST /settings/password": {fixed("/settings/password", form(url.Values{"current_password": {"wrong"}, "new_password": {"another long password"}})), formWrite(422)},
+		"POST /settings/sessions/{id}/revoke": {func(w *world) (string, string) {
+			return "/settings/sessions/" + w.adminSession() + "/revoke", "confirm=1"
+		}, formOnly(303, "admin")},
+		"POST /settings/tokens":    {fixed("/settings/tokens", form(url.Values{"label": {"x"}, "scope": {"read"}})), formWrite(201)},
+		"POST /tokens/{id}/revoke": {func(w *world) (string, string) { return "/tokens/" + w.adminToken() + "/revoke", "confirm=1" }, formOnly(303, "admin")},
+		"GET /admin/users":         {fixed("/admin/users", ""), pageOnly("admin")},
 		"POST /admin/users": {func(w *world) (string, string) {
 			return "/admin/users", form(url.Values{"name": {"N"}, "email": {strings.ToLower(access.GeneratePassword()[:8]) + "@example.com"}, "role": {"sales"}})
 		}, formOnly(201, "admin")},
 		"POST /admin/users/{id}": {func(w *world) (string, string) {
 			return "/admin/users/" + w.newUser().ID, form(url.Values{"role": {"service"}})
 		}, formOnly(303, "admin")},
-		"POST /admin/users/{id}/password": {func(w *world) (string, string) { return "/admin/users/" + w.newUser().ID + "/password", "" }, formOnly(200, "admin")},
-		"GET /audit":                      {fixed("/audit", ""), pageOnly("admin", "manager")},
-		"GET /audit.csv":                  {fixed("/audit.csv", ""), pageOnly("admin", "manager")},
-		"GET /static/":                    {fixed("/static/tandem.css", ""), public(200)},
-		"GET /settings/service":           {fixed("/settings/service?days=30", ""), pageRead},
+		"POST /admin/users/{id}/password": {func(w *world) (string, string) { return "/admin/users/" + w.newUser().ID + "/password", "confirm=1" }, formOnly(200, "admin")},
+		// Everyone's sessions and tokens, and signing out anyone's session.
+		"GET /admin/access": {fixed("/admin/access", ""), pageOnly("admin")},
+		"POST /admin/sessions/{id}/revoke": {func(w *world) (string, string) {
+			_, id := w.session(w.actor("sales").User.ID)
+			return "/admin/sessions/" + id + "/revoke", "confirm=1"
+		}, formOnly(303, "admin")},
+		"GET /audit":            {fixed("/audit", ""), pageOnly("admin", "manager")},
+		"GET /audit.csv":        {fixed("/audit.csv", ""), pageOnly("admin", "manager")},
+		"GET /static/":          {fixed("/static/tandem.css", ""), public(200)},
+		"GET /settings/service": {fixed("/settings/service?days=30", ""), pageRead},
 		"POST /settings/service/calendar": {fixed("/settings/service/calendar", form(url.Values{"calendar_name": {"Office"}, "calendar_version": {"-1"},
 			"time_zone": {"Europe/Berlin"}, "hours.monday": {"09:00-17:00"}})), formOnly(303, "admin", "manager")},
 		"POST /settings/service/policy": {fixed("/settings/service/policy", form(url.Values{"policy_name": {"Mars"}, "policy_version": {"-1"},

@@ -161,11 +161,18 @@ func (q q) ChangesOf(ctx context.Context, subjectID, since string) ([]event.Even
 type AuditFilter struct {
 	ActorID   string
 	AccountID string
-	Kind      string
-	From, To  time.Time
+	// AccountName is what someone typed to find an account by its name;
+	// the app resolves it into AccountIDs (the store does not read it).
+	AccountName string
+	// AccountIDs, when not empty, keeps the events of these accounts.
+	AccountIDs []string
+	Kind       string
+	From, To   time.Time
 }
 
-// Audit lists events, the most recently recorded first.
+// Audit lists events, newest first. Event ids carry the event's time
+// (UUIDv7 of its at), so the primary key orders the log in time without
+// an index of its own on the write path.
 func (q q) Audit(ctx context.Context, f AuditFilter, p Page) ([]event.Event, string, error) {
 	var w where
 	if f.ActorID != "" {
@@ -173,6 +180,9 @@ func (q q) Audit(ctx context.Context, f AuditFilter, p Page) ([]event.Event, str
 	}
 	if f.AccountID != "" {
 		w.add("account_id = ?", f.AccountID)
+	}
+	if len(f.AccountIDs) > 0 {
+		w.conds = append(w.conds, "account_id IN ("+placeholders(&w, f.AccountIDs)+")")
 	}
 	if f.Kind != "" {
 		w.add("kind = ?", f.Kind)
@@ -187,8 +197,6 @@ func (q q) Audit(ctx context.Context, f AuditFilter, p Page) ([]event.Event, str
 	if err != nil {
 		return nil, "", err
 	}
-	// Newest recorded first: ids are time-ordered (UUIDv7), so the primary
-	// key orders the log without an index of its own on the write path.
 	if c != nil {
 		w.add("id < ?", c.ID)
 	}

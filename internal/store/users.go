@@ -307,3 +307,29 @@ func (tx *Tx) DeleteSession(ctx context.Context, id string) error {
 	_, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = $1`, id)
 	return err
 }
+
+// SetLastSignIn records when a user signed in; the user's version stays,
+// so that an admin's open form of the user is not stale for it.
+func (tx *Tx) SetLastSignIn(ctx context.Context, userID string, at time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE users SET last_sign_in_at = $1 WHERE id = $2`, ms(at), userID)
+	return err
+}
+
+// LastSignIns returns when each user who ever signed in last did, by id.
+func (q q) LastSignIns(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := q.query(ctx, `SELECT id, last_sign_in_at FROM users WHERE last_sign_in_at IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var id string
+		var at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, err
+		}
+		out[id] = fromMS(at)
+	}
+	return out, rows.Err()
+}

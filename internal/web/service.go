@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,14 +16,17 @@ import (
 
 // servicePage is the service settings and the confirmation metrics.
 type servicePage struct {
-	Calendar   app.CalendarSetting
-	Policy     app.PolicySetting
-	Tiers      []string
-	Days       []string // weekday names, Monday first
-	CanEdit    bool
-	Window     int // days of closed cases the rates cover
-	ByAgent    []app.ConfirmationRate
-	ByCategory []app.ConfirmationRate
+	Calendar app.CalendarSetting
+	Policy   app.PolicySetting
+	Tiers    []string
+	Days     []string // weekday names, Monday first
+	CanEdit  bool
+	Window   int // days of closed cases the rates cover
+	// WindowTyped is the window as typed, kept when it is refused.
+	WindowTyped string
+	MaxWindow   int
+	ByAgent     []app.ConfirmationRate
+	ByCategory  []app.ConfirmationRate
 }
 
 func (s *site) serviceSettings(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -42,9 +46,17 @@ func (s *site) renderService(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
-	days, _ := strconv.Atoi(r.URL.Query().Get("days"))
-	if days < 1 || days > 3650 {
-		days = 90
+	typed := strings.TrimSpace(r.URL.Query().Get("days"))
+	days, msg := ratesWindow(typed)
+	if msg != "" {
+		if v.Errors == nil {
+			v.Errors = map[string]string{}
+		}
+		v.Errors["days"] = msg
+		if _, failed := v.Errors["form"]; !failed {
+			v.Errors["form"] = fmt.Sprintf("The confirmation rates are shown for the last %d days: %s.", days, msg)
+		}
+		status = http.StatusUnprocessableEntity
 	}
 	byAgent, byCategory, err := s.app.ConfirmationRates(ctx, actor, s.app.Now().AddDate(0, 0, -days), time.Time{})
 	if err != nil {
@@ -69,8 +81,33 @@ func (s *site) renderService(w http.ResponseWriter, r *http.Request, actor acces
 		tiers = append(tiers, t)
 	}
 	v.Title, v.Nav = "Service settings", "cases"
-	v.Data = servicePage{Calendar: cal, Policy: pol, Tiers: tiers, Days: sla.DayNames, CanEdit: actor.Can(access.EditSLA, false), Window: days, ByAgent: byAgent, ByCategory: byCategory}
+	if typed == "" {
+		typed = strconv.Itoa(days)
+	}
+	v.Data = servicePage{Calendar: cal, Policy: pol, Tiers: tiers, Days: sla.DayNames, CanEdit: actor.Can(access.EditSLA, false), Window: days,
+		WindowTyped: typed, MaxWindow: maxRatesWindow, ByAgent: byAgent, ByCategory: byCategory}
 	s.render(w, r, status, "service", v)
+}
+
+// The confirmation rates cover the cases closed in the last N days: 90
+// unless asked, at most two years.
+const (
+	defaultRatesWindow = 90
+	maxRatesWindow     = 730
+)
+
+// ratesWindow reads the days the confirmation rates cover; a value that
+// is not a whole number from 1 to maxRatesWindow is refused with a
+// message, and the default is shown instead.
+func ratesWindow(typed string) (int, string) {
+	if typed == "" {
+		return defaultRatesWindow, ""
+	}
+	n, err := strconv.Atoi(typed)
+	if err != nil || n < 1 || n > maxRatesWindow {
+		return defaultRatesWindow, fmt.Sprintf("enter a whole number of days from 1 to %d", maxRatesWindow)
+	}
+	return n, ""
 }
 
 // serviceForm writes the stored settings as form values.

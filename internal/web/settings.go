@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -74,6 +75,21 @@ func (s *site) revokeSession(w http.ResponseWriter, r *http.Request, actor acces
 	if f == nil {
 		return
 	}
+	if err == nil && !confirmed(f) {
+		ses, err := s.app.Session(r.Context(), actor, r.PathValue("id"))
+		if err == nil && ses.UserID != actor.User.ID {
+			err = fault.Forbiddenf("this session is not yours")
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.askToConfirm(w, r, "settings", f, confirmation{
+			Question:    "Sign out " + browserName(ses.UserAgent) + " (" + ses.IP + ")?",
+			Consequence: "That browser is signed out at once and must sign in again.",
+			Cancel:      "/settings#sessions"})
+		return
+	}
 	if err == nil {
 		err = s.app.RevokeSession(r.Context(), actor, r.PathValue("id"))
 	}
@@ -122,6 +138,27 @@ func (s *site) revokeToken(w http.ResponseWriter, r *http.Request, actor access.
 	if f == nil {
 		return
 	}
+	others := f.Get("user_id") != "" && f.Get("user_id") != actor.User.ID
+	if err == nil && !confirmed(f) {
+		t, err := s.app.Token(r.Context(), actor, r.PathValue("id"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		c := confirmation{Question: "Revoke your API token “" + t.Label + "”?", Cancel: "/settings#tokens",
+			Consequence: "Programs that use it are refused from their next request. A revoked token cannot be used again."}
+		nav := "settings"
+		if t.UserID != actor.User.ID {
+			owner, err := s.app.User(r.Context(), actor, t.UserID)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			c.Question, c.Cancel, nav = "Revoke "+owner.Name+"’s API token “"+t.Label+"”?", "/admin/access#user-"+owner.ID, "users"
+		}
+		s.askToConfirm(w, r, nav, f, c)
+		return
+	}
 	if err == nil {
 		err = s.app.RevokeToken(r.Context(), actor, r.PathValue("id"))
 	}
@@ -130,17 +167,18 @@ func (s *site) revokeToken(w http.ResponseWriter, r *http.Request, actor access.
 		return
 	}
 	back := "/settings?notice=token"
-	if u := f.Get("user_id"); u != "" && u != actor.User.ID {
-		back = "/admin/users?notice=token"
+	if others {
+		back = "/admin/access?notice=token"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 type usersPage struct {
-	Users    []access.User
-	Roles    []access.Role
-	Password string // a password just set, shown once
-	For      string
+	Users      []access.User
+	Roles      []access.Role
+	Password   string // a password just set, shown once
+	For        string
+	LastSignIn map[string]time.Time // by user id; absent: never
 }
 
 func (s *site) users(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -154,6 +192,10 @@ func (s *site) renderUsers(w http.ResponseWriter, r *http.Request, actor access.
 	}
 	users, err := s.app.Users(r.Context(), actor)
 	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.LastSignIn, err = s.app.LastSignIns(r.Context(), actor); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -202,6 +244,20 @@ func (s *site) updateUser(w http.ResponseWriter, r *http.Request, actor access.A
 		active := a == "1"
 		p.Active = &active
 	}
+	if p.Active != nil && !*p.Active && !confirmed(f) {
+		u, err := s.app.User(r.Context(), actor, id)
+		if err == nil {
+			err = actor.Require(access.ManageUsers, false)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.askToConfirm(w, r, "users", f, confirmation{Question: "Deactivate " + u.Name + "?",
+			Consequence: u.Name + " is signed out at once and their API tokens stop working. You can reactivate them later.",
+			Cancel:      "/admin/users"})
+		return
+	}
 	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 	if _, err := s.app.UpdateUser(r.Context(), actor, id, p, version); err != nil {
 		if e, ok := fault.As(err); ok && (e.Kind == fault.Invalid || e.Kind == fault.Stale) {
@@ -220,6 +276,20 @@ func (s *site) resetPassword(w http.ResponseWriter, r *http.Request, actor acces
 	if f == nil {
 		return
 	}
+	if err == nil && !confirmed(f) {
+		u, err := s.app.User(r.Context(), actor, id)
+		if err == nil {
+			err = actor.Require(access.ManageUsers, false)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.askToConfirm(w, r, "users", f, confirmation{Question: "Reset " + u.Name + "’s password?",
+			Consequence: "Tandem makes a new password and shows it to you once, to hand over. " + u.Name + " is signed out at once; the old password stops working.",
+			Cancel:      "/admin/users"})
+		return
+	}
 	var pw string
 	if err == nil {
 		pw, err = s.app.ResetPassword(r.Context(), actor, id, "")
@@ -236,27 +306,45 @@ func (s *site) resetPassword(w http.ResponseWriter, r *http.Request, actor acces
 	s.renderUsers(w, r, actor, view{}, http.StatusOK, usersPage{Password: pw, For: u.Email})
 }
 
-func auditFilter(q url.Values) (store.AuditFilter, map[string]string) {
-	f := store.AuditFilter{ActorID: q.Get("actor_id"), AccountID: strings.TrimSpace(q.Get("account_id")), Kind: strings.TrimSpace(q.Get("kind"))}
+// auditFilter reads the audit page's filter; dates are days in the
+// team's time zone, "to" the whole day.
+func (s *site) auditFilter(q url.Values) (store.AuditFilter, map[string]string) {
+	f := store.AuditFilter{ActorID: q.Get("actor_id"), AccountID: strings.TrimSpace(q.Get("account_id")),
+		AccountName: strings.TrimSpace(q.Get("account")), Kind: strings.TrimSpace(q.Get("kind"))}
 	errs := map[string]string{}
-	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
-		if v := q.Get(name); v != "" {
-			t, err := time.ParseInLocation("2006-01-02", v, time.Local)
-			if err != nil {
-				errs[name] = "enter a date such as 2026-03-02"
-			}
-			*dst = t
+	for _, name := range []string{"from", "to"} {
+		v := strings.TrimSpace(q.Get(name))
+		if v == "" {
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02", v, s.app.Zone())
+		if err != nil {
+			errs[name] = "enter a date such as 2026-03-02"
+			continue
+		}
+		if name == "from" {
+			f.From = t
+		} else {
+			f.To = t.AddDate(0, 0, 1) // the whole "to" day
 		}
 	}
-	if !f.To.IsZero() {
-		f.To = f.To.AddDate(0, 0, 1) // the whole "to" day
+	if len(errs) > 0 {
+		errs["form"] = "The dates are not dates Tandem can read: correct what is marked below."
 	}
 	return f, errs
 }
 
+// auditRow is one line of the audit page: the event in words.
+type auditRow struct {
+	Event   event.Event
+	Who     string
+	Line    event.Line
+	Account string // the account's name; "" when it is gone
+}
+
 func (s *site) audit(w http.ResponseWriter, r *http.Request, actor access.Actor) {
 	q := r.URL.Query()
-	f, errs := auditFilter(q)
+	f, errs := s.auditFilter(q)
 	status := http.StatusOK
 	var evs []event.Event
 	next := ""
@@ -264,11 +352,33 @@ func (s *site) audit(w http.ResponseWriter, r *http.Request, actor access.Actor)
 		var err error
 		evs, next, err = s.app.Audit(r.Context(), actor, f, store.Page{Cursor: q.Get("cursor"), Limit: 100})
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			fe, _, ok := formErrors(err)
+			if !ok {
+				s.fail(w, r, err)
+				return
+			}
+			errs = fe
+			errs["form"] = "Nothing is shown: correct the filter where it is marked below."
 		}
-	} else {
+	}
+	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
+	}
+	users := s.userNames(r, actor)
+	var ids []string
+	for _, e := range evs {
+		if e.AccountID != "" && !slices.Contains(ids, e.AccountID) {
+			ids = append(ids, e.AccountID)
+		}
+	}
+	accounts, err := s.app.AccountNames(r.Context(), actor, ids)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rows := make([]auditRow, len(evs))
+	for i := range evs {
+		rows[i] = auditRow{Event: evs[i], Who: event.Actor(&evs[i], users), Line: event.Describe(&evs[i], users), Account: accounts[evs[i].AccountID]}
 	}
 	nextURL := ""
 	if next != "" {
@@ -285,16 +395,17 @@ func (s *site) audit(w http.ResponseWriter, r *http.Request, actor access.Actor)
 			cq[k] = v
 		}
 	}
-	s.render(w, r, status, "audit", view{Title: "Audit trail", Nav: "audit", Form: q, Errors: errs, Users: s.userNames(r, actor),
+	s.render(w, r, status, "audit", view{Title: "Audit trail", Nav: "audit", Form: q, Errors: errs, Users: users,
 		Data: struct {
-			Events []event.Event
-			Next   string
-			CSV    string
-		}{evs, nextURL, "/audit.csv?" + cq.Encode()}})
+			Rows []auditRow
+			Next string
+			CSV  string
+			Zone string
+		}{rows, nextURL, "/audit.csv?" + cq.Encode(), s.app.Zone().String()}})
 }
 
 func (s *site) auditCSV(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	f, errs := auditFilter(r.URL.Query())
+	f, errs := s.auditFilter(r.URL.Query())
 	if len(errs) > 0 {
 		s.fail(w, r, fault.New(fault.Invalid, "the dates of the export are not valid"))
 		return
@@ -303,9 +414,15 @@ func (s *site) auditCSV(w http.ResponseWriter, r *http.Request, actor access.Act
 		s.fail(w, r, err)
 		return
 	}
+	// The filter is checked before the first byte is sent, so that a wrong
+	// one is a page that says so, not a broken download.
+	if _, _, err := s.app.Audit(r.Context(), actor, f, store.Page{Limit: 1}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="tandem-audit.csv"`)
-	cw, err := event.NewCSVWriter(w)
+	cw, err := event.NewCSVWriter(w, s.userNames(r, actor))
 	if err == nil {
 		err = s.app.AuditEach(r.Context(), actor, f, cw.Write)
 	}

@@ -49,7 +49,7 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) {
 			continue
 		}
 		s.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] =
-			template.Must(template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"when": s.when, "zone": func() string { return s.app.Zone().String() }}).ParseFS(templateFS, append(shared, n)...))
+			template.Must(template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"when": s.when, "zone": s.zone}).ParseFS(templateFS, append(shared, n)...))
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
@@ -112,6 +112,8 @@ func (s *site) routes() []route {
 		{"POST /admin/users", s.signedIn(s.addUser)},
 		{"POST /admin/users/{id}", s.signedIn(s.updateUser)},
 		{"POST /admin/users/{id}/password", s.signedIn(s.resetPassword)},
+		{"GET /admin/access", s.signedIn(s.accessOverview)},
+		{"POST /admin/sessions/{id}/revoke", s.signedIn(s.revokeAnySession)},
 		{"GET /audit", s.signedIn(s.audit)},
 		{"GET /audit.csv", s.signedIn(s.auditCSV)},
 		{"GET /settings/service", s.signedIn(s.serviceSettings)},
@@ -310,6 +312,10 @@ func (s *site) when(t time.Time) string {
 	return t.In(s.app.Zone()).Format("2 Jan 2006 15:04")
 }
 
+// zone names the team's time zone, in which pages show times and read
+// the times people type.
+func (s *site) zone() string { return s.app.Zone().String() }
+
 var funcs = template.FuncMap{
 	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"ago": func(t time.Time) string {
@@ -349,4 +355,5 @@ var funcs = template.FuncMap{
 	"maxlength": maxLength,
 	"human":     event.Human,
 	"describe":  event.Describe,
+	"browser":   browserName,
 }

@@ -25,3 +25,43 @@
   if (!summary) return;
   (document.querySelector('[aria-invalid="true"]') || summary).focus();
 })();
+
+// A Copy button beside each secret shown once (a new password, a new API
+// token). Without script the secret is plain text to select and copy.
+(function () {
+  var secrets = document.querySelectorAll("code.secret[data-copy]");
+  Array.prototype.forEach.call(secrets, function (code) {
+    var button = document.createElement("button");
+    var said = document.createElement("span");
+    button.type = "button";
+    button.className = "small copy";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy " + code.getAttribute("data-copy"));
+    said.className = "copied";
+    said.setAttribute("role", "status");
+    function select() {
+      var range = document.createRange();
+      range.selectNodeContents(code);
+      var sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }
+    button.addEventListener("click", function () {
+      var done = function () { said.textContent = "Copied."; };
+      var byHand = function () {
+        select();
+        try {
+          if (document.execCommand("copy")) { done(); return; }
+        } catch (e) {}
+        said.textContent = "Selected: press Ctrl+C (or ⌘C) to copy.";
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(code.textContent).then(done, byHand);
+      } else {
+        byHand();
+      }
+    });
+    code.insertAdjacentElement("afterend", said);
+    code.insertAdjacentElement("afterend", button);
+  });
+})();
