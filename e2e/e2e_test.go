@@ -715,7 +715,8 @@ func TestManagerEditsServiceSettings(t *testing.T) {
 }
 
 // TestPagesFitAPhone: on a phone's screen no page is wider than the
-// screen; wide tables scroll inside themselves, the menu wraps.
+// screen; wide tables scroll inside themselves, the menu folds away, and
+// neither the search page nor the page for an unknown address is wider.
 func TestPagesFitAPhone(t *testing.T) {
 	base := serve(t, "--demo")
 	ctx := browser(t)

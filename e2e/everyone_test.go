@@ -48,6 +48,27 @@ func TestLongWordsWrap(t *testing.T) {
 			screenshot(t, ctx, "long-word")
 		}
 	}
+
+	// On paper: the record, without the menu, buttons, edit links, forms
+	// and the headings of forms.
+	var printed map[string]bool
+	err = chromedp.Run(ctx,
+		emulation.SetEmulatedMedia().WithMedia("print"),
+		chromedp.Evaluate(`(() => {
+			const shown = sel => [...document.querySelectorAll(sel)].some(e => getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0);
+			return {menu: shown('header.top'), buttons: shown('button, a.button'), edit: shown('a.edit, a[href$="/edit"]'), forms: shown('form'),
+				formHeading: shown('#log'), name: shown('h1'), timeline: shown('.timeline .summary'), contacts: shown('#contacts')};
+		})()`, &printed),
+		emulation.SetEmulatedMedia().WithMedia(""),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for part, want := range map[string]bool{"menu": false, "buttons": false, "edit": false, "forms": false, "formHeading": false, "name": true, "timeline": true, "contacts": true} {
+		if printed[part] != want {
+			t.Errorf("printed, %s shown: %v, want %v", part, printed[part], want)
+		}
+	}
 }
 
 // TestHeaderSearch: the search box at the top finds an account by name,
@@ -69,12 +90,12 @@ func TestHeaderSearch(t *testing.T) {
 	if !strings.Contains(found, "Northwind Traders") {
 		t.Fatalf("the header search for northwind found %q", found)
 	}
+	screenshot(t, ctx, "search")
 	var heading string
 	if err := chromedp.Run(ctx, chromedp.Click(`//ul[@id="found-account-list"]//a[text()="Northwind Traders"]`), chromedp.WaitVisible(`#timeline`),
 		chromedp.Text(`h1`, &heading)); err != nil || heading != "Northwind Traders" {
 		t.Fatalf("following the result: %q %v", heading, err)
 	}
-	screenshot(t, ctx, "search")
 }
 
 // TestQueueOnAPhone: on a 390 px phone the service queue is a list with
