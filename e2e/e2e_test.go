@@ -717,7 +717,8 @@ func TestManagerEditsServiceSettings(t *testing.T) {
 }
 
 // TestPagesFitAPhone: on a phone's screen no page is wider than the
-// screen; wide tables scroll inside themselves, the menu wraps.
+// screen; wide tables scroll inside themselves, the menu folds away, and
+// neither the search page nor the page for an unknown address is wider.
 func TestPagesFitAPhone(t *testing.T) {
 	base := serve(t, "--demo")
 	ctx := browser(t)
@@ -738,7 +739,7 @@ func TestPagesFitAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"/", "/accounts", "/accounts/new", account, account + "/edit", contact, contact + "/edit", "/cases", "/cases/new", kase,
-		"/inbox", "/audit", "/admin/users", "/settings", "/settings/service"} {
+		"/inbox", "/audit", "/admin/users", "/settings", "/settings/service", "/search?q=north", "/no/such/page"} {
 		if err := chromedp.Run(ctx, chromedp.Navigate(base+path), chromedp.WaitReady(`main`)); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}

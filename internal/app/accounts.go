@@ -146,7 +146,34 @@ func (a *App) Accounts(ctx context.Context, actor access.Actor, f store.AccountF
 	if err := actor.Require(access.ReadRecords, false); err != nil {
 		return nil, "", err
 	}
+	if err := accountOrder(&f); err != nil {
+		return nil, "", err
+	}
 	return a.store.Accounts(ctx, f, p)
+}
+
+// AccountPage is a page of the account list in the order f asks for
+// (store.AccountSorts), with the previous page's cursor and how many
+// accounts match in all.
+func (a *App) AccountPage(ctx context.Context, actor access.Actor, f store.AccountFilter, p store.Page) (store.AccountPage, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return store.AccountPage{}, err
+	}
+	if err := accountOrder(&f); err != nil {
+		return store.AccountPage{}, err
+	}
+	return a.store.AccountPage(ctx, f, p)
+}
+
+// accountOrder checks the order a list asks for and gives the store what
+// the order means: the tiers from least to most valuable, and the
+// statuses of the cases that count as open.
+func accountOrder(f *store.AccountFilter) error {
+	if f.Sort != "" && !slices.Contains(store.AccountSorts, f.Sort) {
+		return (&fault.Fields{{Field: "sort", Message: "sort by name, tier, last_contact or open_cases"}}).Err()
+	}
+	f.Tiers, f.Open = customer.Tiers, cases.Unfinished
+	return nil
 }
 
 // UpdateAccount changes an account. version 0 skips the concurrency check;

@@ -288,6 +288,7 @@ func webRows() map[string]row {
 		"GET /accounts/new":  {fixed("/accounts/new", ""), pageRead},
 		"POST /accounts":     {fixed("/accounts", form(url.Values{"name": {"Route Test"}, "allow_duplicate": {"1"}})), formOnly(303, "admin", "manager", "sales")},
 		"GET /accounts/{id}": {func(w *world) (string, string) { return "/accounts/" + w.account.ID, "" }, pageRead},
+		"GET /search":        {fixed("/search?q=route", ""), pageRead},
 		"GET /accounts/{id}/edit": {func(w *world) (string, string) { return "/accounts/" + w.account.ID + "/edit", "" },
 			pageOnly("admin", "manager", "sales")},
 		"POST /accounts/{id}": {func(w *world) (string, string) {

@@ -53,9 +53,9 @@ func New(a *app.App, log *slog.Logger, opts Options) *Handler {
 	})
 	mux.Handle("GET /metrics", adminsOnly(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	humaAPI := api.New(mux, a, log)
-	web.Register(mux, a, log)
+	notFound := web.Register(mux, a, log)
 
-	var h http.Handler = apiProblems(mux, recordPattern(mux))
+	var h http.Handler = unknownAddresses(mux, notFound, recordPattern(mux))
 	h = idempotency(a, log)(h)
 	h = httpauth.Middleware(a, opts.Auth)(h)
 	cop := http.NewCrossOriginProtection()
@@ -85,41 +85,45 @@ func adminsOnly(h http.Handler) http.Handler {
 	})
 }
 
-// apiProblems makes the mux's own answers under /api/ (no such route 404,
-// method not allowed 405) problem details like every other API error.
-func apiProblems(mux *http.ServeMux, next http.Handler) http.Handler {
+// unknownAddresses replaces the mux's own plain-text answers: under /api/
+// (no such route 404, method not allowed 405) with problem details like
+// every other API error; elsewhere its 404 with the site's page for an
+// address that names none (notFound).
+func unknownAddresses(mux *http.ServeMux, notFound, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/") {
-			next.ServeHTTP(w, r)
-			return
-		}
 		if _, pattern := mux.Handler(r); pattern != "" {
 			next.ServeHTTP(w, r)
 			return
 		}
-		pw := &plainWriter{ResponseWriter: w}
+		api := strings.HasPrefix(r.URL.Path, "/api/")
+		pw := &plainWriter{ResponseWriter: w, only404: !api}
 		next.ServeHTTP(pw, r)
-		if !pw.replaced {
-			return
+		switch {
+		case !pw.replaced:
+		case !api:
+			notFound.ServeHTTP(w, r)
+		default:
+			detail := "there is no such API route; see /api/openapi.json"
+			if pw.status == http.StatusMethodNotAllowed {
+				detail = "this route does not take " + r.Method + "; Allow lists the methods it takes"
+			}
+			writeProblem(w, pw.status, detail)
 		}
-		detail := "there is no such API route; see /api/openapi.json"
-		if pw.status == http.StatusMethodNotAllowed {
-			detail = "this route does not take " + r.Method + "; Allow lists the methods it takes"
-		}
-		writeProblem(w, pw.status, detail)
 	})
 }
 
-// plainWriter swallows the mux's text/plain 404 or 405 so that a problem
-// can be written in its place; anything else passes through.
+// plainWriter swallows the mux's text/plain 404 (or 405, unless only404)
+// so that another answer can be written in its place; anything else
+// passes through.
 type plainWriter struct {
 	http.ResponseWriter
+	only404  bool
 	status   int
 	replaced bool
 }
 
 func (w *plainWriter) WriteHeader(code int) {
-	if code == http.StatusNotFound || code == http.StatusMethodNotAllowed {
+	if code == http.StatusNotFound || (code == http.StatusMethodNotAllowed && !w.only404) {
 		w.status, w.replaced = code, true
 		return
 	}

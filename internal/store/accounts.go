@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,17 +42,65 @@ func (q q) AccountOwner(ctx context.Context, id string) (customer.Account, error
 	return a, notFound(err, "account")
 }
 
-// AccountFilter narrows the account list.
+// AccountFilter narrows the account list and chooses its order.
 type AccountFilter struct {
 	Q          string
 	OwnerID    string
 	ExternalID string
 	Tier       string
+	// Sort is the order of the list: by name (""), or by one of the
+	// AccountSorts then by name; Desc reverses it.
+	Sort string
+	Desc bool
+	// Tiers ranks the tiers, lowest first, for the tier order; Open are
+	// the statuses of the cases counted for the open-cases order. The
+	// app sets both; the store only applies them.
+	Tiers []string
+	Open  []cases.Status
 }
 
-// Accounts lists accounts by name.
+// The orders of the account list besides by name.
+const (
+	SortName        = "name"
+	SortTier        = "tier"
+	SortLastContact = "last_contact"
+	SortOpenCases   = "open_cases"
+)
+
+// AccountSorts are the orders the account list can be sorted in.
+var AccountSorts = []string{SortName, SortTier, SortLastContact, SortOpenCases}
+
+// AccountPage is one page of the account list: the accounts, the cursor
+// of the next page and of the previous one ("" when there is none), and
+// how many accounts match the filter in all.
+type AccountPage struct {
+	Accounts []customer.Account
+	Next     string
+	Prev     string
+	Total    int
+}
+
+// Accounts lists accounts in the filter's order.
 func (q q) Accounts(ctx context.Context, f AccountFilter, p Page) ([]customer.Account, string, error) {
+	page, err := q.accountPage(ctx, f, p)
+	return page.Accounts, page.Next, err
+}
+
+// AccountPage is a page of the account list with the previous page's
+// cursor and the count of every account that matches.
+func (q q) AccountPage(ctx context.Context, f AccountFilter, p Page) (AccountPage, error) {
+	page, err := q.accountPage(ctx, f, p)
+	if err != nil {
+		return page, err
+	}
 	var w where
+	accountConds(f, &w)
+	err = q.row(ctx, `SELECT COUNT(*) FROM accounts`+w.String(), w.args...).Scan(&page.Total)
+	return page, err
+}
+
+// accountConds adds the filter's conditions on the accounts table.
+func accountConds(f AccountFilter, w *where) {
 	if f.Q != "" {
 		// What was typed is matched as it is: % and _ are not wildcards.
 		// A term without letters or digits (a name key of "") names no name.
@@ -70,37 +120,116 @@ func (q q) Accounts(ctx context.Context, f AccountFilter, p Page) ([]customer.Ac
 	if f.Tier != "" {
 		w.add("tier = ?", f.Tier)
 	}
+}
+
+// accountPage reads one page in the filter's order, keyset-paginated on
+// (sort value, name key, id) (docs/adr/0017-sorting-the-account-list.md).
+// A cursor that says back reads the page before it.
+func (q q) accountPage(ctx context.Context, f AccountFilter, p Page) (AccountPage, error) {
 	c, err := parseCursor(p.Cursor)
 	if err != nil {
-		return nil, "", err
+		return AccountPage{}, err
 	}
+	var w where
+	accountConds(f, &w)
+	// The sort value of each account, as k.
+	k := "0"
+	switch f.Sort {
+	case "", SortName:
+	case SortTier:
+		k = "CASE tier"
+		for i, t := range f.Tiers {
+			k += " WHEN " + w.next(t) + " THEN " + strconv.Itoa(i)
+		}
+		k += " ELSE -1 END"
+	case SortLastContact:
+		k = "COALESCE((SELECT MAX(i.occurred_at) FROM interactions i WHERE i.account_id = accounts.id), -1)"
+	case SortOpenCases:
+		k = "0"
+		if len(f.Open) > 0 {
+			k = "(SELECT COUNT(*) FROM cases c WHERE c.account_id = accounts.id AND c.status IN (" + placeholders(&w, f.Open) + "))"
+		}
+	default:
+		return AccountPage{}, fault.New(fault.Invalid, "the account list cannot be sorted by %q", f.Sort)
+	}
+	keys := "k, name_key, id"
+	if f.Sort == "" || f.Sort == SortName {
+		keys = "name_key, id"
+	}
+	// Reading forward goes the list's way; reading back goes the other way
+	// and turns the rows round.
+	back := c != nil && c.Back
+	up := f.Desc == back
+	dir, cmp := "", ">"
+	if !up {
+		dir, cmp = " DESC", "<"
+	}
+	outer := where{args: w.args}
 	if c != nil {
-		w.add("(name_key, id) > (?, ?)", c.S, c.ID)
+		if keys == "name_key, id" {
+			outer.add("(name_key, id) "+cmp+" (?, ?)", c.S, c.ID)
+		} else {
+			outer.add("(k, name_key, id) "+cmp+" (?, ?, ?)", c.N, c.S, c.ID)
+		}
 	}
+	order := strings.ReplaceAll(keys, ",", dir+",") + dir
 	n := p.limit()
-	limit := w.next(n + 1)
-	rows, err := q.query(ctx, `SELECT `+accountCols+`, name_key FROM accounts`+w.String()+` ORDER BY name_key, id LIMIT `+limit, w.args...)
+	limit := outer.next(n + 1)
+	rows, err := q.query(ctx, `SELECT `+accountCols+`, name_key, k FROM (SELECT `+accountCols+`, name_key, `+k+` AS k FROM accounts`+w.String()+`) AS t`+
+		outer.String()+` ORDER BY `+order+` LIMIT `+limit, outer.args...)
 	if err != nil {
-		return nil, "", err
+		return AccountPage{}, err
 	}
 	defer rows.Close()
 	var out []customer.Account
-	var keys []string
+	var at []cursor
 	for rows.Next() {
 		var key string
-		a, err := scanAccount(rows, &key)
+		var kv int64
+		a, err := scanAccount(rows, &key, &kv)
 		if err != nil {
-			return nil, "", err
+			return AccountPage{}, err
 		}
 		out = append(out, a)
-		keys = append(keys, key)
+		at = append(at, cursor{S: key, N: kv, ID: a.ID})
 	}
-	next := ""
-	if len(out) > n {
-		out = out[:n]
-		next = cursor{S: keys[n-1], ID: out[n-1].ID}.String()
+	if err := rows.Err(); err != nil {
+		return AccountPage{}, err
 	}
-	return out, next, rows.Err()
+	more := len(out) > n
+	if more {
+		out, at = out[:n], at[:n]
+	}
+	if back {
+		if len(out) == 0 {
+			// Nothing is before it any more: the first page.
+			rows.Close()
+			return q.accountPage(ctx, f, Page{Limit: p.Limit})
+		}
+		slices.Reverse(out)
+		slices.Reverse(at)
+	}
+	page := AccountPage{Accounts: out}
+	if len(out) == 0 {
+		return page, nil
+	}
+	first, last := at[0], at[len(at)-1]
+	first.Back = true
+	switch {
+	case back:
+		page.Next = last.String() // the page it was read back from
+		if more {
+			page.Prev = first.String()
+		}
+	default:
+		if more {
+			page.Next = last.String()
+		}
+		if c != nil {
+			page.Prev = first.String()
+		}
+	}
+	return page, nil
 }
 
 // AccountCandidates returns accounts that share a key with k.

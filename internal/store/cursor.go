@@ -12,6 +12,8 @@ type cursor struct {
 	S  string `json:"s,omitempty"`
 	N  int64  `json:"n,omitempty"`
 	ID string `json:"id"`
+	// Back asks for the page before this item rather than after it.
+	Back bool `json:"b,omitempty"`
 }
 
 func (c cursor) String() string {

@@ -153,14 +153,15 @@ type Quiet struct {
 }
 
 // QuietAccounts lists an owner's accounts with no interaction since the
-// given time, the most valuable tiers and the longest silences first.
+// given time, counting from its creation an account nobody has talked to
+// yet, the most valuable tiers and the longest silences first.
 func (q q) QuietAccounts(ctx context.Context, ownerID string, since time.Time, limit int) ([]Quiet, error) {
 	rows, err := q.query(ctx, `SELECT `+prefixed("a.", accountCols)+`, MAX(i.occurred_at) AS last_at
 		FROM accounts a LEFT JOIN interactions i ON i.account_id = a.id
 		WHERE a.owner_id = $1
 		GROUP BY `+prefixed("a.", accountCols)+`
-		HAVING MAX(i.occurred_at) IS NULL OR MAX(i.occurred_at) < $2
-		ORDER BY CASE a.tier WHEN 'vip' THEN 0 WHEN 'gold' THEN 1 WHEN 'silver' THEN 2 ELSE 3 END, last_at
+		HAVING COALESCE(MAX(i.occurred_at), a.created_at) < $2
+		ORDER BY CASE a.tier WHEN 'vip' THEN 0 WHEN 'gold' THEN 1 WHEN 'silver' THEN 2 ELSE 3 END, COALESCE(MAX(i.occurred_at), a.created_at), a.id
 		LIMIT $3`, ownerID, ms(since), limit)
 	if err != nil {
 		return nil, err

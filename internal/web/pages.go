@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tandem/internal/access"
+	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/event"
@@ -81,29 +82,86 @@ func (s *site) logout(w http.ResponseWriter, r *http.Request, actor access.Actor
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
+// sortColumn is a column heading of the account list that sorts it.
+type sortColumn struct {
+	Label string
+	URL   string // the list sorted by this column (the other way when it already is)
+	Sort  string // aria-sort: ascending, descending, or "" when not sorted by it
+}
+
+// accountColumns are the sortable columns of the account list, with the
+// way each sorts first: names A to Z, the most valuable tiers, the longest
+// silences and the most open cases first.
+var accountColumns = []struct {
+	label, key string
+	desc       bool
+}{{"Name", store.SortName, false}, {"Tier", store.SortTier, true}, {"Last contact", store.SortLastContact, false}, {"Open cases", store.SortOpenCases, true}}
+
 func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Actor) {
 	q := r.URL.Query()
-	f := store.AccountFilter{Q: strings.TrimSpace(q.Get("q"))}
+	f := store.AccountFilter{Q: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort")}
 	if q.Get("mine") == "1" {
 		f.OwnerID = actor.User.ID
 	}
-	list, next, err := s.app.Accounts(r.Context(), actor, f, store.Page{Cursor: q.Get("cursor"), Limit: 50})
+	switch q.Get("dir") {
+	case "", "asc":
+	case "desc":
+		f.Desc = true
+	default:
+		s.fail(w, r, (&fault.Fields{{Field: "dir", Message: "sort asc or desc"}}).Err())
+		return
+	}
+	page, err := s.app.AccountPage(r.Context(), actor, f, store.Page{Cursor: q.Get("cursor"), Limit: 50})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	nextURL := ""
-	if next != "" {
-		nq := url.Values{"cursor": {next}}
-		for _, k := range []string{"q", "mine"} {
+	// Links keep the search, "only mine" and the order.
+	link := func(set map[string]string) string {
+		nq := url.Values{}
+		for _, k := range []string{"q", "mine", "sort", "dir"} {
 			if v := q.Get(k); v != "" {
 				nq.Set(k, v)
 			}
 		}
-		nextURL = "/accounts?" + nq.Encode()
+		for k, v := range set {
+			if v == "" {
+				nq.Del(k)
+			} else {
+				nq.Set(k, v)
+			}
+		}
+		if len(nq) == 0 {
+			return "/accounts"
+		}
+		return "/accounts?" + nq.Encode()
 	}
-	ids := make([]string, len(list))
-	for i, a := range list {
+	nextURL, prevURL := "", ""
+	if page.Next != "" {
+		nextURL = link(map[string]string{"cursor": page.Next})
+	}
+	if page.Prev != "" {
+		prevURL = link(map[string]string{"cursor": page.Prev})
+	}
+	var cols []sortColumn
+	for _, c := range accountColumns {
+		current := f.Sort == c.key || (f.Sort == "" && c.key == store.SortName)
+		desc := c.desc
+		if current {
+			desc = !f.Desc
+		}
+		dir := "asc"
+		if desc {
+			dir = "desc"
+		}
+		col := sortColumn{Label: c.label, URL: link(map[string]string{"sort": c.key, "dir": dir, "cursor": ""})}
+		if current {
+			col.Sort = map[bool]string{false: "ascending", true: "descending"}[f.Desc]
+		}
+		cols = append(cols, col)
+	}
+	ids := make([]string, len(page.Accounts))
+	for i, a := range page.Accounts {
 		ids[i] = a.ID
 	}
 	activity, err := s.app.AccountActivity(r.Context(), actor, ids)
@@ -115,8 +173,33 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		Data: struct {
 			Accounts []customer.Account
 			Activity map[string]store.Activity
+			Columns  []sortColumn
+			Count    string // "Showing 50 of 1,234 accounts"
 			Next     string
-		}{list, activity, nextURL}})
+			Prev     string
+		}{page.Accounts, activity, cols, countText(len(page.Accounts), page.Total), nextURL, prevURL}})
+}
+
+// countText says how many of how many accounts a page shows.
+func countText(shown, total int) string {
+	switch {
+	case total == 0:
+		return "No accounts"
+	case total == 1:
+		return "1 account"
+	case shown == total:
+		return thousands(total) + " accounts"
+	}
+	return "Showing " + thousands(shown) + " of " + thousands(total) + " accounts"
+}
+
+// thousands writes n with a comma between each three digits: 12,345.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 type accountPage struct {
@@ -130,6 +213,8 @@ type accountPage struct {
 	Now      string
 	CanEdit  bool
 	Editable map[string]bool // the interactions on the page the person may correct
+	// ContactNames names, by id, the contacts the timeline's interactions were with.
+	ContactNames map[string]string
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -175,13 +260,22 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 	}
 	v.Title, v.Nav, v.Users = acc.Name, "accounts", s.userNames(r, actor)
 	editable := map[string]bool{}
+	var with []string // the contacts the interactions on the page were with
 	for _, it := range items {
 		if it.Interaction != nil && actor.Can(access.EditInteraction, it.Interaction.UserID == actor.User.ID) {
 			editable[it.ID] = true
 		}
+		if it.Interaction != nil && it.Interaction.ContactID != "" {
+			with = append(with, it.Interaction.ContactID)
+		}
+	}
+	names, err := s.app.ContactNames(ctx, actor, with)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	v.Data = accountPage{Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
-		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable}
+		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names}
 	s.render(w, r, status, "account", v)
 }
 
@@ -317,4 +411,31 @@ func (s *site) contact(w http.ResponseWriter, r *http.Request, actor access.Acto
 			Interactions []customer.Interaction
 			CanEdit      bool
 		}{c, acc, list, actor.Can(access.EditContacts, false)}})
+}
+
+// search is the page of the header's search box: accounts, contacts and
+// the case whose number was typed.
+func (s *site) search(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	q := r.URL.Query()
+	found, err := s.app.Search(r.Context(), actor, q.Get("q"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var kase []caseRow
+	if found.Case != nil {
+		kase = s.rows(r, actor, []cases.Case{*found.Case})
+	}
+	s.render(w, r, http.StatusOK, "search", view{Title: "Search", Nav: "search", Form: q,
+		Data: struct {
+			app.Found
+			Cases []caseRow // the case whose number was typed
+			More  string    // the account list with the same search
+		}{found, kase, "/accounts?" + url.Values{"q": {found.Query}}.Encode()}})
+}
+
+// notFound answers an address that names no page, in the site's layout
+// with a way back, signed in or not.
+func (s *site) notFound(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusNotFound, "notfound", view{Title: "Page not found"})
 }

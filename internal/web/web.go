@@ -38,8 +38,9 @@ type site struct {
 	pages map[string]*template.Template
 }
 
-// Register adds the pages to mux.
-func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) {
+// Register adds the pages to mux. It returns the page for an address that
+// names none (404), for the server to answer every such request with.
+func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
 	// Every page is parsed with the layout and the parts pages share.
 	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html"}
@@ -65,6 +66,7 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) {
 	for _, rt := range s.routes() {
 		mux.HandleFunc(rt.pattern, s.checkedRequest(rt.pattern, rt.handler))
 	}
+	return http.HandlerFunc(s.notFound)
 }
 
 type route struct {
@@ -82,6 +84,7 @@ func (s *site) routes() []route {
 		{"GET /accounts/new", s.signedIn(s.newAccount)},
 		{"POST /accounts", s.signedIn(s.createAccount)},
 		{"GET /accounts/{id}", s.signedIn(s.account)},
+		{"GET /search", s.signedIn(s.search)},
 		{"GET /accounts/{id}/edit", s.signedIn(s.editAccount)},
 		{"POST /accounts/{id}", s.signedIn(s.saveAccount)},
 		{"POST /accounts/{id}/contacts", s.signedIn(s.createContact)},
