@@ -265,3 +265,90 @@ func TestConfirmationRatesUpToNow(t *testing.T) {
 		t.Fatalf("rates up to now: %+v %v, want the case closed just now", byCategory, err)
 	}
 }
+
+// TestTeamFiguresMatchTheirLists: each figure of a manager's home is the
+// length of the case list its filter names, on both engines.
+func TestTeamFiguresMatchTheirLists(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := setup(t, s)
+		ctx := context.Background()
+		mia, _, err := f.app.AddUser(ctx, access.System, app.NewUser{Email: "mia@example.com", Name: "Mia", Role: "manager", Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		manager := access.Actor{User: mia, Scope: access.ScopeAdmin}
+		acc, _ := f.app.CreateAccount(ctx, f.sales, customer.Account{Name: "Northwind"}, false)
+		var ids []string
+		for i, p := range []string{"urgent", "urgent", "normal", "low", "high", "normal"} {
+			c, err := f.app.OpenCase(ctx, f.service, cases.Case{AccountID: acc.ID, Subject: "Case " + p, Priority: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+			f.tick(time.Duration(i) * 10 * time.Minute)
+		}
+		if _, err := f.app.AssignCases(ctx, f.service, ids[:3], f.service.User.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.app.AssignCases(ctx, f.service, ids[3:4], mia.ID); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := f.app.TransitionCase(ctx, f.service, ids[4], cases.Transition{To: cases.Resolved, Solution: "Done"}, 0)
+		no := false
+		if _, err := f.app.TransitionCase(ctx, f.service, c.ID, cases.Transition{To: cases.Closed, Confirmed: &no, Reason: "no answer"}, 0); err != nil {
+			t.Fatal(err)
+		}
+		f.tick(50 * time.Minute) // urgent first responses (30 min) are overdue, others at risk or on track
+		team, err := f.app.TeamOf(ctx, manager)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.app.TeamOf(ctx, f.service)
+		wantKind(t, err, fault.Forbidden)
+		list := func(fl store.CaseFilter) int {
+			all, _, err := f.app.Cases(ctx, manager, fl, store.Page{Limit: 200})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := f.app.CountCases(ctx, manager, fl)
+			if err != nil || n != len(all) {
+				t.Fatalf("count %d, list %d: %v", n, len(all), err)
+			}
+			return n
+		}
+		open := store.CaseFilter{Statuses: cases.Unfinished}
+		for name, c := range map[string]struct {
+			got int
+			f   store.CaseFilter
+		}{
+			"open":        {team.Open, open},
+			"unassigned":  {team.Unassigned, store.CaseFilter{Statuses: cases.Unfinished, Unassigned: true}},
+			"breached":    {team.Breached, store.CaseFilter{Statuses: cases.Unfinished, SLAState: "breached"}},
+			"at risk":     {team.AtRisk, store.CaseFilter{Statuses: cases.Unfinished, SLAState: "at_risk"}},
+			"unconfirmed": {team.Unconfirmed, store.CaseFilter{Statuses: []cases.Status{cases.Closed}, Unconfirmed: true, ClosedFrom: team.UnconfirmedSince}},
+			"val's load":  {team.Loads[0].Cases, store.CaseFilter{Statuses: cases.Unfinished, AssigneeID: team.Loads[0].AssigneeID}},
+			"this week":   {team.ThisWeek.Resolved, store.CaseFilter{ResolvedFrom: team.ThisWeek.From, ResolvedTo: team.ThisWeek.To}},
+		} {
+			if want := list(c.f); c.got != want {
+				t.Errorf("%s: the home says %d, the list holds %d", name, c.got, want)
+			}
+		}
+		if team.Open != 5 || team.Unassigned != 1 || team.Breached < 2 || team.Unconfirmed != 1 || team.ThisWeek.Resolved != 1 || team.ThisWeek.Met != 1 {
+			t.Errorf("team: %+v", team)
+		}
+		if len(team.Loads) != 2 || team.Loads[0].AssigneeID != f.service.User.ID || team.Loads[0].Cases != 3 {
+			t.Errorf("loads: %+v", team.Loads)
+		}
+		// Mia was handed a case: her desk says so, and her inbox holds it.
+		desk, err := f.app.DeskOf(ctx, manager, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if desk.Mine.Total != 1 || len(desk.Handed) != 1 || !strings.Contains(desk.Handed[0].Message, "assigned to you by val@example.com") {
+			t.Errorf("Mia's desk: %+v", desk)
+		}
+		if desk.Unassigned.Total != 1 || desk.Unassigned.Items[0].ID != ids[5] {
+			t.Errorf("unassigned: %+v", desk.Unassigned)
+		}
+	})
+}

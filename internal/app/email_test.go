@@ -165,3 +165,60 @@ func TestLinkKeyIsStoredOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestReplyToTheCustomer: a first reply to the customer is emailed to the
+// case's contact over real SMTP and moves a new case to open; an internal
+// note is not emailed; where there is no address the app says why.
+func TestReplyToTheCustomer(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := setup(t, s)
+		ctx := context.Background()
+		a := app.New(s, app.WithClock(func() time.Time { return *f.clock }), app.WithEmail("https://tandem.example/"))
+		srv := mailtest.Start(t)
+		sender, err := mail.New(srv.URL, "service@tandem.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc, _ := a.CreateAccount(ctx, f.sales, customer.Account{Name: "Northwind"}, false)
+		dana, _ := a.CreateContact(ctx, f.sales, customer.Contact{AccountID: acc.ID, Name: "Dana Scully", Email: "dana@northwind.example"}, false)
+		mute, _ := a.CreateContact(ctx, f.sales, customer.Contact{AccountID: acc.ID, Name: "Walter Skinner"}, false)
+		c, err := a.OpenCase(ctx, f.service, cases.Case{AccountID: acc.ID, ContactID: dana.ID, Subject: "Pallets arrived short"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.SendDueEmails(ctx, sender); err != nil { // the owner's notice
+			t.Fatal(err)
+		}
+		if _, err := a.CommentCase(ctx, f.service, c.ID, "Checked with the warehouse.", true, 5); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ = a.Case(ctx, f.service, c.ID); c.Status != cases.New || !c.RespondedAt.IsZero() {
+			t.Fatalf("an internal note moved the case: %+v", c)
+		}
+		if _, err := a.CommentCase(ctx, f.service, c.ID, "Four units are on their way by courier.", false, 0); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ = a.Case(ctx, f.service, c.ID); c.Status != cases.Open || c.RespondedAt.IsZero() {
+			t.Fatalf("a first reply to the customer left the case at %s", c.Status)
+		}
+		before := len(srv.Messages())
+		if n, err := a.SendDueEmails(ctx, sender); err != nil || n != 1 {
+			t.Fatalf("sent %d: %v", n, err)
+		}
+		got := srv.Messages()[before]
+		if got.To != "dana@northwind.example" || !strings.Contains(got.Body, "Four units are on their way") || strings.Contains(got.Body, "warehouse") {
+			t.Fatalf("the reply's email: %+v", got)
+		}
+		r, err := a.CustomerReach(ctx, f.service, c)
+		if err != nil || r.Address != "dana@northwind.example" {
+			t.Fatalf("reach: %+v %v", r, err)
+		}
+		c2, _ := a.OpenCase(ctx, f.service, cases.Case{AccountID: acc.ID, ContactID: mute.ID, Subject: "No address"})
+		if r, _ := a.CustomerReach(ctx, f.service, c2); r.Address != "" || r.Why != "Walter Skinner has no email address" {
+			t.Fatalf("reach without an address: %+v", r)
+		}
+		if r, _ := f.app.CustomerReach(ctx, f.service, c); r.Why != "email is off" {
+			t.Fatalf("reach with email off: %+v", r)
+		}
+	})
+}

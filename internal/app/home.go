@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"tandem/internal/access"
@@ -79,7 +80,8 @@ type Load struct {
 }
 
 // Team is how the service team stands now, for a manager; every number
-// is the length of a case list a store.CaseFilter names.
+// is the length of a case list a store.CaseFilter names (the open ones
+// summed in one pass by store.Loads, by the same conditions).
 type Team struct {
 	Open, Unassigned, Breached, AtRisk int
 	ThisWeek, LastWeek                 Week
@@ -99,46 +101,29 @@ func (a *App) TeamOf(ctx context.Context, actor access.Actor) (Team, error) {
 	}
 	now := a.Now()
 	var t Team
-	counts := []struct {
-		n *int
-		f store.CaseFilter
-	}{
-		{&t.Open, store.CaseFilter{Statuses: cases.Unfinished}},
-		{&t.Unassigned, store.CaseFilter{Statuses: cases.Unfinished, Unassigned: true}},
-		{&t.Breached, store.CaseFilter{Statuses: cases.Unfinished, SLAState: string(sla.Breached)}},
-		{&t.AtRisk, store.CaseFilter{Statuses: cases.Unfinished, SLAState: string(sla.AtRisk)}},
-	}
-	t.UnconfirmedSince = now.Add(-UnconfirmedWindow)
-	counts = append(counts, struct {
-		n *int
-		f store.CaseFilter
-	}{&t.Unconfirmed, store.CaseFilter{Statuses: []cases.Status{cases.Closed}, Unconfirmed: true, ClosedFrom: t.UnconfirmedSince}})
-	for _, c := range counts {
-		c.f.Now = now
-		n, err := a.store.CountCases(ctx, c.f)
-		if err != nil {
-			return Team{}, err
-		}
-		*c.n = n
-	}
-	loads, err := a.store.OpenByAssignee(ctx)
+	loads, err := a.store.Loads(ctx, now)
 	if err != nil {
 		return Team{}, err
 	}
-	for id, n := range loads {
-		if id != "" {
-			t.Loads = append(t.Loads, Load{AssigneeID: id, Cases: n})
+	for _, l := range loads {
+		t.Open, t.Breached, t.AtRisk = t.Open+l.Open, t.Breached+l.Breached, t.AtRisk+l.AtRisk
+		if l.AssigneeID == "" {
+			t.Unassigned = l.Open
+		} else {
+			t.Loads = append(t.Loads, Load{AssigneeID: l.AssigneeID, Cases: l.Open})
 		}
 	}
 	slices.SortFunc(t.Loads, func(x, y Load) int {
 		if x.Cases != y.Cases {
 			return y.Cases - x.Cases
 		}
-		if x.AssigneeID < y.AssigneeID {
-			return -1
-		}
-		return 1
+		return strings.Compare(x.AssigneeID, y.AssigneeID)
 	})
+	t.UnconfirmedSince = now.Add(-UnconfirmedWindow)
+	if t.Unconfirmed, err = a.store.CountCases(ctx, store.CaseFilter{Statuses: []cases.Status{cases.Closed}, Unconfirmed: true,
+		ClosedFrom: t.UnconfirmedSince, Now: now}); err != nil {
+		return Team{}, err
+	}
 	if t.Troubled, err = a.store.BreachedByAccount(ctx, now, 10); err != nil {
 		return Team{}, err
 	}

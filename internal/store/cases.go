@@ -179,24 +179,33 @@ func (q q) CountCases(ctx context.Context, f CaseFilter) (int, error) {
 	return n, err
 }
 
-// OpenByAssignee counts the unfinished cases of each assignee ("" for
-// unassigned ones).
-func (q q) OpenByAssignee(ctx context.Context) (map[string]int, error) {
+// Load is the unfinished cases one assignee holds ("" for nobody), and
+// how many of them are past their next deadline or at risk at now.
+type Load struct {
+	AssigneeID       string
+	Open             int
+	Breached, AtRisk int
+}
+
+// Loads sums the unfinished cases by assignee in one pass over the
+// assignee index, with the SLA states of CaseFilter.SLAState.
+func (q q) Loads(ctx context.Context, now time.Time) ([]Load, error) {
 	var w where
 	w.conds = append(w.conds, "status IN ("+placeholders(&w, cases.Unfinished)+")")
-	rows, err := q.query(ctx, `SELECT coalesce(assignee_id, ''), count(*) FROM cases`+w.String()+` GROUP BY assignee_id`, w.args...)
+	t := w.next(ms(now))
+	rows, err := q.query(ctx, `SELECT coalesce(assignee_id, ''), count(*), sum(CASE WHEN due_at <= `+t+` THEN 1 ELSE 0 END),
+		sum(CASE WHEN at_risk_at <= `+t+` AND due_at > `+t+` THEN 1 ELSE 0 END) FROM cases`+w.String()+` GROUP BY assignee_id`, w.args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	var out []Load
 	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
+		var l Load
+		if err := rows.Scan(&l.AssigneeID, &l.Open, &l.Breached, &l.AtRisk); err != nil {
 			return nil, err
 		}
-		out[id] = n
+		out = append(out, l)
 	}
 	return out, rows.Err()
 }
