@@ -749,6 +749,21 @@ func TestPagesFitAPhone(t *testing.T) {
 	}
 	chromedp.Run(ctx, chromedp.Navigate(base+"/cases"), chromedp.WaitReady(`main`))
 	screenshot(t, ctx, "phone-cases")
+	// Each role's home on a phone, and at desktop width.
+	for _, who := range []struct{ email, role string }{{"sam@example.com", "sales"}, {"val@example.com", "service"}, {"mia@example.com", "manager"}} {
+		phone := browser(t)
+		if err := chromedp.Run(phone, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+			t.Fatal(err)
+		}
+		signIn(t, phone, base, who.email)
+		if n := overflow(t, phone); n > 0 {
+			t.Errorf("%s's home is %dpx wider than a phone's screen", who.role, n)
+		}
+		screenshot(t, phone, "phone-home-"+who.role)
+	}
+	desk := browser(t)
+	signIn(t, desk, base, "sam@example.com")
+	screenshot(t, desk, "home-sales")
 }
 
 // overflow is how many pixels the page is wider than the window.
