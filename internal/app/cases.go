@@ -34,8 +34,8 @@ func (a *App) clocks(c cases.Case) (fr, res sla.Clock) {
 // SLAOf returns the SLA of a case at the app's now. One rule decides the
 // state and the words beside it: a running case is judged by its next
 // deadline as the case holds it (the one shown beside the state, and the
-// one the queue filters by), a stopped or paused clock by the business
-// time it used.
+// one the queue filters by), a paused clock by the business time it had
+// used, a finished case by whether both targets were met.
 func (a *App) SLAOf(c cases.Case) SLA {
 	now := a.Now()
 	k := c.Clocks
@@ -44,8 +44,11 @@ func (a *App) SLAOf(c cases.Case) SLA {
 	_, res := a.clocks(c)
 	next, _ := c.NextDeadline()
 	switch {
-	case !res.Stopped.IsZero():
-		out.State = res.State(cal, now) // met or breached, for good
+	case !res.Stopped.IsZero(): // met or breached, for good: both targets count
+		out.State = res.State(cal, now)
+		if out.State == sla.Met && !c.RespondedAt.IsZero() && c.RespondedAt.After(k.FirstResponseDue) {
+			out.State = sla.Breached
+		}
 	case next.IsZero(): // waiting on the customer: as it stood when the clock paused
 		out.State = res.State(cal, now)
 	case !now.Before(next):

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"tandem/internal/cases"
@@ -187,11 +188,21 @@ type Load struct {
 	Breached, AtRisk int
 }
 
+// unfinishedLiterally names the unfinished states as the partial index
+// cases_open does, so that a query can use it.
+var unfinishedLiterally = func() string {
+	q := make([]string, len(cases.Unfinished))
+	for i, s := range cases.Unfinished {
+		q[i] = "'" + string(s) + "'"
+	}
+	return "status IN (" + strings.Join(q, ", ") + ")"
+}()
+
 // Loads sums the unfinished cases by assignee in one pass over the index
-// of unfinished states, with the SLA states of CaseFilter.SLAState.
+// of unfinished cases, with the SLA states of CaseFilter.SLAState.
 func (q q) Loads(ctx context.Context, now time.Time) ([]Load, error) {
 	var w where
-	w.conds = append(w.conds, "status IN ("+placeholders(&w, cases.Unfinished)+")")
+	w.conds = append(w.conds, unfinishedLiterally)
 	t := w.next(ms(now))
 	rows, err := q.query(ctx, `SELECT coalesce(assignee_id, ''), count(*), sum(CASE WHEN due_at <= `+t+` THEN 1 ELSE 0 END),
 		sum(CASE WHEN at_risk_at <= `+t+` AND due_at > `+t+` THEN 1 ELSE 0 END) FROM cases`+w.String()+` GROUP BY assignee_id`, w.args...)

@@ -125,12 +125,13 @@ func (s *site) queue(w http.ResponseWriter, r *http.Request, actor access.Actor)
 }
 
 type queuePage struct {
-	Back   string // this view, to come back to after assigning
-	Notice string
-	Cases  []caseRow
-	Total  int
-	Next   string
-	Agents []access.User
+	Account, Without string // the account the queue is narrowed to, and the queue without it
+	Back             string // this view, to come back to after assigning
+	Notice           string
+	Cases            []caseRow
+	Total            int
+	Next             string
+	Agents           []access.User
 }
 
 func (s *site) renderQueue(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int) {
@@ -183,7 +184,23 @@ func (s *site) renderQueue(w http.ResponseWriter, r *http.Request, actor access.
 			bq[k] = vals
 		}
 	}
-	v.Data = queuePage{Back: queueLinkOf(bq), Notice: notice, Cases: s.rows(r, actor, list), Total: total, Next: nextURL, Agents: agents}
+	account, without := "", ""
+	if f.AccountID != "" {
+		names, err := s.app.AccountNames(ctx, actor, []string{f.AccountID})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		account = names[f.AccountID]
+		wq := url.Values{}
+		for k, vals := range bq {
+			if k != "account_id" {
+				wq[k] = vals
+			}
+		}
+		without = queueLinkOf(wq)
+	}
+	v.Data = queuePage{Back: queueLinkOf(bq), Notice: notice, Account: account, Without: without, Cases: s.rows(r, actor, list), Total: total, Next: nextURL, Agents: agents}
 	s.render(w, r, status, "cases", v)
 }
 
