@@ -51,7 +51,15 @@ func Describe(e *Event, users map[string]string) Line {
 			l.Text += ": " + alert
 			return l
 		}
-		if move, ok := caseMoves[verb]; ok {
+		if was, _ := before["status"].(string); verb == "open" && (was == "resolved" || was == "closed") {
+			l.Text += " reopened"
+		} else if to, ok := after["assignee_id"].(string); verb == "assigned" && ok {
+			if name := users[to]; to != "" && name != "" {
+				l.Text += " assigned to " + name
+			} else {
+				l.Text += " unassigned"
+			}
+		} else if move, ok := caseMoves[verb]; ok {
 			l.Text += " " + move
 		} else {
 			l.Text += ": " + words(verb)

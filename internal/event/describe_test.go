@@ -38,6 +38,14 @@ func TestDescribe(t *testing.T) {
 			"Internal note on a case: Called twice, no answer", "/cases/c1", nil},
 		{Event{Kind: "case.commented", SubjectID: "c1", After: snap(map[string]any{"body": strings.Repeat("word ", 40), "internal": false})},
 			"Reply to the customer on a case: " + strings.TrimSpace(strings.Repeat("word ", 24)) + "…", "/cases/c1", nil},
+		{Event{Kind: "case.open", SubjectID: "c1", Before: snap(map[string]any{"status": "new", "number": 7}), After: snap(map[string]any{"status": "open", "number": 7})},
+			"Case #7 being worked on", "/cases/c1", nil},
+		{Event{Kind: "case.open", SubjectID: "c1", Before: snap(map[string]any{"status": "closed", "number": 7}), After: snap(map[string]any{"status": "open", "number": 7})},
+			"Case #7 reopened", "/cases/c1", nil},
+		{Event{Kind: "case.assigned", SubjectID: "c1", Before: snap(map[string]any{"assignee_id": "", "number": 7}), After: snap(map[string]any{"assignee_id": "u2", "number": 7})},
+			"Case #7 assigned to Mia Manager", "/cases/c1", nil},
+		{Event{Kind: "case.assigned", SubjectID: "c1", Before: snap(map[string]any{"assignee_id": "u2", "number": 7}), After: snap(map[string]any{"assignee_id": "", "number": 7})},
+			"Case #7 unassigned", "/cases/c1", nil},
 		{Event{Kind: "widget.frobbed"}, "Widget frobbed", "", nil},
 	} {
 		got := Describe(&c.e, users)

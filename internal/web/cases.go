@@ -287,7 +287,7 @@ func (s *site) openCase(w http.ResponseWriter, r *http.Request, actor access.Act
 			Description: f.Get("description"), Category: f.Get("category"), Priority: f.Get("priority"), Channel: f.Get("channel")})
 	}
 	if err == nil {
-		http.Redirect(w, r, "/cases/"+c.ID, http.StatusSeeOther)
+		http.Redirect(w, r, "/cases/"+c.ID+"?notice=opened", http.StatusSeeOther)
 		return
 	}
 	errs, _, ok := formErrors(err)
@@ -318,6 +318,8 @@ type casePage struct {
 // emailed.
 var caseNotices = map[string]string{
 	"moved":    "Case updated.",
+	"opened":   "Case opened.",
+	"reopened": "Case reopened; the account's owner is told.",
 	"resolved": "Case resolved.",
 	"replied":  "Reply added.",
 	"noted":    "Internal note added.",
@@ -499,8 +501,11 @@ func (s *site) transitionCase(w http.ResponseWriter, r *http.Request, actor acce
 		return
 	}
 	notice := "moved"
-	if t.To == cases.Resolved {
+	switch {
+	case t.To == cases.Resolved:
 		notice = "resolved"
+	case t.To == cases.Open && t.Reason != "":
+		notice = "reopened"
 	}
 	http.Redirect(w, r, "/cases/"+r.PathValue("id")+"?notice="+notice, http.StatusSeeOther)
 }
