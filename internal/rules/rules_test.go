@@ -187,3 +187,24 @@ func TestValidateNamesTheFields(t *testing.T) {
 		t.Errorf("a good policy: %v", err)
 	}
 }
+
+func TestDueInDaysCountsCalendarDaysInTheZone(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip(err)
+	}
+	now := time.Date(2026, 3, 27, 22, 30, 0, 0, time.UTC) // Friday 23:30 in Berlin
+	for _, tc := range []struct {
+		due  time.Time
+		want int64
+	}{
+		{time.Date(2026, 3, 27, 23, 15, 0, 0, time.UTC), 1}, // Saturday 00:15 in Berlin
+		{time.Date(2026, 3, 27, 22, 45, 0, 0, time.UTC), 0}, // still Friday
+		{time.Date(2026, 4, 6, 10, 0, 0, 0, time.UTC), 10},  // across the change to summer time
+		{time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC), -7}, // a week ago
+	} {
+		if got := DueInDays(now, tc.due, berlin); got != tc.want {
+			t.Errorf("due %s: %d days, want %d", tc.due, got, tc.want)
+		}
+	}
+}
