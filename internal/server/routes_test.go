@@ -364,6 +364,20 @@ func webRows() map[string]row {
 		"POST /settings/tokens":    {fixed("/settings/tokens", form(url.Values{"label": {"x"}, "scope": {"read"}})), formWrite(201)},
 		"POST /tokens/{id}/revoke": {func(w *world) (string, string) { return "/tokens/" + w.adminToken() + "/revoke", "confirm=1" }, formOnly(303, "admin")},
 		"GET /admin/users":         {fixed("/admin/users", ""), pageOnly("admin")},
+		"GET /policies":            {fixed("/policies", ""), pageRead},
+		"POST /policies": {fixed("/policies", form(url.Values{"name": {"Rebates"}, "statement": {"Rebates are paid 6–8 weeks after the claim"},
+			"rule": {`promise.kind == "rebate" && promise.due_in_days < 42`}, "severity": {"warn"}})), formOnly(303, "admin", "manager")},
+		"POST /policies/try": {func(w *world) (string, string) {
+			return "/policies/try", form(url.Values{"kind": {"rebate"}, "due_at": {"2030-01-01"}, "account_id": {w.account.ID}})
+		}, formWrite(200)},
+		"GET /policies/{id}": {func(w *world) (string, string) { return "/policies/" + w.newPolicy(), "" }, pageRead},
+		"POST /policies/{id}": {func(w *world) (string, string) {
+			return "/policies/" + w.newPolicy(), form(url.Values{"version": {"1"}, "name": {"Rebates"}, "statement": {"Rebates are paid 6–8 weeks after the claim"},
+				"rule": {`promise.kind == "rebate"`}, "severity": {"block"}, "effective_from": {"2026-03-01"}})
+		}, formOnly(303, "admin", "manager")},
+		"POST /policies/{id}/remove": {func(w *world) (string, string) {
+			return "/policies/" + w.newPolicy() + "/remove", form(url.Values{"version": {"1"}, "confirm": {"1"}})
+		}, formOnly(303, "admin", "manager")},
 		"POST /admin/users": {func(w *world) (string, string) {
 			return "/admin/users", form(url.Values{"name": {"N"}, "email": {strings.ToLower(access.GeneratePassword()[:8]) + "@example.com"}, "role": {"sales"}})
 		}, formOnly(201, "admin")},
