@@ -78,6 +78,25 @@ func parseOptionalTime(field, s string, f *fault.Fields) time.Time {
 	return t
 }
 
+// parseDue reads a due time as RFC 3339, or as a form's date or local
+// date and time in the team's zone.
+func (s *server) parseDue(v string, f *fault.Fields) time.Time {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t
+	}
+	for _, layout := range []string{"2006-01-02", "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, v, s.app.Zone()); err == nil {
+			return t
+		}
+	}
+	f.Add("due_at", "an RFC 3339 time such as 2026-03-12T17:00:00Z, or a day such as 2026-03-12")
+	return time.Time{}
+}
+
 func (s *server) registerPolicies(api huma.API) {
 	tag := "Policies"
 	register(api, op("list-policies", http.MethodGet, "/api/v1/policies", "The service policies by name", tag),
@@ -202,14 +221,14 @@ func (s *server) registerPolicies(api huma.API) {
 		Body struct {
 			Kind        string   `json:"kind" enum:"delivery_date,rebate,discount,callback,service_level,feature,other"`
 			Amount      *MoneyIn `json:"amount,omitempty" doc:"The promised amount, if any"`
-			DueAt       string   `json:"due_at,omitempty" maxLength:"40" example:"2026-03-12T17:00:00Z" doc:"RFC 3339; promise.due_in_days counts the days to it in the team's time zone"`
+			DueAt       string   `json:"due_at,omitempty" maxLength:"40" example:"2026-03-12T17:00:00Z" doc:"RFC 3339, or a day (2026-03-12) or a day and time (2026-03-12T17:00) in the team's time zone, as a form holds it; promise.due_in_days counts the days to it in the team's time zone"`
 			Description string   `json:"description,omitempty" text:"multiline" doc:"What exactly was promised"`
 			AccountID   string   `json:"account_id,omitempty" doc:"The account: gives account.tier"`
 		}
 	}) (*struct{ Body PolicyCheckOut }, error) {
 		b := in.Body
 		var f fault.Fields
-		d := app.PromiseDraft{Kind: b.Kind, DueAt: parseOptionalTime("due_at", b.DueAt, &f), Description: b.Description, AccountID: b.AccountID}
+		d := app.PromiseDraft{Kind: b.Kind, DueAt: s.parseDue(b.DueAt, &f), Description: b.Description, AccountID: b.AccountID}
 		if b.Amount != nil {
 			d.AmountMinor, d.Currency = b.Amount.AmountMinor, b.Amount.Currency
 			if d.Currency == "" {
