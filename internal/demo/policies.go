@@ -13,7 +13,7 @@ var DemoPolicies = []rules.Policy{
 	{Name: "Rebate payment window", Statement: "Rebates are paid 6–8 weeks after the claim",
 		Rule: `promise.kind == "rebate" && promise.due_in_days < 42`, Severity: rules.Warn},
 	{Name: "Discount approval", Statement: "Discounts worth more than €5,000 are agreed with a manager before they are promised",
-		Rule: `promise.kind == "discount" && promise.currency == "EUR" && promise.amount_minor > 500000 && maker.role in ["sales", "service"]`,
+		Rule:     `promise.kind == "discount" && promise.currency == "EUR" && promise.amount_minor > 500000 && maker.role in ["sales", "service"]`,
 		Severity: rules.Block},
 }
 
