@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -206,5 +207,28 @@ func TestDueInDaysCountsCalendarDaysInTheZone(t *testing.T) {
 		if got := DueInDays(now, tc.due, berlin); got != tc.want {
 			t.Errorf("due %s: %d days, want %d", tc.due, got, tc.want)
 		}
+	}
+}
+
+// TestDocumentedExamplesCompile: every rule docs/policies.md shows compiles.
+func TestDocumentedExamplesCompile(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/policies.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(doc), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) != 5 || !strings.Contains(cells[2], "warn") && !strings.Contains(cells[2], "block") {
+			continue
+		}
+		rule := strings.Trim(strings.TrimSpace(cells[3]), "`")
+		if _, err := Compile(rule); err != nil {
+			t.Errorf("%s: %v", rule, err)
+		}
+		n++
+	}
+	if n < 4 {
+		t.Fatalf("found %d examples in the docs", n)
 	}
 }
