@@ -26,6 +26,8 @@ const (
 	ManageUsers       Action = "manage users"
 	CreateOwnToken    Action = "create API tokens for themselves"
 	ManageOtherTokens Action = "manage other users' tokens"
+	// Service policies: everyone reads them (ReadRecords); managers write them.
+	EditServicePolicies Action = "write service policies"
 )
 
 // Grant is one row of the permission table: who may do an action, whether
@@ -62,6 +64,7 @@ var Table = []Grant{
 	{ManageUsers, []Role{Admin}, nil, ScopeAdmin},
 	{CreateOwnToken, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{ManageOtherTokens, []Role{Admin}, nil, ScopeAdmin},
+	{EditServicePolicies, []Role{Admin, Manager}, nil, ScopeWrite},
 }
 
 func grant(a Action) Grant {

@@ -162,6 +162,7 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerCases(api)
 	s.registerSettings(api)
 	s.registerCaseWork(api)
+	s.registerPolicies(api)
 	describeOutputs(api)
 	return api
 }

@@ -29,6 +29,8 @@ type App struct {
 	// publicURL is where links in email point; empty when email is off.
 	publicURL string
 	links     signingKey
+	// servicePolicies caches the service policies with their compiled rules.
+	servicePolicies policyCache
 }
 
 // Scheduler enqueues background work inside a business transaction.

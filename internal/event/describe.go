@@ -96,6 +96,8 @@ func Describe(e *Event, users map[string]string) Line {
 		if text, ok := describeAccess(e, before, after, users); ok {
 			return Line{Text: text}
 		}
+	case "policy":
+		return Line{Text: describePolicy(e, snap, users), Link: "/policies/" + e.SubjectID}
 	}
 	return Line{Text: Human(e.Kind)}
 }
@@ -115,7 +117,8 @@ func Sentence(e *Event, users map[string]string) string {
 	return s
 }
 
-var accessSubjects = map[string]bool{"user": true, "session": true, "token": true, "sla": true, "case_category": true}
+var accessSubjects = map[string]bool{"user": true, "session": true, "token": true, "sla": true, "case_category": true,
+	"policy": true}
 
 // Actor names who did what an event records: a user's name, or "Tandem"
 // for what Tandem did on its own (its jobs, the demo book). A failed
@@ -330,4 +333,18 @@ func Human(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// describePolicy words the events of service policies: "Mia Manager set
+// the policy “Rebate payment window”: Rebates are paid 6–8 weeks after
+// the claim (warn)".
+func describePolicy(e *Event, snap map[string]any, users map[string]string) string {
+	get := func(k string) string { s, _ := snap[k].(string); return s }
+	who := Actor(e, users)
+	switch e.Kind {
+	case "policy.removed":
+		return who + " removed the policy “" + get("name") + "”"
+	default:
+		return fmt.Sprintf("%s set the policy “%s”: %s (%s)", who, get("name"), get("statement"), get("severity"))
+	}
 }

@@ -15,10 +15,12 @@ const (
 	SLABreached           = "sla_breached"
 	NegativeInteraction   = "negative_interaction"
 	CompetitorQuote       = "competitor_quote"
+	PolicyChanged         = "policy_changed" // a service policy was set: every sales user hears of it
 )
 
 // Kinds lists every kind of notification.
-var Kinds = []string{CaseOpened, CaseAssigned, CaseReopened, CaseClosedUnconfirmed, SLAAtRisk, SLABreached, NegativeInteraction, CompetitorQuote}
+var Kinds = []string{CaseOpened, CaseAssigned, CaseReopened, CaseClosedUnconfirmed, SLAAtRisk, SLABreached, NegativeInteraction, CompetitorQuote,
+	PolicyChanged}
 
 // EmailByDefault is whether a kind goes by email too when its recipient
 // has not chosen: on, so that an owner first to know is told even when

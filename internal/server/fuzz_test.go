@@ -18,6 +18,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/rules"
 	"tandem/internal/server"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
@@ -34,6 +35,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzCaseWrites":        {"open-case", "update-case", "transition-case", "comment-case"},
 	"FuzzAccessWrites":      {"sign-in", "change-password", "create-user", "update-user", "reset-password", "create-token"},
 	"FuzzSettingWrites":     {"update-calendar", "update-sla-policy", "save-case-category", "set-notification-preferences"},
+	"FuzzPolicyWrites":      {"create-policy", "update-policy", "check-policies"},
 }
 
 type fuzzServer struct {
@@ -77,9 +79,15 @@ func newFuzzServer(tb testing.TB, s *store.Store) *fuzzServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	pol, err := a.SaveServicePolicy(ctx, actor, rules.Policy{Name: "Fuzz", Statement: "Rebates are paid 6–8 weeks after the claim",
+		Rule: `promise.kind == "rebate"`, Severity: rules.Warn}, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	f := &fuzzServer{base: srv.URL, token: secret, ops: map[string]*huma.Operation{},
 		ids: map[string]string{"accounts": acc.ID, "contacts": con.ID, "interactions": in.ID, "cases": cs.ID, "users": sam.ID,
-			"calendars": "default", "sla-policies": "default", "case-categories": "billing"}}
+			"calendars": "default", "sla-policies": "default", "case-categories": "billing",
+			"policies": pol.ID}}
 	for _, item := range h.API.OpenAPI().Paths {
 		for _, o := range []*huma.Operation{item.Post, item.Put, item.Patch} {
 			if o != nil {
@@ -147,6 +155,7 @@ func FuzzInteractionWrites(f *testing.F) { fuzzWrites(f, "FuzzInteractionWrites"
 func FuzzCaseWrites(f *testing.F)        { fuzzWrites(f, "FuzzCaseWrites") }
 func FuzzAccessWrites(f *testing.F)      { fuzzWrites(f, "FuzzAccessWrites") }
 func FuzzSettingWrites(f *testing.F)     { fuzzWrites(f, "FuzzSettingWrites") }
+func FuzzPolicyWrites(f *testing.F)      { fuzzWrites(f, "FuzzPolicyWrites") }
 
 // TestFuzzTargetsCoverEveryWrite fails when a write operation with a body
 // is in no fuzz target.

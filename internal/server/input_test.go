@@ -44,10 +44,12 @@ func newWalker(t *testing.T, s *store.Store) *walker {
 	cs := c.do("POST", "/api/v1/cases", map[string]any{"account_id": acc, "subject": "Broken"}).want(t, 201).str("id")
 	tok := c.do("POST", "/api/v1/tokens", map[string]any{"label": "walk"}).want(t, 201).str("id")
 	sam := e.sam.do("GET", "/api/v1/me", nil).want(t, 200).str("id")
+	pol := c.do("POST", "/api/v1/policies", map[string]any{"name": "Walk", "statement": "Rebates are paid 6–8 weeks after the claim",
+		"rule": `promise.kind == "rebate"`, "severity": "warn"}).want(t, 201).str("id")
 	return &walker{t: t, c: c,
 		ids: map[string]string{"accounts": acc, "contacts": con, "interactions": in, "cases": cs, "users": sam, "tokens": tok,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing", "sessions": "01a20535-0000-7000-8000-000000000000",
-			"notifications": "01a20535-0000-7000-8000-000000000000"},
+			"notifications": "01a20535-0000-7000-8000-000000000000", "policies": pol},
 		fieldID: map[string]string{"account_id": acc, "from_id": other, "contact_id": con, "assignee_id": c.userID, "owner_id": sam, "user_id": c.userID, "actor_id": c.userID},
 	}
 }

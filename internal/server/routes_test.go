@@ -20,6 +20,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/rules"
 	"tandem/internal/server"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
@@ -147,6 +148,16 @@ func (w *world) newUser() access.User {
 	return u
 }
 
+// newPolicy is a service policy written by the admin.
+func (w *world) newPolicy() string {
+	p, err := w.a.SaveServicePolicy(context.Background(), w.actor("admin"), rules.Policy{Name: "Route test", Statement: "Rebates are paid 6–8 weeks after the claim",
+		Rule: `promise.kind == "rebate"`, Severity: rules.Warn}, 0)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return p.ID
+}
+
 // session opens a browser session for a user without the cost of a
 // password check, and returns its cookie value and id.
 func (w *world) session(userID string) (secret, id string) {
@@ -272,6 +283,17 @@ func apiRows() map[string]row {
 			apiOnly(200, "admin", "manager", "sales")},
 		"DELETE /api/v1/interactions/{id}": {func(w *world) (string, string) { return "/api/v1/interactions/" + w.newInteraction().ID, "" },
 			apiOnly(204, "admin", "manager", "sales")},
+		// Service policies: everyone reads and checks; managers and admins write.
+		"GET /api/v1/policies":      {fixed("/api/v1/policies", ""), apiRead},
+		"GET /api/v1/policies/{id}": {func(w *world) (string, string) { return "/api/v1/policies/" + w.newPolicy(), "" }, apiRead},
+		"POST /api/v1/policies": {fixed("/api/v1/policies", `{"name":"Rebates","statement":"Rebates are paid 6–8 weeks after the claim","rule":"promise.kind == \"rebate\" && promise.due_in_days < 42","severity":"warn"}`),
+			apiOnly(201, "admin", "manager")},
+		"PATCH /api/v1/policies/{id}": {func(w *world) (string, string) { return "/api/v1/policies/" + w.newPolicy(), `{"severity":"block"}` },
+			apiOnly(200, "admin", "manager")},
+		"DELETE /api/v1/policies/{id}": {func(w *world) (string, string) { return "/api/v1/policies/" + w.newPolicy(), "" }, apiOnly(204, "admin", "manager")},
+		"POST /api/v1/policies/check": {func(w *world) (string, string) {
+			return "/api/v1/policies/check", `{"kind":"rebate","amount":{"amount_minor":120000,"currency":"EUR"},"due_at":"2030-01-01T00:00:00Z","account_id":"` + w.account.ID + `"}`
+		}, apiWrite(200)},
 	}
 }
 
@@ -342,6 +364,20 @@ func webRows() map[string]row {
 		"POST /settings/tokens":    {fixed("/settings/tokens", form(url.Values{"label": {"x"}, "scope": {"read"}})), formWrite(201)},
 		"POST /tokens/{id}/revoke": {func(w *world) (string, string) { return "/tokens/" + w.adminToken() + "/revoke", "confirm=1" }, formOnly(303, "admin")},
 		"GET /admin/users":         {fixed("/admin/users", ""), pageOnly("admin")},
+		"GET /policies":            {fixed("/policies", ""), pageRead},
+		"POST /policies": {fixed("/policies", form(url.Values{"name": {"Rebates"}, "statement": {"Rebates are paid 6–8 weeks after the claim"},
+			"rule": {`promise.kind == "rebate" && promise.due_in_days < 42`}, "severity": {"warn"}})), formOnly(303, "admin", "manager")},
+		"POST /policies/try": {func(w *world) (string, string) {
+			return "/policies/try", form(url.Values{"kind": {"rebate"}, "due_at": {"2030-01-01"}, "account_id": {w.account.ID}})
+		}, formWrite(200)},
+		"GET /policies/{id}": {func(w *world) (string, string) { return "/policies/" + w.newPolicy(), "" }, pageRead},
+		"POST /policies/{id}": {func(w *world) (string, string) {
+			return "/policies/" + w.newPolicy(), form(url.Values{"version": {"1"}, "name": {"Rebates"}, "statement": {"Rebates are paid 6–8 weeks after the claim"},
+				"rule": {`promise.kind == "rebate"`}, "severity": {"block"}, "effective_from": {"2026-03-01"}})
+		}, formOnly(303, "admin", "manager")},
+		"POST /policies/{id}/remove": {func(w *world) (string, string) {
+			return "/policies/" + w.newPolicy() + "/remove", form(url.Values{"version": {"1"}, "confirm": {"1"}})
+		}, formOnly(303, "admin", "manager")},
 		"POST /admin/users": {func(w *world) (string, string) {
 			return "/admin/users", form(url.Values{"name": {"N"}, "email": {strings.ToLower(access.GeneratePassword()[:8]) + "@example.com"}, "role": {"sales"}})
 		}, formOnly(201, "admin")},

@@ -25,6 +25,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/rules"
 	"tandem/internal/server"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
@@ -49,6 +50,8 @@ type site struct {
 	token   string      // the id of one of the admin's tokens
 	session string      // the id of another session of the admin
 	answer  string      // a customer's resolution link token
+	// policyID is a service policy (policy makes it).
+	policyID string
 }
 
 func newSite(t testing.TB, s *store.Store) *site {
@@ -248,7 +251,28 @@ func (x *site) forms() map[string]form {
 		"POST /settings/service/calendar":     {"/settings/service/calendar", calendar},
 		"POST /settings/service/policy":       {"/settings/service/policy", policy},
 		"POST /r/{token}":                     {"/r/" + x.answer, v("answer", "no", "note", "Still\nbroken")},
+		// Service policies.
+		"POST /policies": {"/policies", v("name", "Rebates", "statement", "Rebates are paid\n6–8 weeks after the claim",
+			"rule", "promise.kind == \"rebate\" &&\n promise.due_in_days < 42", "severity", "warn", "effective_from", "2026-03-01", "effective_to", "2027-02-28")},
+		"POST /policies/try": {"/policies/try", v("kind", "rebate", "amount", "1,200.50", "currency", "EUR", "due_at", "2026-03-12",
+			"description", "A rebate\nof 4%", "account_id", x.account.ID)},
+		"POST /policies/{id}": {"/policies/" + x.policy(), v("version", "1", "name", "Rebates", "statement", "Rebates are paid 6–8 weeks after the claim",
+			"rule", "promise.kind == \"rebate\"", "severity", "block", "effective_from", "2026-03-01", "effective_to", "")},
+		"POST /policies/{id}/remove": {"/policies/" + x.policy() + "/remove", v("version", "1", "confirm", "1")},
 	}
+}
+
+// policy is a service policy the admin wrote, made once per site.
+func (x *site) policy() string {
+	if x.policyID == "" {
+		p, err := x.a.SaveServicePolicy(context.Background(), x.admin, rules.Policy{Name: "Rebate payment window",
+			Statement: "Rebates are paid 6–8 weeks after the claim", Rule: `promise.kind == "rebate" && promise.due_in_days < 42`, Severity: rules.Warn}, 0)
+		if err != nil {
+			x.t.Fatal(err)
+		}
+		x.policyID = p.ID
+	}
+	return x.policyID
 }
 
 // badText is text no field takes: each breaks the rule of package text.
@@ -420,7 +444,7 @@ func TestFormsDeclareTheirLimits(t *testing.T) {
 	checked := map[string]bool{}
 	for _, path := range []string{"/accounts/new", "/accounts/" + x.account.ID, "/accounts/" + x.account.ID + "/edit", "/contacts/" + x.contact.ID + "/edit",
 		"/interactions/" + x.inter.ID + "/edit", "/cases/new?account_id=" + x.account.ID, "/cases/" + x.caseID, "/settings", "/admin/users",
-		"/settings/service", "/r/" + x.answer, "/login"} {
+		"/settings/service", "/r/" + x.answer, "/login", "/policies", "/policies/" + x.policy()} {
 		status, page := x.get(path)
 		if path == "/login" { // signed out
 			req, _ := http.NewRequest(http.MethodGet, x.srv.URL+path, nil)

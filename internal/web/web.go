@@ -122,6 +122,12 @@ func (s *site) routes() []route {
 		{"GET /settings/service", s.signedIn(s.serviceSettings)},
 		{"POST /settings/service/calendar", s.signedIn(s.saveCalendar)},
 		{"POST /settings/service/policy", s.signedIn(s.savePolicy)},
+		{"GET /policies", s.signedIn(s.policies)},
+		{"POST /policies", s.signedIn(s.createPolicy)},
+		{"POST /policies/try", s.signedIn(s.tryPolicies)},
+		{"GET /policies/{id}", s.signedIn(s.showPolicy)},
+		{"POST /policies/{id}", s.signedIn(s.savePolicyPage)},
+		{"POST /policies/{id}/remove", s.signedIn(s.removePolicy)},
 		{"GET /r/{token}", s.resolutionPage},
 		{"POST /r/{token}", s.answerResolution},
 	}
