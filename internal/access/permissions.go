@@ -26,6 +26,11 @@ const (
 	ManageUsers       Action = "manage users"
 	CreateOwnToken    Action = "create API tokens for themselves"
 	ManageOtherTokens Action = "manage other users' tokens"
+	// Promises to customers: made and kept by everyone who talks to
+	// customers; changed, broken or cancelled by their maker or a manager.
+	MakePromises    Action = "make and keep promises"
+	EditPromises    Action = "edit, break or cancel promises"
+	SetPromiseGrace Action = "set the grace periods of overdue promises"
 )
 
 // Grant is one row of the permission table: who may do an action, whether
@@ -62,6 +67,9 @@ var Table = []Grant{
 	{ManageUsers, []Role{Admin}, nil, ScopeAdmin},
 	{CreateOwnToken, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{ManageOtherTokens, []Role{Admin}, nil, ScopeAdmin},
+	{MakePromises, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{EditPromises, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeWrite},
+	{SetPromiseGrace, []Role{Admin, Manager}, nil, ScopeWrite},
 }
 
 func grant(a Action) Grant {
