@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -18,6 +19,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/promise"
 	"tandem/internal/server"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
@@ -34,6 +36,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzCaseWrites":        {"open-case", "update-case", "transition-case", "comment-case"},
 	"FuzzAccessWrites":      {"sign-in", "change-password", "create-user", "update-user", "reset-password", "create-token"},
 	"FuzzSettingWrites":     {"update-calendar", "update-sla-policy", "save-case-category", "set-notification-preferences"},
+	"FuzzPromiseWrites":     {"make-promise", "update-promise", "transition-promise"},
 }
 
 type fuzzServer struct {
@@ -77,9 +80,13 @@ func newFuzzServer(tb testing.TB, s *store.Store) *fuzzServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	pr, err := a.MakePromise(ctx, actor, promise.Promise{AccountID: acc.ID, Kind: promise.Callback, Description: "A call back", DueAt: a.Now().Add(48 * time.Hour)})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	f := &fuzzServer{base: srv.URL, token: secret, ops: map[string]*huma.Operation{},
 		ids: map[string]string{"accounts": acc.ID, "contacts": con.ID, "interactions": in.ID, "cases": cs.ID, "users": sam.ID,
-			"calendars": "default", "sla-policies": "default", "case-categories": "billing"}}
+			"calendars": "default", "sla-policies": "default", "case-categories": "billing", "promises": pr.ID}}
 	for _, item := range h.API.OpenAPI().Paths {
 		for _, o := range []*huma.Operation{item.Post, item.Put, item.Patch} {
 			if o != nil {
@@ -147,6 +154,7 @@ func FuzzInteractionWrites(f *testing.F) { fuzzWrites(f, "FuzzInteractionWrites"
 func FuzzCaseWrites(f *testing.F)        { fuzzWrites(f, "FuzzCaseWrites") }
 func FuzzAccessWrites(f *testing.F)      { fuzzWrites(f, "FuzzAccessWrites") }
 func FuzzSettingWrites(f *testing.F)     { fuzzWrites(f, "FuzzSettingWrites") }
+func FuzzPromiseWrites(f *testing.F)     { fuzzWrites(f, "FuzzPromiseWrites") }
 
 // TestFuzzTargetsCoverEveryWrite fails when a write operation with a body
 // is in no fuzz target.

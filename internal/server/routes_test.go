@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
@@ -20,6 +21,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/promise"
 	"tandem/internal/server"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
@@ -272,6 +274,20 @@ func apiRows() map[string]row {
 			apiOnly(200, "admin", "manager", "sales")},
 		"DELETE /api/v1/interactions/{id}": {func(w *world) (string, string) { return "/api/v1/interactions/" + w.newInteraction().ID, "" },
 			apiOnly(204, "admin", "manager", "sales")},
+		// Promises: everyone makes and keeps them; their maker (here the
+		// sales user) or a manager changes them.
+		"GET /api/v1/promises": {fixed("/api/v1/promises?status=open", ""), apiRead},
+		"POST /api/v1/promises": {func(w *world) (string, string) {
+			return "/api/v1/promises", `{"account_id":"` + w.account.ID + `","kind":"rebate","description":"Paid by Thursday",` +
+				`"amount":{"amount_minor":120000,"currency":"EUR"},"due_at":"` + w.a.Now().Add(72*time.Hour).Format(time.RFC3339) + `"}`
+		}, apiWrite(201)},
+		"GET /api/v1/promises/{id}": {func(w *world) (string, string) { return "/api/v1/promises/" + w.newPromise(), "" }, apiRead},
+		"PATCH /api/v1/promises/{id}": {func(w *world) (string, string) {
+			return "/api/v1/promises/" + w.newPromise(), `{"description":"Paid by Friday"}`
+		}, apiOnly(200, "admin", "manager", "sales")},
+		"POST /api/v1/promises/{id}/transitions": {func(w *world) (string, string) {
+			return "/api/v1/promises/" + w.newPromise() + "/transitions", `{"to":"kept","evidence":"Credit note"}`
+		}, apiWrite(200)},
 	}
 }
 
@@ -610,4 +626,14 @@ func TestMovingAContactNeedsBothAccounts(t *testing.T) {
 	if now, err := w.a.Contact(ctx, w.actor("admin"), c.ID); err != nil || now.AccountID != theirs.ID {
 		t.Fatalf("the contact moved: %v %+v", err, now)
 	}
+}
+
+// newPromise is a promise the sales user made to the world's account.
+func (w *world) newPromise() string {
+	p, err := w.a.MakePromise(context.Background(), w.actor("sales"), promise.Promise{AccountID: w.account.ID, Kind: promise.Callback,
+		Description: "A call back", DueAt: w.a.Now().Add(48 * time.Hour)})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return p.ID
 }
