@@ -329,6 +329,17 @@ func webRows() map[string]row {
 		"POST /interactions/{id}/delete": {func(w *world) (string, string) {
 			return "/interactions/" + w.newInteraction().ID + "/delete", form(url.Values{"version": {"1"}})
 		}, formOnly(303, "admin", "manager", "sales")},
+		"POST /accounts/{id}/promises": {func(w *world) (string, string) {
+			return "/accounts/" + w.account.ID + "/promises", form(url.Values{"promise_kind": {"callback"}, "promise_description": {"A call back"},
+				"promise_due_at": {w.a.Now().Add(72 * time.Hour).In(w.a.Zone()).Format("2006-01-02T15:04")}})
+		}, formWrite(303)},
+		"GET /promises/{id}": {func(w *world) (string, string) { return "/promises/" + w.newPromise(), "" }, pageRead},
+		"POST /promises/{id}": {func(w *world) (string, string) {
+			return "/promises/" + w.newPromise(), form(url.Values{"description": {"A call back on Friday"}})
+		}, formOnly(303, "admin", "manager", "sales")},
+		"POST /promises/{id}/transitions": {func(w *world) (string, string) {
+			return "/promises/" + w.newPromise() + "/transitions", form(url.Values{"to": {"kept"}})
+		}, formWrite(303)},
 		"GET /cases":     {fixed("/cases?view=all", ""), pageRead},
 		"GET /cases/new": {func(w *world) (string, string) { return "/cases/new?account_id=" + w.account.ID, "" }, pageRead},
 		"POST /cases": {func(w *world) (string, string) {
