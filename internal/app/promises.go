@@ -33,6 +33,14 @@ type promiseSnap struct {
 	Summary     string `json:"summary"` // what was promised, in words: "a rebate of €1,200.00"
 }
 
+// snapBy is snap when the actor may be its maker, whose name is then at hand.
+func (a *App) snapBy(ctx context.Context, tx *store.Tx, actor access.Actor, p promise.Promise, acc customer.Account) promiseSnap {
+	if p.MadeByID == actor.User.ID && actor.User.Name != "" {
+		return promiseSnap{Promise: p, AccountName: acc.Name, MakerName: actor.User.Name, Summary: p.Words()}
+	}
+	return a.snap(ctx, tx, p, acc)
+}
+
 func (a *App) snap(ctx context.Context, tx *store.Tx, p promise.Promise, acc customer.Account) promiseSnap {
 	s := promiseSnap{Promise: p, AccountName: acc.Name, Summary: p.Words()}
 	if u, err := tx.User(ctx, p.MadeByID); err == nil {
@@ -127,16 +135,12 @@ func (a *App) makePromise(ctx context.Context, tx *store.Tx, actor access.Actor,
 	if err != nil {
 		return in, err
 	}
-	g, err := a.grace(ctx, tx)
-	if err != nil {
-		return in, err
-	}
-	in.CheckAt = in.NextMoment(g)
+	in.CheckAt = in.NextMoment(nil) // an open promise's next moment is its due time, whatever the grace
 	if err := tx.InsertPromise(ctx, in); err != nil {
 		return in, err
 	}
 	if err := a.record(ctx, tx, actor, now, change{kind: "promise.made", accountID: in.AccountID, subjectType: "promise", subjectID: in.ID,
-		team: teamOf(actor), after: a.snap(ctx, tx, in, acc)}); err != nil {
+		team: teamOf(actor), after: a.snapBy(ctx, tx, actor, in, acc)}); err != nil {
 		return in, err
 	}
 	return in, a.schedulePromise(ctx, tx, in, PlanAhead)

@@ -276,7 +276,8 @@ func (p *Promise) BreakAfterGrace(grace Grace, now time.Time) bool {
 
 // NextMoment is when something next happens to a promise by itself: it
 // goes overdue at its due time, and breaks when its grace period runs
-// out; zero once final.
+// out; zero once final. An open promise's moment needs no grace periods
+// (g may be nil).
 func (p Promise) NextMoment(g Grace) time.Time {
 	switch p.Status {
 	case Open:
