@@ -347,6 +347,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := a.CatchUpSLA(ctx); err != nil {
 		log.Warn("catching up on SLA moments that passed", "err", err)
 	}
+	if err := a.CatchUpPromises(ctx); err != nil {
+		log.Warn("catching up on promise moments that passed", "err", err)
+	}
 	srv := &http.Server{Handler: server.New(a, log, server.Options{Auth: httpauth.Options{TrustedProxies: proxies}}), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, TLSConfig: tlsConfig}
 	errc := make(chan error, 1)

@@ -28,6 +28,11 @@ const (
 	ManageOtherTokens Action = "manage other users' tokens"
 	// Service policies: everyone reads them (ReadRecords); managers write them.
 	EditServicePolicies Action = "write service policies"
+	// Promises to customers: made and kept by everyone who talks to
+	// customers; changed, broken or cancelled by their maker or a manager.
+	MakePromises    Action = "make and keep promises"
+	EditPromises    Action = "edit, break or cancel promises"
+	SetPromiseGrace Action = "set the grace periods of overdue promises"
 )
 
 // Grant is one row of the permission table: who may do an action, whether
@@ -65,6 +70,9 @@ var Table = []Grant{
 	{CreateOwnToken, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{ManageOtherTokens, []Role{Admin}, nil, ScopeAdmin},
 	{EditServicePolicies, []Role{Admin, Manager}, nil, ScopeWrite},
+	{MakePromises, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{EditPromises, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeWrite},
+	{SetPromiseGrace, []Role{Admin, Manager}, nil, ScopeWrite},
 }
 
 func grant(a Action) Grant {

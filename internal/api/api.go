@@ -20,6 +20,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/customer"
 	"tandem/internal/fault"
+	"tandem/internal/promise"
 )
 
 // MaxBody is the largest request body the API reads.
@@ -33,6 +34,8 @@ type Problem struct {
 	Detail     string               `json:"detail,omitempty" doc:"What happened and what to do about it"`
 	Errors     []fault.FieldError   `json:"errors,omitempty" doc:"The fields at fault"`
 	Candidates []customer.Candidate `json:"candidates,omitempty" doc:"Existing records this one may duplicate"`
+	// PolicyWarnings are the service policies a promise goes against (409).
+	PolicyWarnings []promise.PolicyWarning `json:"policy_warnings,omitempty" doc:"The service policies a promise goes against"`
 }
 
 func (p *Problem) Error() string  { return p.Detail }
@@ -110,6 +113,9 @@ func (s *server) problem(ctx context.Context, err error) error {
 	if c, ok := e.Detail.([]customer.Candidate); ok {
 		p.Candidates = c
 	}
+	if w, ok := e.Detail.([]promise.PolicyWarning); ok {
+		p.PolicyWarnings = w
+	}
 	if wait, ok := e.Detail.(time.Duration); ok && e.Kind == fault.Throttled {
 		secs := int(wait.Seconds()) + 1
 		return huma.ErrorWithHeaders(p, http.Header{"Retry-After": {strconv.Itoa(secs)}})
@@ -163,6 +169,7 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerSettings(api)
 	s.registerCaseWork(api)
 	s.registerPolicies(api)
+	s.registerPromises(api)
 	describeOutputs(api)
 	return api
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Line is how a timeline shows an event: what happened in words,
@@ -92,6 +93,8 @@ func Describe(e *Event, users map[string]string) Line {
 		return Line{Text: "Account " + words(verb), Changes: changes(before, after, users)}
 	case "interaction":
 		return Line{Text: "Interaction " + words(verb) + ": " + str("summary"), Changes: changes(before, after, users)}
+	case "promise":
+		return describePromise(e, verb, snap, before, after, users)
 	case "user", "session", "token", "sla", "case_category":
 		if text, ok := describeAccess(e, before, after, users); ok {
 			return Line{Text: text}
@@ -234,6 +237,8 @@ func describeAccess(e *Event, before, after map[string]any, users map[string]str
 		return who + " changed the service calendar", true
 	case "sla.policy_changed":
 		return who + " changed the SLA targets", true
+	case "sla.promise_grace_changed":
+		return who + " changed the grace periods of overdue promises", true
 	case "case_category.saved":
 		state := "in use"
 		if active, _ := after["active"].(bool); !active {
@@ -347,4 +352,55 @@ func describePolicy(e *Event, snap map[string]any, users map[string]string) stri
 	default:
 		return fmt.Sprintf("%s set the policy “%s”: %s (%s)", who, get("name"), get("statement"), get("severity"))
 	}
+}
+
+// describePromise words a promise's events: "Sam Seller promised Contoso
+// a rebate of €1,200.00 by 14 Dec 2026 — …". A promise's snapshot holds
+// account_name, maker_name and summary (what was promised, in words).
+func describePromise(e *Event, verb string, snap, before, after map[string]any, users map[string]string) Line {
+	str := func(k string) string { s, _ := snap[k].(string); return s }
+	account, what := str("account_name"), str("summary")
+	if account == "" {
+		account = "the customer"
+	}
+	if what == "" {
+		what = "something"
+	}
+	by := ""
+	if due, err := time.Parse(time.RFC3339Nano, str("due_at")); err == nil {
+		by = " by " + due.UTC().Format("2 Jan 2006")
+	}
+	the := "The promise to " + account + " of " + what + by
+	l := Line{Link: "/promises/" + e.SubjectID}
+	switch verb {
+	case "made":
+		maker := str("maker_name")
+		if maker == "" {
+			maker = Actor(e, users)
+		}
+		l.Text = maker + " promised " + account + " " + what + by
+		if d := str("description"); d != "" {
+			l.Text += ": “" + clip(d, 120) + "”"
+		}
+		if ack := str("acknowledgement"); ack != "" {
+			l.Text += " (against a service policy, acknowledged: " + clip(ack, 120) + ")"
+		}
+	case "kept":
+		l.Text = Actor(e, users) + " kept the promise to " + account + " of " + what + by
+		if ev := str("evidence"); ev != "" {
+			l.Text += ": " + clip(ev, 120)
+		}
+	case "overdue":
+		l.Text = the + " is overdue"
+	case "broken":
+		l.Text = the + " is broken: " + clip(str("broken_reason"), 200)
+	case "cancelled":
+		l.Text = the + " was cancelled with the customer's consent: " + clip(str("cancel_reason"), 200)
+	case "updated":
+		l.Text = "The promise to " + account + " of " + what + " was changed"
+		l.Changes = changes(before, after, users)
+	default:
+		l.Text = the + ": " + words(verb)
+	}
+	return l
 }

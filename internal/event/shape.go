@@ -12,7 +12,7 @@ import (
 // Named are the fields that name a record in a sentence ("Contact Jane
 // Doe updated", "Case #1042 opened — Printer broken"). An event keeps them
 // beside what changed, so that the timeline reads without the record.
-var Named = []string{"name", "number", "subject", "summary"}
+var Named = []string{"name", "number", "subject", "summary", "account_name"}
 
 // Changed narrows the snapshots of an update to what changed: the fields
 // whose values differ, and the fields that name the record. Snapshots that

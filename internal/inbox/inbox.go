@@ -16,11 +16,17 @@ const (
 	NegativeInteraction   = "negative_interaction"
 	CompetitorQuote       = "competitor_quote"
 	PolicyChanged         = "policy_changed" // a service policy was set: every sales user hears of it
+	PromiseOverdue        = "promise_overdue"
+	PromiseBroken         = "promise_broken"
 )
 
 // Kinds lists every kind of notification.
 var Kinds = []string{CaseOpened, CaseAssigned, CaseReopened, CaseClosedUnconfirmed, SLAAtRisk, SLABreached, NegativeInteraction, CompetitorQuote,
 	PolicyChanged}
+
+// The promise ledger's kinds: a promise not kept by its due time, and one
+// that stayed unkept past its grace period.
+func init() { Kinds = append(Kinds, PromiseOverdue, PromiseBroken) }
 
 // EmailByDefault is whether a kind goes by email too when its recipient
 // has not chosen: on, so that an owner first to know is told even when

@@ -65,7 +65,10 @@ type planWorker struct {
 }
 
 func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
-	return w.app.PlanChecks(ctx)
+	if err := w.app.PlanChecks(ctx); err != nil {
+		return err
+	}
+	return w.app.PlanPromiseChecks(ctx)
 }
 
 // ForgetArgs asks for what has expired (Idempotency-Keys, forgiven
@@ -158,6 +161,7 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 	river.AddWorker(workers, &planWorker{app: a})
 	river.AddWorker(workers, &emailWorker{app: a, mailer: cfg.Mailer})
 	river.AddWorker(workers, &forgetWorker{app: a})
+	river.AddWorker(workers, &promiseWorker{app: a})
 	if cfg.extra != nil {
 		cfg.extra(workers)
 	}
@@ -205,6 +209,41 @@ func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
 // moment; the same case and moment are checked once.
 func (q *Queue) ScheduleSLACheck(ctx context.Context, tx *store.Tx, caseID string, at time.Time) error {
 	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), SLACheckArgs{CaseID: caseID, At: at},
+		&river.InsertOpts{ScheduledAt: at.Add(-Lead), UniqueOpts: river.UniqueOpts{ByArgs: true}})
+	return err
+}
+
+// PromiseCheckArgs asks for a promise to be checked at a moment: its due
+// time (it goes overdue unless kept) or the end of its grace period (it
+// breaks unless kept).
+type PromiseCheckArgs struct {
+	PromiseID string    `json:"promise_id"`
+	At        time.Time `json:"at"`
+}
+
+// Kind names the job.
+func (PromiseCheckArgs) Kind() string { return "promise_check" }
+
+type promiseWorker struct {
+	river.WorkerDefaults[PromiseCheckArgs]
+	app *app.App
+}
+
+func (w *promiseWorker) Work(ctx context.Context, job *river.Job[PromiseCheckArgs]) error {
+	if wait := time.Until(job.Args.At); wait > 0 {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return w.app.CheckPromiseDue(ctx, job.Args.PromiseID)
+}
+
+// SchedulePromiseCheck enqueues, in the transaction tx, a check of a
+// promise at a moment; the same promise and moment are checked once.
+func (q *Queue) SchedulePromiseCheck(ctx context.Context, tx *store.Tx, promiseID string, at time.Time) error {
+	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), PromiseCheckArgs{PromiseID: promiseID, At: at},
 		&river.InsertOpts{ScheduledAt: at.Add(-Lead), UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
 }

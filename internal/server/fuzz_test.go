@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -18,6 +19,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/promise"
 	"tandem/internal/rules"
 	"tandem/internal/server"
 	"tandem/internal/store"
@@ -36,6 +38,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzAccessWrites":      {"sign-in", "change-password", "create-user", "update-user", "reset-password", "create-token"},
 	"FuzzSettingWrites":     {"update-calendar", "update-sla-policy", "save-case-category", "set-notification-preferences"},
 	"FuzzPolicyWrites":      {"create-policy", "update-policy", "check-policies"},
+	"FuzzPromiseWrites":     {"make-promise", "update-promise", "transition-promise"},
 }
 
 type fuzzServer struct {
@@ -81,13 +84,14 @@ func newFuzzServer(tb testing.TB, s *store.Store) *fuzzServer {
 	}
 	pol, err := a.SaveServicePolicy(ctx, actor, rules.Policy{Name: "Fuzz", Statement: "Rebates are paid 6–8 weeks after the claim",
 		Rule: `promise.kind == "rebate"`, Severity: rules.Warn}, 0)
+	pr, err := a.MakePromise(ctx, actor, promise.Promise{AccountID: acc.ID, Kind: promise.Callback, Description: "A call back", DueAt: a.Now().Add(48 * time.Hour)})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	f := &fuzzServer{base: srv.URL, token: secret, ops: map[string]*huma.Operation{},
 		ids: map[string]string{"accounts": acc.ID, "contacts": con.ID, "interactions": in.ID, "cases": cs.ID, "users": sam.ID,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing",
-			"policies": pol.ID}}
+			"policies": pol.ID, "promises": pr.ID}}
 	for _, item := range h.API.OpenAPI().Paths {
 		for _, o := range []*huma.Operation{item.Post, item.Put, item.Patch} {
 			if o != nil {
@@ -156,6 +160,7 @@ func FuzzCaseWrites(f *testing.F)        { fuzzWrites(f, "FuzzCaseWrites") }
 func FuzzAccessWrites(f *testing.F)      { fuzzWrites(f, "FuzzAccessWrites") }
 func FuzzSettingWrites(f *testing.F)     { fuzzWrites(f, "FuzzSettingWrites") }
 func FuzzPolicyWrites(f *testing.F)      { fuzzWrites(f, "FuzzPolicyWrites") }
+func FuzzPromiseWrites(f *testing.F)     { fuzzWrites(f, "FuzzPromiseWrites") }
 
 // TestFuzzTargetsCoverEveryWrite fails when a write operation with a body
 // is in no fuzz target.

@@ -42,6 +42,8 @@ func newWalker(t *testing.T, s *store.Store) *walker {
 	con := c.do("POST", "/api/v1/contacts", map[string]any{"account_id": acc, "name": "Wanda Walker"}).want(t, 201).str("id")
 	in := c.do("POST", "/api/v1/interactions", map[string]any{"account_id": acc, "channel": "phone", "direction": "in", "summary": "Called"}).want(t, 201).str("id")
 	cs := c.do("POST", "/api/v1/cases", map[string]any{"account_id": acc, "subject": "Broken"}).want(t, 201).str("id")
+	pr := c.do("POST", "/api/v1/promises", map[string]any{"account_id": acc, "kind": "callback", "description": "A call back",
+		"due_at": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)}).want(t, 201).str("id")
 	tok := c.do("POST", "/api/v1/tokens", map[string]any{"label": "walk"}).want(t, 201).str("id")
 	sam := e.sam.do("GET", "/api/v1/me", nil).want(t, 200).str("id")
 	pol := c.do("POST", "/api/v1/policies", map[string]any{"name": "Walk", "statement": "Rebates are paid 6–8 weeks after the claim",
@@ -49,7 +51,7 @@ func newWalker(t *testing.T, s *store.Store) *walker {
 	return &walker{t: t, c: c,
 		ids: map[string]string{"accounts": acc, "contacts": con, "interactions": in, "cases": cs, "users": sam, "tokens": tok,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing", "sessions": "01a20535-0000-7000-8000-000000000000",
-			"notifications": "01a20535-0000-7000-8000-000000000000", "policies": pol},
+			"notifications": "01a20535-0000-7000-8000-000000000000", "policies": pol, "promises": pr},
 		fieldID: map[string]string{"account_id": acc, "from_id": other, "contact_id": con, "assignee_id": c.userID, "owner_id": sam, "user_id": c.userID, "actor_id": c.userID},
 	}
 }

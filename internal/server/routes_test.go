@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
@@ -20,6 +21,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/promise"
 	"tandem/internal/rules"
 	"tandem/internal/server"
 	"tandem/internal/store"
@@ -294,6 +296,20 @@ func apiRows() map[string]row {
 		"POST /api/v1/policies/check": {func(w *world) (string, string) {
 			return "/api/v1/policies/check", `{"kind":"rebate","amount":{"amount_minor":120000,"currency":"EUR"},"due_at":"2030-01-01T00:00:00Z","account_id":"` + w.account.ID + `"}`
 		}, apiWrite(200)},
+		// Promises: everyone makes and keeps them; their maker (here the
+		// sales user) or a manager changes them.
+		"GET /api/v1/promises": {fixed("/api/v1/promises?status=open", ""), apiRead},
+		"POST /api/v1/promises": {func(w *world) (string, string) {
+			return "/api/v1/promises", `{"account_id":"` + w.account.ID + `","kind":"rebate","description":"Paid by Thursday",` +
+				`"amount":{"amount_minor":120000,"currency":"EUR"},"due_at":"` + w.a.Now().Add(72*time.Hour).Format(time.RFC3339) + `"}`
+		}, apiWrite(201)},
+		"GET /api/v1/promises/{id}": {func(w *world) (string, string) { return "/api/v1/promises/" + w.newPromise(), "" }, apiRead},
+		"PATCH /api/v1/promises/{id}": {func(w *world) (string, string) {
+			return "/api/v1/promises/" + w.newPromise(), `{"description":"Paid by Friday"}`
+		}, apiOnly(200, "admin", "manager", "sales")},
+		"POST /api/v1/promises/{id}/transitions": {func(w *world) (string, string) {
+			return "/api/v1/promises/" + w.newPromise() + "/transitions", `{"to":"kept","evidence":"Credit note"}`
+		}, apiWrite(200)},
 	}
 }
 
@@ -335,6 +351,17 @@ func webRows() map[string]row {
 		"POST /interactions/{id}/delete": {func(w *world) (string, string) {
 			return "/interactions/" + w.newInteraction().ID + "/delete", form(url.Values{"version": {"1"}})
 		}, formOnly(303, "admin", "manager", "sales")},
+		"POST /accounts/{id}/promises": {func(w *world) (string, string) {
+			return "/accounts/" + w.account.ID + "/promises", form(url.Values{"promise_kind": {"callback"}, "promise_description": {"A call back"},
+				"promise_due_at": {w.a.Now().Add(72 * time.Hour).In(w.a.Zone()).Format("2006-01-02T15:04")}})
+		}, formWrite(303)},
+		"GET /promises/{id}": {func(w *world) (string, string) { return "/promises/" + w.newPromise(), "" }, pageRead},
+		"POST /promises/{id}": {func(w *world) (string, string) {
+			return "/promises/" + w.newPromise(), form(url.Values{"description": {"A call back on Friday"}})
+		}, formOnly(303, "admin", "manager", "sales")},
+		"POST /promises/{id}/transitions": {func(w *world) (string, string) {
+			return "/promises/" + w.newPromise() + "/transitions", form(url.Values{"to": {"kept"}})
+		}, formWrite(303)},
 		"GET /cases":     {fixed("/cases?view=all", ""), pageRead},
 		"GET /cases/new": {func(w *world) (string, string) { return "/cases/new?account_id=" + w.account.ID, "" }, pageRead},
 		"POST /cases": {func(w *world) (string, string) {
@@ -646,4 +673,14 @@ func TestMovingAContactNeedsBothAccounts(t *testing.T) {
 	if now, err := w.a.Contact(ctx, w.actor("admin"), c.ID); err != nil || now.AccountID != theirs.ID {
 		t.Fatalf("the contact moved: %v %+v", err, now)
 	}
+}
+
+// newPromise is a promise the sales user made to the world's account.
+func (w *world) newPromise() string {
+	p, err := w.a.MakePromise(context.Background(), w.actor("sales"), promise.Promise{AccountID: w.account.ID, Kind: promise.Callback,
+		Description: "A call back", DueAt: w.a.Now().Add(48 * time.Hour)})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return p.ID
 }

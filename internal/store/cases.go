@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tandem/internal/cases"
+	"tandem/internal/promise"
 )
 
 // NextNumber takes the next human-facing number of a counter.
@@ -127,6 +128,9 @@ type CaseFilter struct {
 	// ClosedFrom on; zero times leave a bound open.
 	ResolvedFrom, ResolvedTo, ClosedFrom time.Time
 	Unconfirmed                          bool // only cases closed without the customer's confirmation
+	// WithPromiseDue keeps the cases of accounts with a promise still to
+	// be kept that is due within promise.DueSoon of Now, or overdue.
+	WithPromiseDue bool
 }
 
 func (f CaseFilter) where() where {
@@ -168,6 +172,9 @@ func (f CaseFilter) where() where {
 	}
 	if len(f.Statuses) > 0 {
 		w.conds = append(w.conds, "status IN ("+placeholders(&w, f.Statuses)+")")
+	}
+	if f.WithPromiseDue {
+		w.add("account_id IN (SELECT account_id FROM promises WHERE status IN ('open', 'overdue') AND due_at <= ?)", ms(f.Now.Add(promise.DueSoon)))
 	}
 	return w
 }

@@ -87,7 +87,7 @@ func (s *site) queueFilter(q url.Values, actor access.Actor) (store.CaseFilter, 
 	}
 	shown := q.Get("view")
 	f := store.CaseFilter{Category: strings.TrimSpace(q.Get("category")), Statuses: statuses, Newest: shown == "resolved" || shown == "closed",
-		Unassigned: q.Get("unassigned") == "1", Unconfirmed: q.Get("unconfirmed") == "1"}
+		Unassigned: q.Get("unassigned") == "1", Unconfirmed: q.Get("unconfirmed") == "1", WithPromiseDue: q.Get("promise_due") == "1"}
 	switch st := q.Get("sla"); st {
 	case "on_track", "at_risk", "breached":
 		f.SLAState = st
@@ -311,7 +311,8 @@ type casePage struct {
 	Agents        []access.User // who the case can be assigned to; empty when the viewer cannot assign
 	Priorities    []string
 	Categories    []store.Category
-	Said          string // what the last action did, in words
+	Said          string       // what the last action did, in words
+	Promises      []promiseRow // promises to this customer overdue or due soon
 }
 
 // caseNotices say what an action did; the page adds whether it was
@@ -399,6 +400,10 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, actor access.A
 	p := casePage{caseRow: caseRow{Case: c, SLA: s.app.SLAOf(c), Account: acc.Name}, AccountRecord: acc, Comments: comments,
 		OtherCases: s.rows(r, actor, rest), Timeline: items, Asked: asked, Reach: reach, Primary: primaryAction(c),
 		Priorities: cases.Priorities, Categories: cats}
+	if p.Promises, err = s.promisesDue(r, actor, store.PromiseFilter{AccountID: acc.ID}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if actor.Can(access.WorkCases, false) {
 		p.Allowed = cases.Allowed(c.Status)
 		if p.Agents, err = s.app.Agents(ctx, actor); err != nil {

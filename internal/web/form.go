@@ -50,6 +50,16 @@ var fieldRules = map[string]fieldRule{
 	"password":         {1000, false},
 	"current_password": {1000, false},
 	"new_password":     {1000, false},
+	// The promise ledger: what was promised, and why it was kept, broken,
+	// cancelled, acknowledged or backdated.
+	"promise_description":      {2000, true},
+	"promise_acknowledgement":  {2000, true},
+	"promise_backdated_reason": {2000, true},
+	"backdated_reason":         {2000, true},
+	"evidence":                 {2000, true},
+	"break_reason":             {2000, true},
+	"cancel_reason":            {2000, true},
+	"replacement_description":  {2000, true},
 }
 
 // ruleOf is the rule of a form field: its row in fieldRules, text.ID for

@@ -25,6 +25,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/promise"
 	"tandem/internal/rules"
 	"tandem/internal/server"
 	"tandem/internal/store"
@@ -52,6 +53,7 @@ type site struct {
 	answer  string      // a customer's resolution link token
 	// policyID is a service policy (policy makes it).
 	policyID string
+	promise  string // the id of a promise to the account
 }
 
 func newSite(t testing.TB, s *store.Store) *site {
@@ -101,6 +103,10 @@ func newSite(t testing.TB, s *store.Store) *site {
 	if x.answer == "" {
 		t.Fatal("no resolution link was emailed")
 	}
+	pr, err := a.MakePromise(ctx, x.admin, promise.Promise{AccountID: x.account.ID, Kind: promise.Rebate, Description: "Paid by Thursday",
+		DueAt: a.Now().Add(72 * time.Hour)})
+	must(err)
+	x.promise = pr.ID
 	return x
 }
 
@@ -259,6 +265,14 @@ func (x *site) forms() map[string]form {
 		"POST /policies/{id}": {"/policies/" + x.policy(), v("version", "1", "name", "Rebates", "statement", "Rebates are paid 6–8 weeks after the claim",
 			"rule", "promise.kind == \"rebate\"", "severity", "block", "effective_from", "2026-03-01", "effective_to", "")},
 		"POST /policies/{id}/remove": {"/policies/" + x.policy() + "/remove", v("version", "1", "confirm", "1")},
+		"POST /accounts/{id}/promises": {"/accounts/" + x.account.ID + "/promises", v("promise_kind", "rebate", "promise_description", "Your rebate\nby Thursday",
+			"promise_amount", "1200.00", "promise_currency", "EUR", "promise_due_at", time.Now().Add(72*time.Hour).Format("2006-01-02T15:04"),
+			"promise_contact_id", x.contact.ID, "promise_case_id", x.caseID, "promise_acknowledgement", "The customer knows", "promise_backdated_reason", "")},
+		"POST /promises/{id}": {"/promises/" + x.promise, v("version", "1", "description", "Paid by Friday\nat the latest", "amount", "1250",
+			"currency", "EUR", "due_at", time.Now().Add(96*time.Hour).Format("2006-01-02T15:04"), "backdated_reason", "")},
+		"POST /promises/{id}/transitions": {"/promises/" + x.promise + "/transitions", v("version", "1", "to", "cancelled", "evidence", "",
+			"cancel_reason", "Agreed\nMonday", "break_reason", "", "replacement_description", "A call on Monday",
+			"replacement_due_at", time.Now().Add(96*time.Hour).Format("2006-01-02T15:04"))},
 	}
 }
 
@@ -444,7 +458,7 @@ func TestFormsDeclareTheirLimits(t *testing.T) {
 	checked := map[string]bool{}
 	for _, path := range []string{"/accounts/new", "/accounts/" + x.account.ID, "/accounts/" + x.account.ID + "/edit", "/contacts/" + x.contact.ID + "/edit",
 		"/interactions/" + x.inter.ID + "/edit", "/cases/new?account_id=" + x.account.ID, "/cases/" + x.caseID, "/settings", "/admin/users",
-		"/settings/service", "/r/" + x.answer, "/login", "/policies", "/policies/" + x.policy()} {
+		"/settings/service", "/r/" + x.answer, "/login", "/policies", "/policies/" + x.policy(), "/promises/" + x.promise} {
 		status, page := x.get(path)
 		if path == "/login" { // signed out
 			req, _ := http.NewRequest(http.MethodGet, x.srv.URL+path, nil)

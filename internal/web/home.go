@@ -8,6 +8,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/inbox"
+	"tandem/internal/store"
 )
 
 // homeList is how many cases each list of a home shows.
@@ -18,6 +19,9 @@ type homePage struct {
 	Cases []caseRow // sales: open cases at their accounts
 	Desk  *deskPage // service and managers: their own cases
 	Team  *teamPage // managers and admins: the team
+	// Promises are the user's own promises and those to their accounts
+	// overdue or due within a week, overdue first.
+	Promises []promiseRow
 }
 
 type deskPage struct {
@@ -41,6 +45,10 @@ func (s *site) home(w http.ResponseWriter, r *http.Request, actor access.Actor) 
 		return
 	}
 	p := homePage{Attention: att, Cases: s.rows(r, actor, att.Cases)}
+	if p.Promises, err = s.promisesDue(r, actor, store.PromiseFilter{MineOrOwnedBy: actor.User.ID}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if actor.Can(access.WorkCases, false) && actor.User.Role != access.Admin {
 		d, err := s.app.DeskOf(ctx, actor, homeList)
 		if err != nil {

@@ -215,6 +215,7 @@ type accountPage struct {
 	Editable map[string]bool // the interactions on the page the person may correct
 	// ContactNames names, by id, the contacts the timeline's interactions were with.
 	ContactNames map[string]string
+	Promises     accountPromises // the account's promises still to be kept, and the form to make one
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -274,8 +275,14 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
+	promises, err := s.pendingPromises(r, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	v.Data = accountPage{Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
-		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names}
+		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names,
+		Promises: accountPromises{List: promises, Kinds: promiseKinds, Currencies: currencyCodes, CanMake: actor.Can(access.MakePromises, false)}}
 	s.render(w, r, status, "account", v)
 }
 

@@ -43,7 +43,7 @@ type site struct {
 func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
 	// Every page is parsed with the layout and the parts pages share.
-	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html"}
+	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html"}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		if slices.Contains(shared, n) {
@@ -130,6 +130,11 @@ func (s *site) routes() []route {
 		{"POST /policies/{id}/remove", s.signedIn(s.removePolicy)},
 		{"GET /r/{token}", s.resolutionPage},
 		{"POST /r/{token}", s.answerResolution},
+		// The promise ledger.
+		{"POST /accounts/{id}/promises", s.signedIn(s.makePromise)},
+		{"GET /promises/{id}", s.signedIn(s.showPromise)},
+		{"POST /promises/{id}", s.signedIn(s.updatePromise)},
+		{"POST /promises/{id}/transitions", s.signedIn(s.transitionPromise)},
 	}
 }
 

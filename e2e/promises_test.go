@@ -1,0 +1,88 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestPromiseSeenBesideTheCase: Sam promises Contoso a discount on its
+// account page (a fractional cent is refused beside the amount first);
+// Val, opening a case for Contoso, sees the promise beside it, and on a
+// phone the promise page fits the screen.
+func TestPromiseSeenBesideTheCase(t *testing.T) {
+	base := serve(t, "--demo")
+	sam := browserOf(t, base, "sam@example.com")
+	var home string
+	if err := chromedp.Run(sam, chromedp.Text(`main`, &home)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(home, "Promises due in the next 7 days") || !strings.Contains(home, "a rebate of €1,200.00 to Contoso") {
+		t.Fatalf("Sam's home does not list his rebate to Contoso: %.600s", home)
+	}
+	due := time.Now().Add(72 * time.Hour).Format("2006-01-02T15:04") // the demo's zone is UTC
+	words := "You get 3% off the next order of display stands."
+	var account string
+	if err := chromedp.Run(sam,
+		chromedp.Navigate(base+"/accounts?q=contoso"),
+		chromedp.Click(`//a[text()="Contoso"]`),
+		chromedp.WaitVisible(`#promises-section`),
+		chromedp.Location(&account),
+		chromedp.Click(`#make-promise summary`),
+		chromedp.SetValue(`#promise_kind`, "discount"),
+		chromedp.SendKeys(`#promise_description`, words),
+		chromedp.SendKeys(`#promise_amount`, "240.005"),
+		chromedp.SetValue(`#promise_due_at`, due),
+		chromedp.Click(`#make-promise-button`),
+		chromedp.WaitVisible(`#promise_amount-error`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	var said string
+	if err := chromedp.Run(sam,
+		chromedp.Clear(`#promise_amount`),
+		chromedp.SendKeys(`#promise_amount`, "240"),
+		chromedp.SetValue(`#promise_due_at`, due),
+		chromedp.Click(`#make-promise-button`),
+		chromedp.WaitVisible(`#promise-notice`),
+		chromedp.Text(`#promise-words`, &said),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if said != words {
+		t.Fatalf("the promise page says %q", said)
+	}
+	screenshot(t, sam, "promise")
+
+	val := browserOf(t, base, "val@example.com")
+	accountID := account[strings.LastIndex(account, "/")+1:]
+	var beside string
+	if err := chromedp.Run(val,
+		chromedp.Navigate(base+"/cases/new?account_id="+accountID),
+		chromedp.SendKeys(`#subject`, "Asks when the discount applies"),
+		chromedp.Submit(`#subject`),
+		chromedp.WaitVisible(`#case-promises`),
+		chromedp.Text(`#case-promises + ul`, &beside),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(beside, "a discount of €240.00") || !strings.Contains(beside, words) || !strings.Contains(beside, "a rebate of €1,200.00") {
+		t.Fatalf("beside Contoso's case: %q", beside)
+	}
+	screenshot(t, val, "case-with-promises")
+
+	if err := chromedp.Run(val, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Click(`#case-promises + ul a`),
+		chromedp.WaitVisible(`#promise-words`)); err != nil {
+		t.Fatal(err)
+	}
+	if n := overflow(t, val); n > 0 {
+		t.Errorf("the promise page is %dpx wider than a phone", n)
+	}
+	chromedp.Run(val, chromedp.Navigate(account), chromedp.WaitVisible(`#promises-section`))
+	if n := overflow(t, val); n > 0 {
+		t.Errorf("the account page with its promises is %dpx wider than a phone", n)
+	}
+	screenshot(t, val, "phone-promise")
+}

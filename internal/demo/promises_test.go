@@ -1,0 +1,63 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/demo"
+	"tandem/internal/promise"
+	"tandem/internal/store"
+	"tandem/internal/store/storetest"
+)
+
+// TestDemoPromises: the book tells the promise story on the first visit.
+func TestDemoPromises(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.SQLite(t)
+	a := app.New(s)
+	if _, err := demo.Load(ctx, a, 20); err != nil {
+		t.Fatal(err)
+	}
+	users, err := a.Users(ctx, access.System)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mia access.Actor
+	for _, u := range users {
+		if u.Email == "mia@example.com" {
+			mia = access.Actor{User: u, Scope: access.ScopeAdmin}
+		}
+	}
+	list, _, err := a.Promises(ctx, mia, store.PromiseFilter{}, store.Page{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[promise.Status]int{}
+	rebate := false
+	for _, p := range list {
+		count[p.Status]++
+		if p.Kind == promise.Rebate && p.Status == promise.Open && p.DueAt.In(a.Zone()).Weekday() == time.Thursday && p.DueAt.Sub(a.Now()) < 8*24*time.Hour {
+			rebate = true
+		}
+	}
+	if !rebate || count[promise.Overdue] != 1 || count[promise.Kept] < 2 || count[promise.Broken] != 1 {
+		t.Fatalf("the demo's promises: %v, rebate due Thursday: %v", count, rebate)
+	}
+	caseID := ""
+	for _, p := range list {
+		if p.CaseID != "" {
+			caseID = p.CaseID
+		}
+	}
+	beside, err := a.PromisesDueSoon(ctx, mia, store.PromiseFilter{CaseID: caseID}, 10)
+	if err != nil || caseID == "" || len(beside) != 2 {
+		t.Fatalf("promises beside Northwind's case: %v %v", beside, err)
+	}
+	c, err := a.Case(ctx, mia, caseID)
+	if err != nil || c.Subject != "Pallets arrived short by four units" {
+		t.Fatalf("the case: %+v %v", c, err)
+	}
+}

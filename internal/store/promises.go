@@ -1,0 +1,184 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"tandem/internal/promise"
+)
+
+const promiseCols = `id, account_id, contact_id, made_by_id, made_at, kind, description, amount_minor, currency, due_at, case_id, replaces_id,
+	status, overdue_at, kept_at, kept_by_id, evidence, broken_at, broken_reason, cancelled_at, cancel_reason, acknowledgement,
+	policy_warnings, backdated_reason, check_at, created_at, updated_at, version`
+
+func scanPromise(sc interface{ Scan(...any) error }) (promise.Promise, error) {
+	var p promise.Promise
+	var contact, caseID, replaces, keptBy, currency sql.NullString
+	var amount, overdue, kept, broken, cancelled sql.NullInt64
+	var made, due, check, created, updated int64
+	var kind, status, warnings string
+	err := sc.Scan(&p.ID, &p.AccountID, &contact, &p.MadeByID, &made, &kind, &p.Description, &amount, &currency, &due, &caseID, &replaces,
+		&status, &overdue, &kept, &keptBy, &p.Evidence, &broken, &p.BrokenReason, &cancelled, &p.CancelReason, &p.Acknowledgement,
+		&warnings, &p.BackdatedReason, &check, &created, &updated, &p.Version)
+	if err != nil {
+		return p, err
+	}
+	p.ContactID, p.CaseID, p.ReplacesID, p.KeptByID = contact.String, caseID.String, replaces.String, keptBy.String
+	p.Kind, p.Status = promise.Kind(kind), promise.Status(status)
+	if amount.Valid {
+		p.Amount = &promise.Money{Minor: amount.Int64, Currency: currency.String}
+	}
+	if check != noDeadline {
+		p.CheckAt = fromMS(check)
+	}
+	p.MadeAt, p.DueAt, p.CreatedAt, p.UpdatedAt = fromMS(made), fromMS(due), fromMS(created), fromMS(updated)
+	p.OverdueAt, p.KeptAt, p.BrokenAt, p.CancelledAt = fromNullMS(overdue), fromNullMS(kept), fromNullMS(broken), fromNullMS(cancelled)
+	err = json.Unmarshal([]byte(warnings), &p.PolicyWarnings)
+	return p, err
+}
+
+func promiseArgs(p promise.Promise) []any {
+	var amount sql.NullInt64
+	var currency sql.NullString
+	if p.Amount != nil {
+		amount, currency = sql.NullInt64{Int64: p.Amount.Minor, Valid: true}, sql.NullString{String: p.Amount.Currency, Valid: true}
+	}
+	warnings := p.PolicyWarnings
+	if warnings == nil {
+		warnings = []promise.PolicyWarning{}
+	}
+	w, _ := json.Marshal(warnings)
+	return []any{p.ID, p.AccountID, nullStr(p.ContactID), p.MadeByID, ms(p.MadeAt), string(p.Kind), p.Description, amount, currency,
+		ms(p.DueAt), nullStr(p.CaseID), nullStr(p.ReplacesID), string(p.Status), nullMS(p.OverdueAt), nullMS(p.KeptAt), nullStr(p.KeptByID),
+		p.Evidence, nullMS(p.BrokenAt), p.BrokenReason, nullMS(p.CancelledAt), p.CancelReason, p.Acknowledgement, string(w),
+		p.BackdatedReason, checkAt(p), ms(p.CreatedAt), ms(p.UpdatedAt)}
+}
+
+func checkAt(p promise.Promise) int64 {
+	if p.CheckAt.IsZero() {
+		return noDeadline
+	}
+	return ms(p.CheckAt)
+}
+
+// InsertPromise adds a promise at version 1.
+func (tx *Tx) InsertPromise(ctx context.Context, p promise.Promise) error {
+	_, err := tx.exec(ctx, `INSERT INTO promises (`+promiseCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+		$14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, 1)`, promiseArgs(p)...)
+	return err
+}
+
+// UpdatePromise writes a promise if its version is still expected.
+func (tx *Tx) UpdatePromise(ctx context.Context, p promise.Promise, expected int64) error {
+	args := append(promiseArgs(p), expected)
+	res, err := tx.exec(ctx, `UPDATE promises SET account_id = $2, contact_id = $3, made_by_id = $4, made_at = $5, kind = $6, description = $7,
+		amount_minor = $8, currency = $9, due_at = $10, case_id = $11, replaces_id = $12, status = $13, overdue_at = $14, kept_at = $15,
+		kept_by_id = $16, evidence = $17, broken_at = $18, broken_reason = $19, cancelled_at = $20, cancel_reason = $21, acknowledgement = $22,
+		policy_warnings = $23, backdated_reason = $24, check_at = $25, created_at = $26, updated_at = $27, version = version + 1
+		WHERE id = $1 AND version = $28`, args...)
+	if err != nil {
+		return err
+	}
+	return staleUnlessOne(res, "promise")
+}
+
+// Promise returns a promise by id.
+func (q q) Promise(ctx context.Context, id string) (promise.Promise, error) {
+	p, err := scanPromise(q.row(ctx, `SELECT `+promiseCols+` FROM promises WHERE id = $1`, id))
+	return p, notFound(err, "promise")
+}
+
+// PromiseFilter narrows the promise list.
+type PromiseFilter struct {
+	AccountID string
+	MadeByID  string
+	// MineOrOwnedBy lists the promises this user made or made to the
+	// accounts they own (the sales home).
+	MineOrOwnedBy string
+	CaseID        string
+	Statuses      []promise.Status // empty: every status
+	// Only promises due in [DueAfter, DueBefore); zero leaves a bound open.
+	DueAfter, DueBefore time.Time
+}
+
+func (f PromiseFilter) where() where {
+	var w where
+	if f.AccountID != "" {
+		w.add("account_id = ?", f.AccountID)
+	}
+	if f.MadeByID != "" {
+		w.add("made_by_id = ?", f.MadeByID)
+	}
+	if f.MineOrOwnedBy != "" {
+		w.add("(made_by_id = ? OR account_id IN (SELECT id FROM accounts WHERE owner_id = ?))", f.MineOrOwnedBy, f.MineOrOwnedBy)
+	}
+	if f.CaseID != "" {
+		w.add("case_id = ?", f.CaseID)
+	}
+	if len(f.Statuses) > 0 {
+		w.conds = append(w.conds, "status IN ("+placeholders(&w, f.Statuses)+")")
+	}
+	if !f.DueAfter.IsZero() {
+		w.add("due_at >= ?", ms(f.DueAfter))
+	}
+	if !f.DueBefore.IsZero() {
+		w.add("due_at < ?", ms(f.DueBefore))
+	}
+	return w
+}
+
+// Promises lists promises by due time, soonest (and so overdue) first.
+func (q q) Promises(ctx context.Context, f PromiseFilter, p Page) ([]promise.Promise, string, error) {
+	w := f.where()
+	c, err := parseCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	if c != nil {
+		w.add("(due_at > ? OR (due_at = ? AND id > ?))", c.N, c.N, c.ID)
+	}
+	n := p.limit()
+	limit := w.next(n + 1)
+	rows, err := q.query(ctx, `SELECT `+promiseCols+` FROM promises`+w.String()+` ORDER BY due_at, id LIMIT `+limit, w.args...)
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := collect(rows, scanPromise)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > n {
+		out = out[:n]
+		next = cursor{N: ms(out[n-1].DueAt), ID: out[n-1].ID}.String()
+	}
+	return out, next, nil
+}
+
+// PromisesWithMomentsBetween lists the promises whose next moment (due,
+// or the end of the grace period) comes in (from, to].
+func (q q) PromisesWithMomentsBetween(ctx context.Context, from, to time.Time) ([]string, error) {
+	rows, err := q.query(ctx, `SELECT id FROM promises WHERE check_at > $1 AND check_at <= $2`, ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// SetPromiseCheck moves a promise's next moment. It is not a change to
+// the promise, so its version stays.
+func (tx *Tx) SetPromiseCheck(ctx context.Context, id string, at time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE promises SET check_at = $1 WHERE id = $2`, checkAt(promise.Promise{CheckAt: at}), id)
+	return err
+}
