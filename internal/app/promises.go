@@ -13,6 +13,7 @@ import (
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
 	"tandem/internal/promise"
+	"tandem/internal/rules"
 	"tandem/internal/store"
 )
 
@@ -49,11 +50,31 @@ func (a *App) snap(ctx context.Context, tx *store.Tx, p promise.Promise, acc cus
 	return s
 }
 
-// checkPromise judges a promise against the service policies in force.
-// Service policies plug in here (a promise.Checker); until then a
-// promise conflicts with nothing.
-func (a *App) checkPromise(ctx context.Context, tx *store.Tx, p promise.Promise) ([]promise.Conflict, error) {
-	return promise.NoPolicies{}.Check(ctx, p)
+// checkPromise judges a promise against the service policies in force
+// (internal/rules): its facts, the account's tier and its maker's role.
+// A rule that fails on them is a warning naming the faulty policy, which
+// never blocks.
+func (a *App) checkPromise(ctx context.Context, tx *store.Tx, p promise.Promise, acc customer.Account) ([]promise.Conflict, error) {
+	f := rules.Facts{Kind: string(p.Kind), Description: p.Description, AccountTier: acc.Tier,
+		DueInDays: rules.DueInDays(a.Now(), p.DueAt, a.Zone())}
+	if p.Amount != nil {
+		f.AmountMinor, f.Currency = p.Amount.Minor, p.Amount.Currency
+	}
+	if u, err := tx.User(ctx, p.MadeByID); err == nil {
+		f.MakerRole = string(u.Role)
+	}
+	found, err := a.PolicyConflicts(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]promise.Conflict, len(found))
+	for i, c := range found {
+		out[i] = promise.Conflict{PolicyID: c.PolicyID, Name: c.Name, Statement: c.Statement, Block: c.Severity == rules.Block && !c.Faulty, Faulty: c.Faulty}
+		if c.Faulty {
+			out[i].Statement = "the policy's rule failed on this promise (" + c.Error + "); a manager should correct it"
+		}
+	}
+	return out, nil
 }
 
 // validPromise is the one place a promise being made or changed is
@@ -102,7 +123,7 @@ func (a *App) validPromise(ctx context.Context, tx *store.Tx, p *promise.Promise
 	if err := f.Err(); err != nil {
 		return acc, err
 	}
-	conflicts, err := a.checkPromise(ctx, tx, *p)
+	conflicts, err := a.checkPromise(ctx, tx, *p, acc)
 	if err != nil {
 		return acc, err
 	}

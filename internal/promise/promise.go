@@ -7,7 +7,6 @@
 package promise
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -344,20 +343,8 @@ type Conflict struct {
 	Name      string
 	Statement string
 	Block     bool // a block policy refuses the promise; a warn one needs an acknowledgement
+	Faulty    bool // the policy's rule failed: kept as a warning, needing no acknowledgement
 }
-
-// Checker judges a promise against the service policies in force. Service
-// policies (the rules service lives by, written by managers) plug in here;
-// until they do, NoPolicies finds no conflict.
-type Checker interface {
-	Check(ctx context.Context, p Promise) ([]Conflict, error)
-}
-
-// NoPolicies is the Checker of a book without service policies.
-type NoPolicies struct{}
-
-// Check finds no conflict.
-func (NoPolicies) Check(context.Context, Promise) ([]Conflict, error) { return nil, nil }
 
 // Settle applies the conflicts a promise has: a block refuses it (409
 // naming the policy and quoting its statement); warnings refuse it (409
@@ -365,14 +352,18 @@ func (NoPolicies) Check(context.Context, Promise) ([]Conflict, error) { return n
 // promise keeps.
 func Settle(conflicts []Conflict, acknowledgement string) ([]PolicyWarning, error) {
 	var warnings []PolicyWarning
+	toAcknowledge := 0
 	for _, c := range conflicts {
 		if c.Block {
 			return nil, &fault.Error{Kind: fault.Conflict, Message: fmt.Sprintf("the policy %q refuses this promise: %s", c.Name, c.Statement),
 				Detail: []PolicyWarning{{PolicyID: c.PolicyID, Name: c.Name, Statement: c.Statement}}}
 		}
 		warnings = append(warnings, PolicyWarning{PolicyID: c.PolicyID, Name: c.Name, Statement: c.Statement})
+		if !c.Faulty {
+			toAcknowledge++
+		}
 	}
-	if len(warnings) > 0 && strings.TrimSpace(acknowledgement) == "" {
+	if toAcknowledge > 0 && strings.TrimSpace(acknowledgement) == "" {
 		names := make([]string, len(warnings))
 		for i, w := range warnings {
 			names[i] = fmt.Sprintf("%q (%s)", w.Name, w.Statement)

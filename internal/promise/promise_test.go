@@ -1,7 +1,6 @@
 package promise
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -224,8 +223,11 @@ func TestSettle(t *testing.T) {
 	if _, err := Settle([]Conflict{block}, "anyway"); fault.KindOf(err) != fault.Conflict || !strings.Contains(err.Error(), "Rebate timing") {
 		t.Fatalf("a block: %v", err)
 	}
-	var c Checker = NoPolicies{}
-	if got, err := c.Check(context.Background(), valid()); got != nil || err != nil {
-		t.Fatal(got, err)
+	faulty := Conflict{PolicyID: "p2", Name: "Broken rule", Statement: "the policy's rule failed", Faulty: true}
+	if w, err := Settle([]Conflict{faulty}, ""); err != nil || len(w) != 1 || w[0].Name != "Broken rule" {
+		t.Fatalf("a faulty rule needs no acknowledgement and is kept as a warning: %v %v", w, err)
+	}
+	if _, err := Settle([]Conflict{faulty, warn}, ""); fault.KindOf(err) != fault.Conflict {
+		t.Fatalf("a real warning beside a faulty one still needs an acknowledgement: %v", err)
 	}
 }
