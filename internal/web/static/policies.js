@@ -4,6 +4,8 @@
 // and time, in the team's time zone), description and account_id are
 // sent to POST /api/v1/policies/check with the browser's session, and
 // the answer is written into the form's [data-policy-conflicts] element
+// (fields may carry a prefix, data-policy-prefix="promise_", and the
+// account may be named by data-policy-account instead of a field)
 // (an aria-live region; one is added before the submit button when the
 // form has none). Without script the form is checked when it is sent.
 
@@ -19,7 +21,7 @@ function minor(typed, currency) {
 }
 
 function value(form, name) {
-  const el = form.elements.namedItem(name);
+  const el = form.elements.namedItem((form.dataset.policyPrefix || "") + name);
   return el && "value" in el ? el.value.trim() : "";
 }
 
@@ -36,6 +38,7 @@ function body(form) {
     const v = value(form, name);
     if (v !== "") b[name] = v;
   }
+  if (form.dataset.policyAccount) b.account_id = form.dataset.policyAccount;
   return b;
 }
 
