@@ -28,6 +28,14 @@ const (
 	ManageOtherTokens Action = "manage other users' tokens"
 )
 
+// Actions on goodwill and promotions.
+const (
+	RequestGoodwill   Action = "grant or request goodwill"
+	ApproveGoodwill   Action = "approve or reject others' goodwill"
+	SetGoodwillLimits Action = "set the goodwill approval limits"
+	EditPromotions    Action = "create and edit promotions"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -62,6 +70,11 @@ var Table = []Grant{
 	{ManageUsers, []Role{Admin}, nil, ScopeAdmin},
 	{CreateOwnToken, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{ManageOtherTokens, []Role{Admin}, nil, ScopeAdmin},
+	// Goodwill and promotions (everyone reads them with ReadRecords).
+	{RequestGoodwill, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{ApproveGoodwill, []Role{Admin, Manager}, nil, ScopeWrite},
+	{SetGoodwillLimits, []Role{Admin}, nil, ScopeAdmin},
+	{EditPromotions, []Role{Admin, Manager}, nil, ScopeWrite},
 }
 
 func grant(a Action) Grant {
