@@ -162,6 +162,8 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerCases(api)
 	s.registerSettings(api)
 	s.registerCaseWork(api)
+	s.registerGoodwill(api)
+	s.registerPromotions(api)
 	describeOutputs(api)
 	return api
 }

@@ -15,6 +15,7 @@ import (
 	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/httpauth"
+	"tandem/internal/promotion"
 	"tandem/internal/sla"
 	"tandem/internal/store"
 	"tandem/internal/text"
@@ -294,7 +295,8 @@ type casePage struct {
 	Agents        []access.User // who the case can be assigned to; empty when the viewer cannot assign
 	Priorities    []string
 	Categories    []store.Category
-	Said          string // what the last action did, in words
+	Said          string                // what the last action did, in words
+	Promotions    []promotion.Promotion // running for the account: what the customer may refer to
 }
 
 // caseNotices say what an action did; the page adds whether it was
@@ -380,6 +382,10 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, actor access.A
 	p := casePage{caseRow: caseRow{Case: c, SLA: s.app.SLAOf(c), Account: acc.Name}, AccountRecord: acc, Comments: comments,
 		OtherCases: s.rows(r, actor, rest), Timeline: items, Asked: asked, Reach: reach, Primary: primaryAction(c),
 		Priorities: cases.Priorities, Categories: cats}
+	if p.Promotions, err = s.app.PromotionsFor(ctx, actor, acc.Tier); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if actor.Can(access.WorkCases, false) {
 		p.Allowed = cases.Allowed(c.Status)
 		if p.Agents, err = s.app.Agents(ctx, actor); err != nil {

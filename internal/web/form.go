@@ -31,6 +31,7 @@ var fieldRules = map[string]fieldRule{
 	"reason":      {2000, true},      // why a case is closed unconfirmed or reopened
 	"note":        {2000, true},      // the customer's note on a resolution link
 	"holidays":    {text.Long, true}, // a calendar's holidays, one a line
+	"terms":       {5000, true},      // a promotion's terms
 	// One line, with the limits the API declares for the same fields.
 	"summary":          {300, false},
 	"email":            {254, false},

@@ -9,6 +9,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -214,7 +215,7 @@ func (x *site) forms() map[string]form {
 	}
 	policy.Set("tiers.gold.urgent.first_response", "1h")
 	policy.Set("tiers.gold.urgent.resolution", "8h")
-	return map[string]form{
+	out := map[string]form{
 		"POST /login":  {"/login", v("email", "admin@example.com", "password", "a long enough password", "next", "/accounts")},
 		"POST /logout": {"/logout", v()},
 		"POST /accounts": {"/accounts", v("name", "Fabrikam", "kind", customer.Organization, "tier", "gold", "domain", "fabrikam.example",
@@ -249,6 +250,8 @@ func (x *site) forms() map[string]form {
 		"POST /settings/service/policy":       {"/settings/service/policy", policy},
 		"POST /r/{token}":                     {"/r/" + x.answer, v("answer", "no", "note", "Still\nbroken")},
 	}
+	maps.Copy(out, x.goodwillForms())
+	return out
 }
 
 // badText is text no field takes: each breaks the rule of package text.

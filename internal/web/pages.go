@@ -215,6 +215,7 @@ type accountPage struct {
 	Editable map[string]bool // the interactions on the page the person may correct
 	// ContactNames names, by id, the contacts the timeline's interactions were with.
 	ContactNames map[string]string
+	Goodwill     accountGoodwill // goodwill and the promotions running (goodwill.go)
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -274,8 +275,14 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
+	gw, err := s.goodwillOf(r, actor, acc, open)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	v.Data = accountPage{Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
-		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names}
+		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names,
+		Goodwill: gw}
 	s.render(w, r, status, "account", v)
 }
 
