@@ -179,8 +179,19 @@ func TestGoodwillBadInputNamesTheField(t *testing.T) {
 			}
 		}
 		list, _, _ := f.app.GoodwillList(ctx, f.sales, store.GoodwillFilter{}, store.Page{})
-		if len(list) != 0 {
+		if len(list) != 0 { // nothing half-written
 			t.Fatalf("bad input wrote %d records", len(list))
+		}
+		// Goodwill is kept: the account cannot be deleted, and a merge moves it.
+		if _, err := f.app.RequestGoodwill(ctx, f.sales, goodwill.Goodwill{AccountID: other.ID, Kind: "gift", Amount: eur(100), Reason: "sorry"}); err != nil {
+			t.Fatal(err)
+		}
+		wantKind(t, f.app.DeleteAccount(ctx, f.admin, other.ID, 0), fault.Conflict)
+		if _, err := f.app.MergeAccounts(ctx, f.admin, acc.ID, other.ID); err != nil {
+			t.Fatal(err)
+		}
+		if moved, _, _ := f.app.GoodwillList(ctx, f.sales, store.GoodwillFilter{AccountID: acc.ID}, store.Page{}); len(moved) != 1 {
+			t.Fatalf("after the merge %d goodwill at the kept account", len(moved))
 		}
 		// Linked to its case and a promise by id.
 		in := ok

@@ -57,6 +57,13 @@ func (q q) Goodwill(ctx context.Context, id string) (goodwill.Goodwill, error) {
 	return g, notFound(err, "goodwill")
 }
 
+// HasGoodwill reports whether an account has goodwill on record.
+func (q q) HasGoodwill(ctx context.Context, accountID string) (bool, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM goodwill WHERE account_id = $1 LIMIT 1) g`, accountID).Scan(&n)
+	return n > 0, err
+}
+
 // GoodwillFilter narrows the goodwill list.
 type GoodwillFilter struct {
 	AccountID     string

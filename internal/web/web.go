@@ -368,4 +368,5 @@ var funcs = template.FuncMap{
 	"describe":  event.Describe,
 	"browser":   browserName,
 	"major":     goodwill.Major,
+	"lower":     strings.ToLower,
 }
