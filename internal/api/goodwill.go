@@ -140,7 +140,7 @@ func (s *server) registerGoodwill(api huma.API) {
 				AccountID string  `json:"account_id"`
 				Kind      string  `json:"kind" enum:"credit,refund,gift,discount,rebate_top_up" example:"credit"`
 				Amount    MoneyIn `json:"amount"`
-				Reason    string  `json:"reason" maxLength:"500" example:"late rebate"`
+				Reason    string  `json:"reason" maxLength:"2000" example:"late rebate"`
 				PromiseID string  `json:"promise_id,omitempty" maxLength:"100" doc:"The promise it makes up for"`
 				CaseID    string  `json:"case_id,omitempty" maxLength:"100" doc:"The case of the same account it was granted in"`
 			}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tandem/internal/access"
 	"tandem/internal/fault"
@@ -87,10 +88,10 @@ func (g Goodwill) Validate() error {
 	}
 	if g.Reason == "" {
 		f.Add("reason", "say why the customer gets it, such as “late rebate”")
-	} else if len(g.Reason) > 500 {
-		f.Add("reason", "keep the reason under 500 characters")
+	} else if utf8.RuneCountInString(g.Reason) > 2000 {
+		f.Add("reason", "keep the reason under 2,000 characters")
 	}
-	if len(g.PromiseID) > 100 {
+	if utf8.RuneCountInString(g.PromiseID) > 100 {
 		f.Add("promise_id", "this is not a promise's id")
 	}
 	return f.Err()
@@ -204,7 +205,7 @@ func (g *Goodwill) Apply(d Decision, deciderID string, now time.Time) error {
 	if g.Status != Pending {
 		return fault.New(fault.Conflict, "this goodwill was already %s", g.Status)
 	}
-	if len(d.Note) > 2000 {
+	if utf8.RuneCountInString(d.Note) > 2000 {
 		return (&fault.Fields{{Field: "note", Message: "keep the note under 2,000 characters"}}).Err()
 	}
 	if !d.Approve && d.Note == "" {

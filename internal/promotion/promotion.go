@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tandem/internal/customer"
 	"tandem/internal/fault"
@@ -56,12 +57,12 @@ func (p Promotion) Validate() error {
 	var f fault.Fields
 	if p.Name == "" {
 		f.Add("name", "name the promotion, such as “Year's supply rebate”")
-	} else if len(p.Name) > 200 {
+	} else if utf8.RuneCountInString(p.Name) > 200 {
 		f.Add("name", "keep the name under 200 characters")
 	}
 	if p.Terms == "" {
 		f.Add("terms", "write the terms the customer was given")
-	} else if len(p.Terms) > 5000 {
+	} else if utf8.RuneCountInString(p.Terms) > 5000 {
 		f.Add("terms", "keep the terms under 5,000 characters")
 	}
 	if p.StartsAt.IsZero() {
