@@ -58,7 +58,7 @@ func TestAgentsDay(t *testing.T) {
 	if err := chromedp.Run(val,
 		chromedp.SendKeys(`#comment-body`, "We are on it and will call you back today."),
 		chromedp.Click(`//button[text()="Add comment"]`),
-		chromedp.WaitVisible(`#case-notice`),
+		chromedp.WaitVisible(`//p[@id="case-notice"][contains(., "Reply added")]`), // not the notice of taking it
 		chromedp.Text(`#case-notice`, &notice),
 		chromedp.Text(`//dt[text()="Status"]/following-sibling::dd[1]`, &status),
 	); err != nil {
@@ -71,7 +71,9 @@ func TestAgentsDay(t *testing.T) {
 	if err := chromedp.Run(val,
 		chromedp.SetValue(`#assignee_id`, mustOption(t, val, `#assignee_id`, "Mia Manager")),
 		chromedp.Click(`#save-handling`),
-		chromedp.WaitVisible(`#case-notice`),
+		// The notice of taking the case is still shown until the saved page
+		// loads: wait for the new assignee, not for a notice.
+		chromedp.WaitVisible(`//*[@id="assignee"][contains(., "Mia Manager")]`),
 		chromedp.Text(`#assignee`, &assignee),
 	); err != nil {
 		t.Fatal(err)
