@@ -35,6 +35,14 @@ const (
 	SetPromiseGrace Action = "set the grace periods of overdue promises"
 )
 
+// Actions on goodwill and promotions.
+const (
+	RequestGoodwill   Action = "grant or request goodwill"
+	ApproveGoodwill   Action = "approve or reject others' goodwill"
+	SetGoodwillLimits Action = "set the goodwill approval limits"
+	EditPromotions    Action = "create and edit promotions"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -73,6 +81,11 @@ var Table = []Grant{
 	{MakePromises, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{EditPromises, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeWrite},
 	{SetPromiseGrace, []Role{Admin, Manager}, nil, ScopeWrite},
+	// Goodwill and promotions (everyone reads them with ReadRecords).
+	{RequestGoodwill, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{ApproveGoodwill, []Role{Admin, Manager}, nil, ScopeWrite},
+	{SetGoodwillLimits, []Role{Admin}, nil, ScopeAdmin},
+	{EditPromotions, []Role{Admin, Manager}, nil, ScopeWrite},
 }
 
 func grant(a Action) Grant {

@@ -22,6 +22,8 @@ var tags = []*huma.Tag{
 	{Name: "Cases", Description: "Service cases, their comments and categories"},
 	{Name: "Notifications", Description: "What reaches a person because something at their accounts needs them"},
 	{Name: "SLA", Description: "The service calendar and the SLA policy"},
+	{Name: "Goodwill", Description: "Compensation granted to save a relationship, within approval limits per role"},
+	{Name: "Promotions", Description: "What sales runs, and the promise each implies"},
 	{Name: "Operations", Description: "Liveness, readiness, metrics and this document"},
 }
 

@@ -60,12 +60,6 @@ type PolicyCheckOut struct {
 	Blocked   bool          `json:"blocked" doc:"A block policy applies: the promise would be refused"`
 }
 
-// MoneyIn is an amount in minor units with its currency.
-type MoneyIn struct {
-	AmountMinor int64  `json:"amount_minor" minimum:"0" example:"120000" doc:"In the currency's minor units (cents): 120000 is 1,200.00"`
-	Currency    string `json:"currency" maxLength:"3" example:"EUR" doc:"ISO 4217 code"`
-}
-
 // parseOptionalTime reads an RFC 3339 time where "" means none.
 func parseOptionalTime(field, s string, f *fault.Fields) time.Time {
 	if strings.TrimSpace(s) == "" {

@@ -238,6 +238,12 @@ func (a *App) DeleteAccount(ctx context.Context, actor access.Actor, id string, 
 		if version != 0 && version != before.Version {
 			return fault.StaleVersion("account")
 		}
+		if has, err := tx.HasGoodwill(ctx, id); err != nil || has {
+			if err == nil {
+				err = fault.New(fault.Conflict, "this account has goodwill on record, which is kept: merge the account into another instead of deleting it")
+			}
+			return err
+		}
 		if err := tx.DeleteAccount(ctx, id); err != nil {
 			return err
 		}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"tandem/internal/goodwill"
 )
 
 // Line is how a timeline shows an event: what happened in words,
@@ -95,6 +97,10 @@ func Describe(e *Event, users map[string]string) Line {
 		return Line{Text: "Interaction " + words(verb) + ": " + str("summary"), Changes: changes(before, after, users)}
 	case "promise":
 		return describePromise(e, verb, snap, before, after, users)
+	case "goodwill", "promotion":
+		if text, ok := describeGoodwill(e, snap, users); ok {
+			return Line{Text: text, Changes: changes(before, after, users)}
+		}
 	case "user", "session", "token", "sla", "case_category":
 		if text, ok := describeAccess(e, before, after, users); ok {
 			return Line{Text: text}
@@ -121,7 +127,7 @@ func Sentence(e *Event, users map[string]string) string {
 }
 
 var accessSubjects = map[string]bool{"user": true, "session": true, "token": true, "sla": true, "case_category": true,
-	"policy": true}
+	"policy": true, "goodwill": true, "promotion": true} // sentences that name who did it
 
 // Actor names who did what an event records: a user's name, or "Tandem"
 // for what Tandem did on its own (its jobs, the demo book). A failed
@@ -403,4 +409,57 @@ func describePromise(e *Event, verb string, snap, before, after map[string]any, 
 		l.Text = the + ": " + words(verb)
 	}
 	return l
+}
+
+// describeGoodwill words goodwill and promotions as sentences naming who
+// did what: "Sam Seller granted Contoso a credit of €150.00: late rebate".
+func describeGoodwill(e *Event, snap map[string]any, users map[string]string) (string, bool) {
+	get := func(k string) string { s, _ := snap[k].(string); return s }
+	who := Actor(e, users)
+	requester := get("requester_name")
+	if requester == "" {
+		requester = users[get("requested_by_id")]
+	}
+	if requester == "" {
+		requester = "a former user"
+	}
+	account := get("account_name")
+	if account == "" {
+		account = "the customer"
+	}
+	what := strings.ReplaceAll(get("kind"), "_", " ")
+	if m, ok := snap["amount"].(map[string]any); ok {
+		minor, _ := m["amount_minor"].(float64)
+		cur, _ := m["currency"].(string)
+		what += " of " + goodwill.Money{Minor: int64(minor), Currency: cur}.String()
+	}
+	article := "a "
+	if what != "" && strings.ContainsRune("aeiou", rune(what[0])) {
+		article = "an "
+	}
+	reason, note := get("reason"), get("decision_note")
+	switch e.Kind {
+	case "goodwill.requested":
+		if get("status") == "approved" {
+			return fmt.Sprintf("%s granted %s %s%s: %s", requester, account, article, what, reason), true
+		}
+		return fmt.Sprintf("%s %s for %s is waiting for approval: %s", possessive(requester), what, account, reason), true
+	case "goodwill.approved", "goodwill.rejected":
+		verb := "approved"
+		if e.Kind == "goodwill.rejected" {
+			verb = "turned down"
+		}
+		s := fmt.Sprintf("%s %s %s %s for %s (%s)", who, verb, possessive(requester), what, account, reason)
+		if note != "" {
+			s += ": " + note
+		}
+		return s, true
+	case "goodwill.limits_changed":
+		return who + " changed the goodwill approval limits", true
+	case "promotion.created":
+		return who + " added the promotion “" + get("name") + "”", true
+	case "promotion.updated":
+		return who + " changed the promotion “" + get("name") + "”", true
+	}
+	return "", false
 }

@@ -20,6 +20,14 @@ const (
 	PromiseBroken         = "promise_broken"
 )
 
+// Kinds of notification about goodwill.
+const (
+	GoodwillPending = "goodwill_pending" // to managers: a request above its requester's limit waits for them
+	GoodwillDecided = "goodwill_decided" // to the requester: a manager approved or rejected it
+)
+
+func init() { Kinds = append(Kinds, GoodwillPending, GoodwillDecided) }
+
 // Kinds lists every kind of notification.
 var Kinds = []string{CaseOpened, CaseAssigned, CaseReopened, CaseClosedUnconfirmed, SLAAtRisk, SLABreached, NegativeInteraction, CompetitorQuote,
 	PolicyChanged}

@@ -48,10 +48,14 @@ func newWalker(t *testing.T, s *store.Store) *walker {
 	sam := e.sam.do("GET", "/api/v1/me", nil).want(t, 200).str("id")
 	pol := c.do("POST", "/api/v1/policies", map[string]any{"name": "Walk", "statement": "Rebates are paid 6–8 weeks after the claim",
 		"rule": `promise.kind == "rebate"`, "severity": "warn"}).want(t, 201).str("id")
+	gw := c.do("POST", "/api/v1/goodwill", map[string]any{"account_id": acc, "kind": "gift", "amount": map[string]any{"amount_minor": 900000, "currency": "EUR"},
+		"reason": "walk"}).want(t, 201).str("id")
+	promo := c.do("POST", "/api/v1/promotions", map[string]any{"name": "Walk", "terms": "t", "starts_at": "2026-01-01T00:00:00Z",
+		"ends_at": "2027-01-01T00:00:00Z"}).want(t, 201).str("id")
 	return &walker{t: t, c: c,
 		ids: map[string]string{"accounts": acc, "contacts": con, "interactions": in, "cases": cs, "users": sam, "tokens": tok,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing", "sessions": "01a20535-0000-7000-8000-000000000000",
-			"notifications": "01a20535-0000-7000-8000-000000000000", "policies": pol, "promises": pr},
+			"notifications": "01a20535-0000-7000-8000-000000000000", "policies": pol, "promises": pr, "goodwill": gw, "promotions": promo},
 		fieldID: map[string]string{"account_id": acc, "from_id": other, "contact_id": con, "assignee_id": c.userID, "owner_id": sam, "user_id": c.userID, "actor_id": c.userID},
 	}
 }

@@ -330,6 +330,7 @@ func (tx *Tx) MoveAccount(ctx context.Context, from, into string) error {
 		`UPDATE interactions SET account_id = $2, version = version + 1 WHERE account_id = $1`,
 		`UPDATE cases SET account_id = $2, version = version + 1 WHERE account_id = $1`,
 		`UPDATE promises SET account_id = $2, version = version + 1 WHERE account_id = $1`,
+		`UPDATE goodwill SET account_id = $2, version = version + 1 WHERE account_id = $1`,
 		`UPDATE notifications SET account_id = $2 WHERE account_id = $1`,
 		`UPDATE emails SET account_id = $2 WHERE account_id = $1`,
 		`UPDATE events SET account_id = $2 WHERE account_id = $1`,

@@ -15,6 +15,7 @@ import (
 	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/httpauth"
+	"tandem/internal/promotion"
 	"tandem/internal/sla"
 	"tandem/internal/store"
 	"tandem/internal/text"
@@ -311,8 +312,9 @@ type casePage struct {
 	Agents        []access.User // who the case can be assigned to; empty when the viewer cannot assign
 	Priorities    []string
 	Categories    []store.Category
-	Said          string       // what the last action did, in words
-	Promises      []promiseRow // promises to this customer overdue or due soon
+	Said          string                // what the last action did, in words
+	Promises      []promiseRow          // promises to this customer overdue or due soon
+	Promotions    []promotion.Promotion // running for the account: what the customer may refer to
 }
 
 // caseNotices say what an action did; the page adds whether it was
@@ -401,6 +403,10 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, actor access.A
 		OtherCases: s.rows(r, actor, rest), Timeline: items, Asked: asked, Reach: reach, Primary: primaryAction(c),
 		Priorities: cases.Priorities, Categories: cats}
 	if p.Promises, err = s.promisesDue(r, actor, store.PromiseFilter{AccountID: acc.ID}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Promotions, err = s.app.PromotionsFor(ctx, actor, acc.Tier); err != nil {
 		s.fail(w, r, err)
 		return
 	}

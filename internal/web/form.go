@@ -33,6 +33,7 @@ var fieldRules = map[string]fieldRule{
 	"holidays":    {text.Long, true}, // a calendar's holidays, one a line
 	"statement":   {1000, true},      // a service policy in plain words
 	"rule":        {2000, true},      // a service policy's CEL rule
+	"terms":       {5000, true},      // a promotion's terms
 	// One line, with the limits the API declares for the same fields.
 	"summary":          {300, false},
 	"email":            {254, false},

@@ -9,6 +9,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -223,7 +224,7 @@ func (x *site) forms() map[string]form {
 	}
 	policy.Set("tiers.gold.urgent.first_response", "1h")
 	policy.Set("tiers.gold.urgent.resolution", "8h")
-	return map[string]form{
+	out := map[string]form{
 		"POST /login":  {"/login", v("email", "admin@example.com", "password", "a long enough password", "next", "/accounts")},
 		"POST /logout": {"/logout", v()},
 		"POST /accounts": {"/accounts", v("name", "Fabrikam", "kind", customer.Organization, "tier", "gold", "domain", "fabrikam.example",
@@ -274,6 +275,8 @@ func (x *site) forms() map[string]form {
 			"cancel_reason", "Agreed\nMonday", "break_reason", "", "replacement_description", "A call on Monday",
 			"replacement_due_at", time.Now().Add(96*time.Hour).Format("2006-01-02T15:04"))},
 	}
+	maps.Copy(out, x.goodwillForms())
+	return out
 }
 
 // policy is a service policy the admin wrote, made once per site.

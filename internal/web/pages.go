@@ -216,6 +216,7 @@ type accountPage struct {
 	// ContactNames names, by id, the contacts the timeline's interactions were with.
 	ContactNames map[string]string
 	Promises     accountPromises // the account's promises still to be kept, and the form to make one
+	Goodwill     accountGoodwill // goodwill and the promotions running (goodwill.go)
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -280,9 +281,15 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
+	gw, err := s.goodwillOf(r, actor, acc, open)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	v.Data = accountPage{Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
 		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names,
-		Promises: accountPromises{List: promises, Kinds: promiseKinds, Currencies: currencyCodes, CanMake: actor.Can(access.MakePromises, false)}}
+		Promises: accountPromises{List: promises, Kinds: promiseKinds, Currencies: currencyCodes, CanMake: actor.Can(access.MakePromises, false)},
+		Goodwill: gw}
 	s.render(w, r, status, "account", v)
 }
 

@@ -24,6 +24,7 @@ import (
 	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/fault"
+	"tandem/internal/goodwill"
 )
 
 //go:embed templates/*.html
@@ -43,7 +44,7 @@ type site struct {
 func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
 	// Every page is parsed with the layout and the parts pages share.
-	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html"}
+	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html"}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		if slices.Contains(shared, n) {
@@ -128,6 +129,13 @@ func (s *site) routes() []route {
 		{"GET /policies/{id}", s.signedIn(s.showPolicy)},
 		{"POST /policies/{id}", s.signedIn(s.savePolicyPage)},
 		{"POST /policies/{id}/remove", s.signedIn(s.removePolicy)},
+		{"GET /goodwill", s.signedIn(s.goodwillQueue)},
+		{"POST /accounts/{id}/goodwill", s.signedIn(s.grantGoodwill)},
+		{"POST /goodwill/{id}/approve", s.signedIn(s.decideGoodwill(true))},
+		{"POST /goodwill/{id}/reject", s.signedIn(s.decideGoodwill(false))},
+		{"GET /promotions", s.signedIn(s.promotions)},
+		{"POST /promotions", s.signedIn(s.savePromotion)},
+		{"POST /promotions/{id}", s.signedIn(s.savePromotion)},
 		{"GET /r/{token}", s.resolutionPage},
 		{"POST /r/{token}", s.answerResolution},
 		// The promise ledger.
@@ -370,4 +378,6 @@ var funcs = template.FuncMap{
 	"human":     event.Human,
 	"describe":  event.Describe,
 	"browser":   browserName,
+	"major":     goodwill.Major,
+	"lower":     strings.ToLower,
 }

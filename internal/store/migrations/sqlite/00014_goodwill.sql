@@ -1,0 +1,52 @@
+-- +goose Up
+-- Goodwill: compensation granted to save a relationship. Money is integer
+-- minor units and an ISO 4217 code; times are milliseconds UTC.
+CREATE TABLE goodwill (
+    id              TEXT PRIMARY KEY,
+    account_id      TEXT NOT NULL REFERENCES accounts(id),
+    -- The promise this goodwill makes up for. A plain id for now: the
+    -- promise ledger (promises) adds the foreign key when it is merged.
+    promise_id      TEXT,
+    case_id         TEXT REFERENCES cases(id),
+    kind            TEXT NOT NULL,
+    amount_minor    INTEGER NOT NULL,
+    currency        TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    requested_by_id TEXT NOT NULL REFERENCES users(id),
+    requested_at    INTEGER NOT NULL,
+    status          TEXT NOT NULL,
+    within_limit    INTEGER NOT NULL DEFAULT 0,
+    limit_minor     INTEGER NOT NULL DEFAULT 0,
+    limit_currency  TEXT NOT NULL DEFAULT '',
+    decided_by_id   TEXT REFERENCES users(id),
+    decided_at      INTEGER,
+    decision_note   TEXT NOT NULL DEFAULT '',
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    version         INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX goodwill_account ON goodwill(account_id, requested_at);
+CREATE INDEX goodwill_status ON goodwill(status, requested_at);
+CREATE INDEX goodwill_requester ON goodwill(requested_by_id, requested_at);
+CREATE INDEX goodwill_decided ON goodwill(decided_at);
+
+-- Promotions sales runs, and the promise each implies.
+CREATE TABLE promotions (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    terms        TEXT NOT NULL,
+    starts_at    INTEGER NOT NULL,
+    ends_at      INTEGER NOT NULL,
+    promise_kind TEXT NOT NULL DEFAULT '',
+    promise_days INTEGER NOT NULL DEFAULT 0,
+    active       INTEGER NOT NULL DEFAULT 1,
+    tiers        TEXT NOT NULL DEFAULT '', -- comma-separated; empty: every tier
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    version      INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX promotions_running ON promotions(ends_at, starts_at);
+
+-- +goose Down
+DROP TABLE promotions;
+DROP TABLE goodwill;
