@@ -86,3 +86,71 @@ func TestPromiseSeenBesideTheCase(t *testing.T) {
 	}
 	screenshot(t, val, "phone-promise")
 }
+
+// TestPromiseConflictShownAsTyped: Sam types a rebate due in ten days on
+// Contoso's page; before he saves, the form says it goes against the
+// demo's rebate payment window; saving without a reason is refused, with
+// one it is recorded with the warning, and Val sees it beside a Contoso
+// case.
+func TestPromiseConflictShownAsTyped(t *testing.T) {
+	base := serve(t, "--demo")
+	sam := browserOf(t, base, "sam@example.com")
+	due := time.Now().Add(10 * 24 * time.Hour).Format("2006-01-02T15:04")
+	words := "Your rebate on the display stands is paid by the end of next week."
+	var account, live string
+	if err := chromedp.Run(sam,
+		chromedp.Navigate(base+"/accounts?q=contoso"),
+		chromedp.Click(`//a[text()="Contoso"]`),
+		chromedp.WaitVisible(`#promises-section`),
+		chromedp.Location(&account),
+		chromedp.Click(`#make-promise summary`),
+		chromedp.SetValue(`#promise_kind`, "rebate"),
+		chromedp.SetValue(`#promise_due_at`, due),
+		chromedp.SendKeys(`#promise_amount`, "800"),
+		chromedp.SendKeys(`#promise_description`, words),
+		chromedp.WaitVisible(`//*[@data-policy-conflicts]//strong[contains(., "Rebate payment window")]`),
+		chromedp.Text(`[data-policy-conflicts]`, &live),
+	); err != nil {
+		t.Fatalf("the conflict was not shown as typed: %v", err)
+	}
+	var refused string
+	if err := chromedp.Run(sam,
+		chromedp.Click(`#make-promise-button`),
+		chromedp.WaitVisible(`#error-summary`),
+		chromedp.Text(`#error-summary`, &refused),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(refused, "Rebate payment window") || !strings.Contains(refused, "acknowledgement") {
+		t.Fatalf("saving without a reason: %q", refused)
+	}
+	var warned string
+	if err := chromedp.Run(sam,
+		chromedp.SetValue(`#promise_due_at`, due),
+		chromedp.SendKeys(`#promise_acknowledgement`, "The customer agreed we chase it and call if it slips"),
+		chromedp.Click(`#make-promise-button`),
+		chromedp.WaitVisible(`#promise-notice`),
+		chromedp.Text(`main`, &warned),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(warned, "Rebate payment window") {
+		t.Fatalf("the promise page does not list its policy warning: %.500s", warned)
+	}
+	screenshot(t, sam, "promise-with-warning")
+
+	val := browserOf(t, base, "val@example.com")
+	var beside string
+	if err := chromedp.Run(val,
+		chromedp.Navigate(base+"/cases/new?account_id="+account[strings.LastIndex(account, "/")+1:]),
+		chromedp.SendKeys(`#subject`, "Asks about the rebate"),
+		chromedp.Submit(`#subject`),
+		chromedp.WaitVisible(`#case-promises`),
+		chromedp.Text(`#case-promises + ul`, &beside),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(beside, words) {
+		t.Fatalf("beside Contoso's case: %q", beside)
+	}
+}
