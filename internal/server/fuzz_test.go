@@ -19,7 +19,9 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/goodwill"
 	"tandem/internal/promise"
+	"tandem/internal/promotion"
 	"tandem/internal/rules"
 	"tandem/internal/server"
 	"tandem/internal/store"
@@ -39,6 +41,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzSettingWrites":     {"update-calendar", "update-sla-policy", "save-case-category", "set-notification-preferences"},
 	"FuzzPolicyWrites":      {"create-policy", "update-policy", "check-policies"},
 	"FuzzPromiseWrites":     {"make-promise", "update-promise", "transition-promise"},
+	"FuzzGoodwillWrites":    {"request-goodwill", "approve-goodwill", "reject-goodwill", "set-goodwill-limits", "create-promotion", "update-promotion"},
 }
 
 type fuzzServer struct {
@@ -84,14 +87,25 @@ func newFuzzServer(tb testing.TB, s *store.Store) *fuzzServer {
 	}
 	pol, err := a.SaveServicePolicy(ctx, actor, rules.Policy{Name: "Fuzz", Statement: "Rebates are paid 6–8 weeks after the claim",
 		Rule: `promise.kind == "rebate"`, Severity: rules.Warn}, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	pr, err := a.MakePromise(ctx, actor, promise.Promise{AccountID: acc.ID, Kind: promise.Callback, Description: "A call back", DueAt: a.Now().Add(48 * time.Hour)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	gw, err := a.RequestGoodwill(ctx, actor, goodwill.Goodwill{AccountID: acc.ID, Kind: "gift", Amount: goodwill.Money{Minor: 900000, Currency: "EUR"}, Reason: "fuzz"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	promo, err := a.CreatePromotion(ctx, actor, promotion.Promotion{Name: "Fuzz", Terms: "t", StartsAt: a.Now(), EndsAt: a.Now().AddDate(1, 0, 0)})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	f := &fuzzServer{base: srv.URL, token: secret, ops: map[string]*huma.Operation{},
 		ids: map[string]string{"accounts": acc.ID, "contacts": con.ID, "interactions": in.ID, "cases": cs.ID, "users": sam.ID,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing",
-			"policies": pol.ID, "promises": pr.ID}}
+			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID}}
 	for _, item := range h.API.OpenAPI().Paths {
 		for _, o := range []*huma.Operation{item.Post, item.Put, item.Patch} {
 			if o != nil {
@@ -161,6 +175,7 @@ func FuzzAccessWrites(f *testing.F)      { fuzzWrites(f, "FuzzAccessWrites") }
 func FuzzSettingWrites(f *testing.F)     { fuzzWrites(f, "FuzzSettingWrites") }
 func FuzzPolicyWrites(f *testing.F)      { fuzzWrites(f, "FuzzPolicyWrites") }
 func FuzzPromiseWrites(f *testing.F)     { fuzzWrites(f, "FuzzPromiseWrites") }
+func FuzzGoodwillWrites(f *testing.F)    { fuzzWrites(f, "FuzzGoodwillWrites") }
 
 // TestFuzzTargetsCoverEveryWrite fails when a write operation with a body
 // is in no fuzz target.
