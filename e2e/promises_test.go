@@ -87,7 +87,7 @@ func TestPromiseSeenBesideTheCase(t *testing.T) {
 	screenshot(t, val, "phone-promise")
 }
 
-// TestPromiseConflictShownAsTyped: Sam types a rebate due in ten days on
+// TestPromiseConflictShownAsTyped: Sam types a rebate due in five days on
 // Contoso's page; before he saves, the form says it goes against the
 // demo's rebate payment window; saving without a reason is refused, with
 // one it is recorded with the warning, and Val sees it beside a Contoso
@@ -95,8 +95,8 @@ func TestPromiseSeenBesideTheCase(t *testing.T) {
 func TestPromiseConflictShownAsTyped(t *testing.T) {
 	base := serve(t, "--demo")
 	sam := browserOf(t, base, "sam@example.com")
-	due := time.Now().Add(10 * 24 * time.Hour).Format("2006-01-02T15:04")
-	words := "Your rebate on the display stands is paid by the end of next week."
+	due := time.Now().Add(5 * 24 * time.Hour).Format("2006-01-02T15:04") // due this week: beside the case
+	words := "Your rebate on the display stands is paid within five days."
 	var account, live string
 	if err := chromedp.Run(sam,
 		chromedp.Navigate(base+"/accounts?q=contoso"),

@@ -56,11 +56,14 @@ func TestPoliciesAPI(t *testing.T) {
 		if got.body["blocked"] != false || strings.TrimSpace(string(got.raw)) != `{"conflicts":[],"blocked":false}` {
 			t.Fatalf("the same discount by a manager: %s", got.raw)
 		}
-		bad = e.sam.do("POST", "/api/v1/policies/check", map[string]any{"kind": "rebate", "amount": map[string]any{"amount_minor": 1, "currency": "XYZ"}, "due_at": "soon"}).want(t, 422)
+		bad = e.sam.do("POST", "/api/v1/policies/check", map[string]any{"kind": "rebate", "amount": map[string]any{"amount_minor": 1, "currency": "EUR"}, "due_at": "soon"}).want(t, 422)
 		if !strings.Contains(string(bad.raw), `"field":"due_at"`) {
 			t.Fatalf("bad check: %s", bad.raw)
 		}
-		e.sam.do("POST", "/api/v1/policies/check", map[string]any{"kind": "rebate", "amount": map[string]any{"amount_minor": 1, "currency": "XYZ"}}).want(t, 422)
+		bad = e.sam.do("POST", "/api/v1/policies/check", map[string]any{"kind": "rebate", "amount": map[string]any{"amount_minor": 1, "currency": "XYZ"}}).want(t, 422)
+		if !strings.Contains(string(bad.raw), `"field":"amount.currency"`) {
+			t.Fatalf("an unknown currency: %s", bad.raw)
+		}
 
 		e.mia.do("DELETE", "/api/v1/policies/"+id, nil).want(t, 204)
 		list := e.val.do("GET", "/api/v1/policies", nil).want(t, 200)
