@@ -437,16 +437,37 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, actor access.A
 	s.render(w, r, status, "case", v)
 }
 
+// caseForm reads a form posted on the case page; nil when it has been
+// answered already (a form that is not text is shown again, refused).
+func (s *site) caseForm(w http.ResponseWriter, r *http.Request, actor access.Actor) url.Values {
+	f, bad := s.postForm(w, r)
+	if f != nil && bad != nil {
+		errs, _, _ := formErrors(bad)
+		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
+		return nil
+	}
+	return f
+}
+
+// caseRefused shows the case page again with why an action on it was
+// refused: its fields, or that someone changed the case meanwhile.
+func (s *site) caseRefused(w http.ResponseWriter, r *http.Request, actor access.Actor, f url.Values, err error) {
+	errs, _, ok := formErrors(err)
+	if !ok {
+		if fault.KindOf(err) != fault.Stale {
+			s.fail(w, r, err)
+			return
+		}
+		errs = map[string]string{"to": "someone changed this case meanwhile; here it is as it is now"}
+	}
+	s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
+}
+
 // updateCase saves a case's assignee, priority and category, or gives
 // the case to the viewer ("take").
 func (s *site) updateCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	f, bad := s.postForm(w, r)
+	f := s.caseForm(w, r, actor)
 	if f == nil {
-		return
-	}
-	if bad != nil {
-		errs, _, _ := formErrors(bad)
-		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
 		return
 	}
 	var p app.CasePatch
@@ -464,28 +485,15 @@ func (s *site) updateCase(w http.ResponseWriter, r *http.Request, actor access.A
 	}
 	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 	if _, err := s.app.UpdateCase(r.Context(), actor, r.PathValue("id"), p, version); err != nil {
-		errs, _, ok := formErrors(err)
-		if !ok {
-			if fault.KindOf(err) != fault.Stale {
-				s.fail(w, r, err)
-				return
-			}
-			errs = map[string]string{"to": "someone changed this case meanwhile; here it is as it is now"}
-		}
-		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
+		s.caseRefused(w, r, actor, f, err)
 		return
 	}
 	http.Redirect(w, r, "/cases/"+r.PathValue("id")+"?notice="+notice, http.StatusSeeOther)
 }
 
 func (s *site) transitionCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	f, bad := s.postForm(w, r)
+	f := s.caseForm(w, r, actor)
 	if f == nil {
-		return
-	}
-	if bad != nil {
-		errs, _, _ := formErrors(bad)
-		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
 		return
 	}
 	t := cases.Transition{To: cases.Status(f.Get("to")), Solution: f.Get("solution"), Reason: f.Get("reason")}
@@ -499,16 +507,7 @@ func (s *site) transitionCase(w http.ResponseWriter, r *http.Request, actor acce
 	}
 	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 	if _, err := s.app.TransitionCase(r.Context(), actor, r.PathValue("id"), t, version); err != nil {
-		errs, _, ok := formErrors(err)
-		if !ok {
-			if fault.KindOf(err) == fault.Stale {
-				errs = map[string]string{"to": "someone changed this case meanwhile; here it is as it is now"}
-			} else {
-				s.fail(w, r, err)
-				return
-			}
-		}
-		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
+		s.caseRefused(w, r, actor, f, err)
 		return
 	}
 	notice := "moved"
@@ -522,13 +521,8 @@ func (s *site) transitionCase(w http.ResponseWriter, r *http.Request, actor acce
 }
 
 func (s *site) commentCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
-	f, bad := s.postForm(w, r)
+	f := s.caseForm(w, r, actor)
 	if f == nil {
-		return
-	}
-	if bad != nil {
-		errs, _, _ := formErrors(bad)
-		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
 		return
 	}
 	minutes := 0
@@ -540,12 +534,7 @@ func (s *site) commentCase(w http.ResponseWriter, r *http.Request, actor access.
 		}
 	}
 	if _, err := s.app.CommentCase(r.Context(), actor, r.PathValue("id"), f.Get("body"), f.Get("internal") == "1", minutes); err != nil {
-		errs, _, ok := formErrors(err)
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
+		s.caseRefused(w, r, actor, f, err)
 		return
 	}
 	notice := "replied"
