@@ -127,6 +127,7 @@ func (s *site) queue(w http.ResponseWriter, r *http.Request, actor access.Actor)
 
 type queuePage struct {
 	Account, Without string // the account the queue is narrowed to, and the queue without it
+	Categories       []store.Category
 	Back             string // this view, to come back to after assigning
 	Notice           string
 	Cases            []caseRow
@@ -145,6 +146,11 @@ func (s *site) renderQueue(w http.ResponseWriter, r *http.Request, actor access.
 		return
 	}
 	total, err := s.app.CountCases(ctx, actor, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cats, err := s.app.Categories(ctx, actor)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -201,7 +207,7 @@ func (s *site) renderQueue(w http.ResponseWriter, r *http.Request, actor access.
 		}
 		without = queueLinkOf(wq)
 	}
-	v.Data = queuePage{Back: queueLinkOf(bq), Notice: notice, Account: account, Without: without, Cases: s.rows(r, actor, list), Total: total, Next: nextURL, Agents: agents}
+	v.Data = queuePage{Back: queueLinkOf(bq), Notice: notice, Account: account, Without: without, Categories: cats, Cases: s.rows(r, actor, list), Total: total, Next: nextURL, Agents: agents}
 	s.render(w, r, status, "cases", v)
 }
 

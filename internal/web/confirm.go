@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 )
 
 // confirmation is the second step of an action that cannot be taken
@@ -18,6 +19,9 @@ type confirmation struct {
 	Fields      []struct{ Name, Value string }
 	Cancel      string // where Cancel goes
 }
+
+// Button says the action on the confirming button: "Deactivate Val Jones".
+func (c confirmation) Button() string { return strings.TrimSuffix(c.Question, "?") }
 
 // confirmed reports whether a posted form is the confirmed second step.
 func confirmed(f url.Values) bool { return f.Get("confirm") == "1" }
