@@ -199,7 +199,7 @@ func (a *App) CreateDeal(ctx context.Context, actor access.Actor, in deal.Deal) 
 			msg += " (" + in.Amount.String() + ")"
 		}
 		return a.tell(ctx, tx, actor, inbox.Notification{Kind: inbox.NextSale, SubjectType: "deal", SubjectID: in.ID, AccountID: acc.ID,
-			URL: "/deals/" + in.ID, Message: acc.Name + ": " + msg}, in.OwnerID)
+			URL: "/deals#deal-" + in.ID, Message: acc.Name + ": " + msg}, in.OwnerID)
 	})
 	return in, err
 }

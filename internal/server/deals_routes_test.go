@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"maps"
+	"net/url"
 
 	"tandem/internal/deal"
 	"tandem/internal/promise"
@@ -35,9 +36,18 @@ func addDealRows(api, pages map[string]row) {
 		}, apiWrite(201)},
 		"GET /api/v1/deals/{id}":              {dl("", ""), apiRead},
 		"PATCH /api/v1/deals/{id}":            {dl("", `{"title":"Renamed"}`), apiOnly(200, "admin", "manager", "sales")},
-		"POST /api/v1/deals/{id}/transitions": {dl("/transitions", `{"to":"propose"}`), apiOnly(200, "admin", "manager", "sales")},
+		"POST /api/v1/deals/{id}/transitions": {dl("/transitions", `{"to":"won"}`), apiOnly(200, "admin", "manager", "sales")},
 		"GET /api/v1/pipeline":                {fixed("/api/v1/pipeline", ""), apiRead},
 		"PUT /api/v1/pipeline":                {fixed("/api/v1/pipeline", pipelineBody), apiOnly(200, managers...)},
 	})
-	_ = pages
+	maps.Copy(pages, map[string]row{
+		"GET /deals":       {fixed("/deals?sort=amount", ""), pageRead},
+		"GET /deals/board": {fixed("/deals/board", ""), pageRead},
+		"POST /deals/{id}/move": {func(w *world) (string, string) {
+			return "/deals/" + w.newDeal() + "/move", form(url.Values{"to": {"won"}, "version": {"1"}})
+		}, formOnly(303, "admin", "manager", "sales")},
+		"POST /cases/{id}/deals": {func(w *world) (string, string) {
+			return "/cases/" + w.newCase() + "/deals", form(url.Values{"deal_title": {"Second warehouse"}, "deal_amount": {"8000"}, "deal_currency": {"EUR"}})
+		}, formWrite(303)},
+	})
 }
