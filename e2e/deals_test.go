@@ -28,6 +28,22 @@ func TestPipelineBoardAndNextSale(t *testing.T) {
 		t.Fatal("no deal in qualify on Sam's board")
 	}
 	screenshot(t, sam, "deals-board")
+	// On a 390 px phone the columns stack: nothing runs off the side.
+	var wide int
+	var lefts []float64
+	if err := chromedp.Run(sam,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(base+"/deals/board"),
+		chromedp.WaitVisible(`.board`),
+		chromedp.Evaluate(`document.documentElement.scrollWidth`, &wide),
+		chromedp.Evaluate(`[...document.querySelectorAll('.board-column')].map(c => c.getBoundingClientRect().left)`, &lefts),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if wide > 390 || len(lefts) < 3 || lefts[0] != lefts[1] || lefts[1] != lefts[2] {
+		t.Fatalf("the board on a phone: %d px wide, columns at %v", wide, lefts)
+	}
+	screenshot(t, sam, "deals-board-phone")
 	if err := chromedp.Run(sam,
 		chromedp.Text(`#deal-`+id+` strong`, &title),
 		chromedp.Focus(`#next-`+id),
