@@ -43,6 +43,14 @@ const (
 	EditPromotions    Action = "create and edit promotions"
 )
 
+// Actions on deals and the pipeline.
+const (
+	EditDeals     Action = "create, edit and move deals"
+	StartDeals    Action = "start a deal from a case for the account's owner"
+	SetPipeline   Action = "set the pipeline's stages"
+	ReadDealsTeam Action = "see the pipeline reports"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -86,6 +94,12 @@ var Table = []Grant{
 	{ApproveGoodwill, []Role{Admin, Manager}, nil, ScopeWrite},
 	{SetGoodwillLimits, []Role{Admin}, nil, ScopeAdmin},
 	{EditPromotions, []Role{Admin, Manager}, nil, ScopeWrite},
+	// Deals: sales work their own, managers everyone's; service starts
+	// them from cases for the account's owner.
+	{EditDeals, []Role{Admin, Manager}, []Role{Sales}, ScopeWrite},
+	{StartDeals, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{SetPipeline, []Role{Admin, Manager}, nil, ScopeWrite},
+	{ReadDealsTeam, []Role{Admin, Manager}, nil, ScopeRead},
 }
 
 func grant(a Action) Grant {

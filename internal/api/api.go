@@ -172,6 +172,7 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerPromises(api)
 	s.registerGoodwill(api)
 	s.registerPromotions(api)
+	s.registerDeals(api)
 	describeOutputs(api)
 	return api
 }

@@ -24,6 +24,7 @@ var tags = []*huma.Tag{
 	{Name: "SLA", Description: "The service calendar and the SLA policy"},
 	{Name: "Goodwill", Description: "Compensation granted to save a relationship, within approval limits per role"},
 	{Name: "Promotions", Description: "What sales runs, and the promise each implies"},
+	{Name: "Deals", Description: "Sales opportunities moving through the pipeline's stages"},
 	{Name: "Operations", Description: "Liveness, readiness, metrics and this document"},
 }
 

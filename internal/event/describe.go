@@ -101,6 +101,10 @@ func Describe(e *Event, users map[string]string) Line {
 		if text, ok := describeGoodwill(e, snap, users); ok {
 			return Line{Text: text, Changes: changes(before, after, users)}
 		}
+	case "deal":
+		if text, ok := describeDeal(e, snap, users); ok {
+			return Line{Text: text, Link: "/deals#deal-" + e.SubjectID}
+		}
 	case "user", "session", "token", "sla", "case_category":
 		if text, ok := describeAccess(e, before, after, users); ok {
 			return Line{Text: text}
@@ -127,7 +131,7 @@ func Sentence(e *Event, users map[string]string) string {
 }
 
 var accessSubjects = map[string]bool{"user": true, "session": true, "token": true, "sla": true, "case_category": true,
-	"policy": true, "goodwill": true, "promotion": true} // sentences that name who did it
+	"policy": true, "goodwill": true, "promotion": true, "deal": true} // sentences that name who did it
 
 // Actor names who did what an event records: a user's name, or "Tandem"
 // for what Tandem did on its own (its jobs, the demo book). A failed

@@ -28,6 +28,12 @@ const (
 
 func init() { Kinds = append(Kinds, GoodwillPending, GoodwillDecided) }
 
+// NextSale tells an account's owner that service started a deal for them:
+// the customer is happy and asked about more.
+const NextSale = "next_sale"
+
+func init() { Kinds = append(Kinds, NextSale) }
+
 // Kinds lists every kind of notification.
 var Kinds = []string{CaseOpened, CaseAssigned, CaseReopened, CaseClosedUnconfirmed, SLAAtRisk, SLABreached, NegativeInteraction, CompetitorQuote,
 	PolicyChanged}

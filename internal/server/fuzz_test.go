@@ -19,6 +19,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/deal"
 	"tandem/internal/goodwill"
 	"tandem/internal/promise"
 	"tandem/internal/promotion"
@@ -42,6 +43,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzPolicyWrites":      {"create-policy", "update-policy", "check-policies"},
 	"FuzzPromiseWrites":     {"make-promise", "update-promise", "transition-promise"},
 	"FuzzGoodwillWrites":    {"request-goodwill", "approve-goodwill", "reject-goodwill", "set-goodwill-limits", "create-promotion", "update-promotion"},
+	"FuzzDealWrites":        {"create-deal", "update-deal", "move-deal", "set-pipeline"},
 }
 
 type fuzzServer struct {
@@ -102,10 +104,14 @@ func newFuzzServer(tb testing.TB, s *store.Store) *fuzzServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	dl, err := a.CreateDeal(ctx, actor, deal.Deal{AccountID: acc.ID, Title: "Fuzz deal", Amount: promise.Money{Minor: 100, Currency: "EUR"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	f := &fuzzServer{base: srv.URL, token: secret, ops: map[string]*huma.Operation{},
 		ids: map[string]string{"accounts": acc.ID, "contacts": con.ID, "interactions": in.ID, "cases": cs.ID, "users": sam.ID,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing",
-			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID}}
+			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID, "deals": dl.ID}}
 	for _, item := range h.API.OpenAPI().Paths {
 		for _, o := range []*huma.Operation{item.Post, item.Put, item.Patch} {
 			if o != nil {
@@ -176,6 +182,7 @@ func FuzzSettingWrites(f *testing.F)     { fuzzWrites(f, "FuzzSettingWrites") }
 func FuzzPolicyWrites(f *testing.F)      { fuzzWrites(f, "FuzzPolicyWrites") }
 func FuzzPromiseWrites(f *testing.F)     { fuzzWrites(f, "FuzzPromiseWrites") }
 func FuzzGoodwillWrites(f *testing.F)    { fuzzWrites(f, "FuzzGoodwillWrites") }
+func FuzzDealWrites(f *testing.F)        { fuzzWrites(f, "FuzzDealWrites") }
 
 // TestFuzzTargetsCoverEveryWrite fails when a write operation with a body
 // is in no fuzz target.

@@ -22,6 +22,9 @@ type homePage struct {
 	// Promises are the user's own promises and those to their accounts
 	// overdue or due within a week, overdue first.
 	Promises []promiseRow
+	// Deals are a salesperson's open deals by expected close, the
+	// slipping ones (past it) first.
+	Deals []dealCard
 }
 
 type deskPage struct {
@@ -77,6 +80,12 @@ func (s *site) home(w http.ResponseWriter, r *http.Request, actor access.Actor) 
 			ThisWeekLink:    queueLink("view", "all", "resolved_from", s.day(t.ThisWeek.From), "resolved_to", s.day(t.ThisWeek.To)),
 			LastWeekLink:    queueLink("view", "all", "resolved_from", s.day(t.LastWeek.From), "resolved_to", s.day(t.LastWeek.To)),
 			UnconfirmedLink: queueLink("view", "closed", "unconfirmed", "1", "closed_from", s.day(t.UnconfirmedSince))}
+	}
+	if actor.User.Role == access.Sales {
+		if p.Deals, err = s.openDeals(r, actor); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, http.StatusOK, "home", view{Title: "Today", Nav: "home", Users: s.userNames(r, actor), Data: p})
 }

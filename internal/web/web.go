@@ -134,6 +134,11 @@ func (s *site) routes() []route {
 		{"POST /goodwill/{id}/approve", s.signedIn(s.decideGoodwill(true))},
 		{"POST /goodwill/{id}/reject", s.signedIn(s.decideGoodwill(false))},
 		{"GET /promotions", s.signedIn(s.promotions)},
+		// Deals and the pipeline.
+		{"GET /deals", s.signedIn(s.deals)},
+		{"GET /deals/board", s.signedIn(s.dealBoard)},
+		{"POST /deals/{id}/move", s.signedIn(s.moveDeal)},
+		{"POST /cases/{id}/deals", s.signedIn(s.startDealFromCase)},
 		{"POST /promotions", s.signedIn(s.savePromotion)},
 		{"POST /promotions/{id}", s.signedIn(s.savePromotion)},
 		{"GET /r/{token}", s.resolutionPage},
