@@ -43,6 +43,12 @@ const (
 	EditPromotions    Action = "create and edit promotions"
 )
 
+// Actions on products and orders (everyone reads them with ReadRecords).
+const (
+	EditProducts Action = "create and edit products"
+	RecordOrders Action = "record orders and move them to shipped, delivered, returned or cancelled"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -86,6 +92,9 @@ var Table = []Grant{
 	{ApproveGoodwill, []Role{Admin, Manager}, nil, ScopeWrite},
 	{SetGoodwillLimits, []Role{Admin}, nil, ScopeAdmin},
 	{EditPromotions, []Role{Admin, Manager}, nil, ScopeWrite},
+	// Products and orders.
+	{EditProducts, []Role{Admin, Manager}, nil, ScopeWrite},
+	{RecordOrders, []Role{Admin, Manager, Sales}, nil, ScopeWrite},
 }
 
 func grant(a Action) Grant {
