@@ -17,7 +17,6 @@ import (
 	"tandem/internal/store/storetest"
 )
 
-
 type orderBook struct {
 	fixture
 	manager access.Actor
