@@ -243,6 +243,9 @@ func (a *App) recordOrder(ctx context.Context, tx *store.Tx, actor access.Actor,
 			f.Add(at+".product_id", "this product is no longer sold (inactive)")
 			continue
 		}
+		if o.Currency == "" {
+			o.Currency = p.UnitPrice.Currency // the order's currency is its first product's
+		}
 		line := order.Line{ProductID: p.ID, SKU: p.SKU, Name: p.Name, Quantity: l.Quantity, UnitPrice: p.UnitPrice, UnitCost: p.UnitCost}
 		if l.UnitPrice != nil {
 			line.UnitPrice = *l.UnitPrice

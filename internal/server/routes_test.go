@@ -301,7 +301,8 @@ func apiRows() map[string]row {
 		"GET /api/v1/promises": {fixed("/api/v1/promises?status=open", ""), apiRead},
 		"POST /api/v1/promises": {func(w *world) (string, string) {
 			return "/api/v1/promises", `{"account_id":"` + w.account.ID + `","kind":"rebate","description":"Paid by Thursday",` +
-				`"amount":{"amount_minor":120000,"currency":"EUR"},"due_at":"` + w.a.Now().Add(72*time.Hour).Format(time.RFC3339) + `"}`
+				`"amount":{"amount_minor":120000,"currency":"EUR"},"acknowledgement":"Route test",` +
+				`"due_at":"` + w.a.Now().Add(72*time.Hour).Format(time.RFC3339) + `"}`
 		}, apiWrite(201)},
 		"GET /api/v1/promises/{id}": {func(w *world) (string, string) { return "/api/v1/promises/" + w.newPromise(), "" }, apiRead},
 		"PATCH /api/v1/promises/{id}": {func(w *world) (string, string) {
@@ -512,6 +513,7 @@ func TestEveryRouteForEveryCaller(t *testing.T) {
 	w, h, srv := newWorld(t)
 	api, pages := apiRows(), webRows()
 	addGoodwillRows(api, pages)
+	addOrderRows(api, pages)
 	var ops []string
 	for path, item := range h.API.OpenAPI().Paths {
 		for method, o := range map[string]*huma.Operation{"GET": item.Get, "POST": item.Post, "PUT": item.Put, "PATCH": item.Patch, "DELETE": item.Delete} {
