@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"maps"
+	"net/url"
 	"testing"
 
 	"github.com/google/uuid"
@@ -54,7 +55,20 @@ func addOrderRows(api, pages map[string]row) {
 			return "/api/v1/orders/" + w.newOrder() + "/transitions", `{"to":"shipped"}`
 		}, apiOnly(200, sellers...)},
 	})
-	_ = pages
+	maps.Copy(pages, map[string]row{
+		"GET /products": {fixed("/products", ""), pageRead},
+		"POST /products": {func(w *world) (string, string) {
+			return "/products", form(url.Values{"sku": {"F-" + uuid.NewString()}, "product_name": {"Widget"}, "unit_price": {"12.00"},
+				"unit_cost": {"8.00"}, "product_currency": {"EUR"}})
+		}, formOnly(303, managers...)},
+		"POST /accounts/{id}/orders": {func(w *world) (string, string) {
+			return "/accounts/" + w.account.ID + "/orders", form(url.Values{"order_product_0": {w.newProduct().ID}, "order_quantity_0": {"2"}})
+		}, formOnly(303, sellers...)},
+		"GET /orders/{id}": {func(w *world) (string, string) { return "/orders/" + w.newOrder(), "" }, pageRead},
+		"POST /orders/{id}/transitions": {func(w *world) (string, string) {
+			return "/orders/" + w.newOrder() + "/transitions", form(url.Values{"to": {"shipped"}})
+		}, formOnly(303, sellers...)},
+	})
 }
 
 func init() {

@@ -276,6 +276,7 @@ func (x *site) forms() map[string]form {
 			"replacement_due_at", time.Now().Add(96*time.Hour).Format("2006-01-02T15:04"))},
 	}
 	maps.Copy(out, x.goodwillForms())
+	maps.Copy(out, x.orderForms())
 	return out
 }
 
