@@ -61,7 +61,8 @@ func (b *book) promises(ctx context.Context) error {
 		then    []step
 	}{
 		{"Contoso", "sam@example.com", b.now.AddDate(0, 0, -6).Add(20 * time.Minute), promise.Promise{Kind: promise.Rebate, Amount: eur(1200),
-			Description: "Your volume rebate of €1,200 is credited to your account by Thursday.", DueAt: at(thursday)}, nil},
+			Description: "Your volume rebate of €1,200 is credited to your account by Thursday.", DueAt: at(thursday),
+			Acknowledgement: "Finance agreed to credit Contoso's volume rebate early"}, nil},
 		{"Northwind Traders", "val@example.com", b.now.Add(-9 * time.Hour), promise.Promise{Kind: promise.DeliveryDate, CaseID: northwindCase,
 			Description: "The four missing units arrive before Friday's production run.", DueAt: at(2)}, nil},
 		{"Northwind Traders", "sam@example.com", b.now.Add(-8 * time.Hour), promise.Promise{Kind: promise.Callback, CaseID: northwindCase,
