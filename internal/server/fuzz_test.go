@@ -86,6 +86,9 @@ func newFuzzServer(tb testing.TB, s *store.Store) *fuzzServer {
 	}
 	pol, err := a.SaveServicePolicy(ctx, actor, rules.Policy{Name: "Fuzz", Statement: "Rebates are paid 6–8 weeks after the claim",
 		Rule: `promise.kind == "rebate"`, Severity: rules.Warn}, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	pr, err := a.MakePromise(ctx, actor, promise.Promise{AccountID: acc.ID, Kind: promise.Callback, Description: "A call back", DueAt: a.Now().Add(48 * time.Hour)})
 	if err != nil {
 		tb.Fatal(err)
