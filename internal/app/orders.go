@@ -459,7 +459,7 @@ func (a *App) OrderPromise(ctx context.Context, actor access.Actor, orderID stri
 
 // valueReader is what the value reads from: the store, or a transaction.
 type valueReader interface {
-	OrderFacts(ctx context.Context, accountID string, since time.Time) ([]order.Fact, error)
+	OrderTallies(ctx context.Context, accountID string, since, until time.Time) ([]order.Tally, time.Time, error)
 }
 
 // openPipeline is the value of an account's open deals in a currency.
@@ -485,11 +485,11 @@ func (a *App) AccountValue(ctx context.Context, actor access.Actor, accountID st
 
 func (a *App) valueOf(ctx context.Context, q valueReader, accountID string) (order.Value, error) {
 	now := a.Now()
-	facts, err := q.OrderFacts(ctx, accountID, now.Add(-order.Window))
+	tallies, newest, err := q.OrderTallies(ctx, accountID, now.Add(-order.Window), now)
 	if err != nil {
 		return order.Value{}, err
 	}
-	v := order.Figures(facts, now, DefaultCurrency)
+	v := order.FromTallies(tallies, newest, DefaultCurrency)
 	v.OpenPipeline, err = a.openPipeline(ctx, q, accountID, v.Currency)
 	return v, err
 }

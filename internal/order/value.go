@@ -49,63 +49,91 @@ func (f Fact) Counted(now time.Time) bool {
 	return f.Status.Counts() && f.DeliveredAt.After(now.Add(-Window)) && !f.DeliveredAt.After(now)
 }
 
-// Figures works out an account's value from the facts of its orders of
-// the window and those still on order, at now. fallback is the currency
-// used when no order counts (the team's main currency).
+// Tally is what the value needs of a group of orders in one currency:
+// the delivered ones of the window (Open false) or those still on order
+// (Open true).
+type Tally struct {
+	Currency    string
+	Open        bool
+	Count       int
+	Revenue     int64
+	Cost        int64
+	First, Last time.Time // the first and last ordered_at of the group
+}
+
+// Figures works out an account's value from the facts of its orders at
+// now. fallback is the currency used when no order counts.
 func Figures(facts []Fact, now time.Time, fallback string) Value {
-	type tally struct {
-		n   int
-		rev int64
-	}
-	by := map[string]*tally{}
+	by := map[[2]string]*Tally{}
+	var newest time.Time
 	for _, f := range facts {
-		if f.Counted(now) {
-			t := by[f.Currency]
-			if t == nil {
-				t = &tally{}
-				by[f.Currency] = t
-			}
-			t.n++
-			t.rev += f.Revenue
+		if f.Status != Cancelled && f.OrderedAt.After(newest) {
+			newest = f.OrderedAt
+		}
+		var key [2]string
+		switch {
+		case f.Counted(now):
+			key = [2]string{f.Currency, ""}
+		case f.Status.Open():
+			key = [2]string{f.Currency, "open"}
+		default:
+			continue
+		}
+		t := by[key]
+		if t == nil {
+			t = &Tally{Currency: f.Currency, Open: key[1] != "", First: f.OrderedAt, Last: f.OrderedAt}
+			by[key] = t
+		}
+		t.Count++
+		t.Revenue += f.Revenue
+		t.Cost += f.Cost
+		if f.OrderedAt.Before(t.First) {
+			t.First = f.OrderedAt
+		}
+		if f.OrderedAt.After(t.Last) {
+			t.Last = f.OrderedAt
 		}
 	}
-	cur, best := fallback, tally{}
-	codes := make([]string, 0, len(by))
-	for c := range by {
-		codes = append(codes, c)
+	tallies := make([]Tally, 0, len(by))
+	for _, t := range by {
+		tallies = append(tallies, *t)
 	}
-	slices.Sort(codes)
-	for _, c := range codes {
-		t := *by[c]
-		if t.n > best.n || (t.n == best.n && t.rev > best.rev) {
-			cur, best = c, t
+	return FromTallies(tallies, newest, fallback)
+}
+
+// FromTallies works out the value from the tallies of the account's
+// orders (delivered in the window, and on order) and its newest order's
+// time (zero: none).
+func FromTallies(tallies []Tally, newest time.Time, fallback string) Value {
+	slices.SortFunc(tallies, func(a, b Tally) int { return cmp.Compare(a.Currency, b.Currency) })
+	cur, best := fallback, Tally{}
+	for _, t := range tallies {
+		if !t.Open && (t.Count > best.Count || (t.Count == best.Count && t.Revenue > best.Revenue)) {
+			cur, best = t.Currency, t
 		}
 	}
 	v := Value{Currency: cur, Revenue12m: money.Zero(cur), Margin12m: money.Zero(cur), OnOrder: money.Zero(cur), OpenPipeline: money.Zero(cur)}
-	var ordered []time.Time
-	for _, f := range facts {
-		if f.Status != Cancelled && (v.LastOrderAt == nil || f.OrderedAt.After(*v.LastOrderAt)) {
-			t := f.OrderedAt
-			v.LastOrderAt = &t
-		}
-		switch {
-		case f.Counted(now) && f.Currency != cur:
-			v.LeftOut++
-		case f.Counted(now):
-			v.Orders12m++
-			v.Revenue12m.Minor += f.Revenue
-			v.Margin12m.Minor += f.Revenue - f.Cost
-			ordered = append(ordered, f.OrderedAt)
-		case f.Status.Open() && f.Currency == cur:
-			v.OnOrder.Minor += f.Revenue
-			v.OnOrderCount++
-		}
+	if !newest.IsZero() {
+		v.LastOrderAt = &newest
 	}
-	if len(ordered) > 1 {
-		slices.SortFunc(ordered, func(a, b time.Time) int { return cmp.Compare(a.UnixMilli(), b.UnixMilli()) })
-		d := ordered[len(ordered)-1].Sub(ordered[0]).Hours() / 24 / float64(len(ordered)-1)
-		d = float64(int64(d*10+0.5)) / 10
-		v.AvgDaysBetweenOrders = &d
+	for _, t := range tallies {
+		switch {
+		case t.Open && t.Currency == cur:
+			v.OnOrder.Minor += t.Revenue
+			v.OnOrderCount += t.Count
+		case t.Open:
+		case t.Currency != cur:
+			v.LeftOut += t.Count
+		default:
+			v.Orders12m += t.Count
+			v.Revenue12m.Minor += t.Revenue
+			v.Margin12m.Minor += t.Revenue - t.Cost
+			if t.Count > 1 {
+				d := t.Last.Sub(t.First).Hours() / 24 / float64(t.Count-1)
+				d = float64(int64(d*10+0.5)) / 10
+				v.AvgDaysBetweenOrders = &d
+			}
+		}
 	}
 	return v
 }

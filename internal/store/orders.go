@@ -196,33 +196,43 @@ func (q q) Orders(ctx context.Context, f OrderFilter, p Page) ([]order.Order, st
 	return out, next, nil
 }
 
-// OrderFacts returns what an account's value needs of its orders: those
-// delivered since since (by the delivered index), those still on order,
-// and the newest order's time (a fact of status "newest" that counts
-// for nothing else).
-func (q q) OrderFacts(ctx context.Context, accountID string, since time.Time) ([]order.Fact, error) {
-	rows, err := q.query(ctx, `SELECT status, ordered_at, delivered_at, currency, revenue_minor, cost_minor FROM orders
-		WHERE account_id = $1 AND ((status = 'delivered' AND delivered_at > $2) OR status IN ('placed', 'shipped'))
+// OrderTallies returns what an account's value needs of its orders, added
+// up per currency by the indexes: those delivered in (since, until], those
+// still on order, and the newest order's time (zero: none). The rules of
+// what counts are order.FromTallies'.
+func (q q) OrderTallies(ctx context.Context, accountID string, since, until time.Time) ([]order.Tally, time.Time, error) {
+	rows, err := q.query(ctx, `SELECT currency, 0, COUNT(*), SUM(revenue_minor), SUM(cost_minor), MIN(ordered_at), MAX(ordered_at) FROM orders
+		WHERE account_id = $1 AND status = 'delivered' AND delivered_at > $2 AND delivered_at <= $3 GROUP BY currency
 		UNION ALL
-		SELECT * FROM (SELECT 'newest', ordered_at, delivered_at, currency, 0, 0 FROM orders
-		WHERE account_id = $1 AND status <> 'cancelled' ORDER BY ordered_at DESC LIMIT 1) AS newest`, accountID, ms(since))
+		SELECT currency, 1, COUNT(*), SUM(revenue_minor), SUM(cost_minor), MIN(ordered_at), MAX(ordered_at) FROM orders
+		WHERE account_id = $1 AND status IN ('placed', 'shipped') GROUP BY currency`, accountID, ms(since), ms(until))
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	defer rows.Close()
-	var out []order.Fact
+	var out []order.Tally
 	for rows.Next() {
-		var f order.Fact
-		var status string
-		var ordered int64
-		var delivered sql.NullInt64
-		if err := rows.Scan(&status, &ordered, &delivered, &f.Currency, &f.Revenue, &f.Cost); err != nil {
-			return nil, err
+		var t order.Tally
+		var open int
+		var first, last int64
+		if err := rows.Scan(&t.Currency, &open, &t.Count, &t.Revenue, &t.Cost, &first, &last); err != nil {
+			return nil, time.Time{}, err
 		}
-		f.Status, f.OrderedAt, f.DeliveredAt = order.Status(status), fromMS(ordered), fromNullMS(delivered)
-		out = append(out, f)
+		t.Open, t.First, t.Last = open == 1, fromMS(first), fromMS(last)
+		out = append(out, t)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, time.Time{}, err
+	}
+	var newest int64
+	err = q.row(ctx, `SELECT ordered_at FROM orders WHERE account_id = $1 AND status <> 'cancelled' ORDER BY ordered_at DESC LIMIT 1`, accountID).Scan(&newest)
+	switch {
+	case err == sql.ErrNoRows:
+		return out, time.Time{}, nil
+	case err != nil:
+		return nil, time.Time{}, err
+	}
+	return out, fromMS(newest), nil
 }
 
 // SetPromiseOrder links a promise to the order that made it.

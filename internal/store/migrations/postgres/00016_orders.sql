@@ -46,7 +46,8 @@ CREATE TABLE orders (
 -- An account's orders, newest first (the account page, the API list).
 CREATE INDEX orders_account_ordered ON orders(account_id, ordered_at, id);
 -- The account's value: its delivered orders by delivery time.
-CREATE INDEX orders_account_delivered ON orders(account_id, status, delivered_at);
+-- It covers what the value adds up, so no order row is read.
+CREATE INDEX orders_account_delivered ON orders(account_id, status, delivered_at, currency, revenue_minor, cost_minor, ordered_at);
 
 -- The delivery promise an order's promised date made.
 ALTER TABLE promises ADD COLUMN order_id TEXT;
