@@ -300,7 +300,7 @@ func apiRows() map[string]row {
 		// sales user) or a manager changes them.
 		"GET /api/v1/promises": {fixed("/api/v1/promises?status=open", ""), apiRead},
 		"POST /api/v1/promises": {func(w *world) (string, string) {
-			return "/api/v1/promises", `{"account_id":"` + w.account.ID + `","kind":"rebate","description":"Paid by Thursday",` +
+			return "/api/v1/promises", `{"account_id":"` + w.account.ID + `","kind":"discount","description":"Ten percent off the next order",` +
 				`"amount":{"amount_minor":120000,"currency":"EUR"},"due_at":"` + w.a.Now().Add(72*time.Hour).Format(time.RFC3339) + `"}`
 		}, apiWrite(201)},
 		"GET /api/v1/promises/{id}": {func(w *world) (string, string) { return "/api/v1/promises/" + w.newPromise(), "" }, apiRead},
