@@ -51,6 +51,12 @@ const (
 	ReadDealsTeam Action = "see the pipeline reports"
 )
 
+// Actions on products and orders (everyone reads them with ReadRecords).
+const (
+	EditProducts Action = "create and edit products"
+	RecordOrders Action = "record orders and move them to shipped, delivered, returned or cancelled"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -100,6 +106,9 @@ var Table = []Grant{
 	{StartDeals, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{SetPipeline, []Role{Admin, Manager}, nil, ScopeWrite},
 	{ReadDealsTeam, []Role{Admin, Manager}, nil, ScopeRead},
+	// Products and orders.
+	{EditProducts, []Role{Admin, Manager}, nil, ScopeWrite},
+	{RecordOrders, []Role{Admin, Manager, Sales}, nil, ScopeWrite},
 }
 
 func grant(a Action) Grant {

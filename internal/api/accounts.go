@@ -11,6 +11,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/customer"
 	"tandem/internal/event"
+	"tandem/internal/order"
 	"tandem/internal/store"
 )
 
@@ -34,6 +35,15 @@ type AccountPatchInput struct {
 	ExternalID *string `json:"external_id,omitempty" maxLength:"100"`
 	Domain     *string `json:"domain,omitempty" maxLength:"253"`
 	Phone      *string `json:"phone,omitempty" maxLength:"50"`
+}
+
+// accountValueOut is an account with its value (docs/sales.md says what counts).
+type accountValueOut struct {
+	ETag string `header:"ETag"`
+	Body struct {
+		customer.Account
+		Value order.Value `json:"value" doc:"The last 12 months of delivered orders in the account's main currency"`
+	}
 }
 
 type accountOut struct {
@@ -136,12 +146,18 @@ func (s *server) registerAccounts(api huma.API) {
 		})
 
 	register(api, op("get-account", http.MethodGet, "/api/v1/accounts/{id}", "Get an account", tag),
-		func(ctx context.Context, in *IDParam) (*accountOut, error) {
+		func(ctx context.Context, in *IDParam) (*accountValueOut, error) {
 			a, err := s.app.Account(ctx, actor(ctx), in.ID)
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			return &accountOut{ETag: etag(a.Version), Body: a}, nil
+			v, err := s.app.AccountValue(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			out := &accountValueOut{ETag: etag(a.Version)}
+			out.Body.Account, out.Body.Value = a, v
+			return out, nil
 		})
 
 	register(api, op("update-account", http.MethodPatch, "/api/v1/accounts/{id}", "Change an account", tag),

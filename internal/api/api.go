@@ -171,6 +171,7 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerPolicies(api)
 	s.registerPromises(api)
 	s.registerGoodwill(api)
+	s.registerOrders(api)
 	s.registerPromotions(api)
 	s.registerDeals(api)
 	describeOutputs(api)

@@ -88,11 +88,10 @@ func (a *App) SaveGoodwillLimits(ctx context.Context, actor access.Actor, ls goo
 	return ls, saved, err
 }
 
-// AccountValue is what is known of an account's value for goodwill: its
-// trailing-12-month margin. Until orders exist it is unknown (zero), so
-// the absolute limits apply; the sales capability supplies it.
-func (a *App) accountValue(_ context.Context, _ *store.Tx, _ string) (goodwill.Value, error) {
-	return goodwill.Value{}, nil
+// accountValue is what is known of an account's value for goodwill: its
+// trailing-12-month margin from its delivered orders (AccountValue).
+func (a *App) accountValue(ctx context.Context, tx *store.Tx, accountID string) (goodwill.Value, error) {
+	return a.goodwillValue(ctx, tx, accountID)
 }
 
 // goodwillSnapshot is what a goodwill event holds: the goodwill and the

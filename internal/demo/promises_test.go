@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,7 +38,12 @@ func TestDemoPromises(t *testing.T) {
 	}
 	count := map[promise.Status]int{}
 	rebate := false
+	orders := map[promise.Status]int{}
 	for _, p := range list {
+		if strings.HasPrefix(p.Description, "Order #") { // the orders' delivery promises (orders.go)
+			orders[p.Status]++
+			continue
+		}
 		count[p.Status]++
 		if p.Kind == promise.Rebate && p.Status == promise.Open && p.DueAt.In(a.Zone()).Weekday() == time.Thursday && p.DueAt.Sub(a.Now()) < 8*24*time.Hour {
 			rebate = true
@@ -45,6 +51,28 @@ func TestDemoPromises(t *testing.T) {
 	}
 	if !rebate || count[promise.Overdue] != 1 || count[promise.Kept] < 2 || count[promise.Broken] != 1 {
 		t.Fatalf("the demo's promises: %v, rebate due Thursday: %v", count, rebate)
+	}
+	if orders[promise.Broken] < 2 || orders[promise.Kept] < 20 {
+		t.Fatalf("the orders' delivery promises: %v (some deliveries were late)", orders)
+	}
+	accs, _, err := a.Accounts(ctx, mia, store.AccountFilter{}, store.Page{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, acc := range accs {
+		if acc.Name != "Contoso" && acc.Name != "Fabrikam" {
+			continue
+		}
+		v, err := a.AccountValue(ctx, mia, acc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if acc.Name == "Contoso" && (v.Orders12m < 10 || v.Margin12m.Minor <= 0 || v.Revenue12m.Currency != "EUR") {
+			t.Errorf("Contoso buys every month: %+v", v)
+		}
+		if acc.Name == "Fabrikam" && (v.LastOrderAt == nil || a.Now().Sub(*v.LastOrderAt) < 120*24*time.Hour) {
+			t.Errorf("Fabrikam lapsed months ago: %+v", v)
+		}
 	}
 	caseID := ""
 	for _, p := range list {

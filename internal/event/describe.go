@@ -111,6 +111,8 @@ func Describe(e *Event, users map[string]string) Line {
 		}
 	case "policy":
 		return Line{Text: describePolicy(e, snap, users), Link: "/policies/" + e.SubjectID}
+	case "order", "product":
+		return describeOrder(e, verb, snap)
 	}
 	return Line{Text: Human(e.Kind)}
 }

@@ -1,20 +1,18 @@
 package goodwill
 
-import "tandem/internal/promise"
+import "tandem/internal/money"
 
-// Money is an amount in a currency's minor units: the promise ledger's
-// type, so that the API has one shape of money ({"amount_minor",
-// "currency"}).
-type Money = promise.Money
+// Money is an amount in a currency's minor units: the shared money.Money.
+type Money = money.Money
 
-// Currencies are the ISO 4217 currencies Tandem knows.
-var Currencies = promise.Currencies
+// Currencies are the ISO 4217 currencies Tandem accepts.
+var Currencies = money.Currencies
 
-// KnownCurrency is whether code is a currency Tandem knows.
-func KnownCurrency(code string) bool { return promise.KnownCurrency(code) }
+// KnownCurrency reports whether code is an ISO 4217 currency Tandem accepts.
+func KnownCurrency(code string) bool { return money.KnownCurrency(code) }
 
-// Major writes an amount in major units, as a form shows it.
-func Major(m Money) string { return promise.Major(m) }
+// Major writes the amount in major units: 1,200.00.
+func Major(m Money) string { return money.Major(m) }
 
-// ParseMajor reads an amount typed in major units.
-func ParseMajor(s, code string) (Money, error) { return promise.ParseMajor(s, code) }
+// ParseMajor reads an amount people typed in major units in a currency.
+func ParseMajor(s, code string) (Money, error) { return money.ParseMajor(s, code) }

@@ -199,7 +199,7 @@ func TestMoney(t *testing.T) {
 			t.Errorf("ParseMajor(%q, %s) = %v, %v", c.in, c.code, m, err)
 		}
 	}
-	for m, want := range map[Money]string{{120000, "EUR"}: "€1,200.00", {5, "USD"}: "$0.05", {1234567, "JPY"}: "¥1,234,567", {100, "CHF"}: "CHF 1.00"} {
+	for m, want := range map[Money]string{{Minor: 120000, Currency: "EUR"}: "€1,200.00", {Minor: 5, Currency: "USD"}: "$0.05", {Minor: 1234567, Currency: "JPY"}: "¥1,234,567", {Minor: 100, Currency: "CHF"}: "CHF 1.00"} {
 		if got := m.String(); got != want {
 			t.Errorf("%v: %q, want %q", m, got, want)
 		}

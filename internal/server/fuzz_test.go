@@ -21,6 +21,8 @@ import (
 	"tandem/internal/customer"
 	"tandem/internal/deal"
 	"tandem/internal/goodwill"
+	"tandem/internal/money"
+	"tandem/internal/order"
 	"tandem/internal/promise"
 	"tandem/internal/promotion"
 	"tandem/internal/rules"
@@ -108,10 +110,19 @@ func newFuzzServer(tb testing.TB, s *store.Store) *fuzzServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	prod, err := a.CreateProduct(ctx, actor, order.Product{SKU: "FUZZ-1", Name: "Fuzz widget", UnitPrice: money.Money{Minor: 1000, Currency: "EUR"},
+		UnitCost: money.Money{Minor: 500, Currency: "EUR"}, Active: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ord, err := a.RecordOrder(ctx, actor, app.OrderInput{AccountID: acc.ID, Lines: []app.LineInput{{ProductID: prod.ID, Quantity: 1}}})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	f := &fuzzServer{base: srv.URL, token: secret, ops: map[string]*huma.Operation{},
 		ids: map[string]string{"accounts": acc.ID, "contacts": con.ID, "interactions": in.ID, "cases": cs.ID, "users": sam.ID,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing",
-			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID, "deals": dl.ID}}
+			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID, "deals": dl.ID, "products": prod.ID, "orders": ord.ID}}
 	for _, item := range h.API.OpenAPI().Paths {
 		for _, o := range []*huma.Operation{item.Post, item.Put, item.Patch} {
 			if o != nil {

@@ -15,6 +15,7 @@ import (
 	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/httpauth"
+	"tandem/internal/order"
 	"tandem/internal/promotion"
 	"tandem/internal/sla"
 	"tandem/internal/store"
@@ -321,6 +322,7 @@ type casePage struct {
 	Said          string                // what the last action did, in words
 	Promises      []promiseRow          // promises to this customer overdue or due soon
 	Promotions    []promotion.Promotion // running for the account: what the customer may refer to
+	Value         order.Value           // what the customer is worth (orders.go)
 }
 
 // caseNotices say what an action did; the page adds whether it was
@@ -409,6 +411,10 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, actor access.A
 		OtherCases: s.rows(r, actor, rest), Timeline: items, Asked: asked, Reach: reach, Primary: primaryAction(c),
 		Priorities: cases.Priorities, Categories: cats}
 	if p.Promises, err = s.promisesDue(r, actor, store.PromiseFilter{AccountID: acc.ID}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Value, err = s.app.AccountValue(ctx, actor, acc.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

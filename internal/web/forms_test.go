@@ -277,6 +277,7 @@ func (x *site) forms() map[string]form {
 	}
 	maps.Copy(out, x.goodwillForms())
 	maps.Copy(out, x.dealForms())
+	maps.Copy(out, x.orderForms())
 	return out
 }
 

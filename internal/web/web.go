@@ -25,6 +25,7 @@ import (
 	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/goodwill"
+	"tandem/internal/money"
 )
 
 //go:embed templates/*.html
@@ -44,7 +45,7 @@ type site struct {
 func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
 	// Every page is parsed with the layout and the parts pages share.
-	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html"}
+	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html"}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		if slices.Contains(shared, n) {
@@ -148,6 +149,12 @@ func (s *site) routes() []route {
 		{"GET /promises/{id}", s.signedIn(s.showPromise)},
 		{"POST /promises/{id}", s.signedIn(s.updatePromise)},
 		{"POST /promises/{id}/transitions", s.signedIn(s.transitionPromise)},
+		// Products and orders.
+		{"GET /products", s.signedIn(s.products)},
+		{"POST /products", s.signedIn(s.saveProduct)},
+		{"POST /accounts/{id}/orders", s.signedIn(s.recordOrder)},
+		{"GET /orders/{id}", s.signedIn(s.showOrder)},
+		{"POST /orders/{id}/transitions", s.signedIn(s.transitionOrder)},
 	}
 }
 
@@ -384,5 +391,6 @@ var funcs = template.FuncMap{
 	"describe":  event.Describe,
 	"browser":   browserName,
 	"major":     goodwill.Major,
+	"money":     func(m money.Money) string { return m.String() },
 	"lower":     strings.ToLower,
 }
