@@ -25,6 +25,8 @@ var tags = []*huma.Tag{
 	{Name: "Goodwill", Description: "Compensation granted to save a relationship, within approval limits per role"},
 	{Name: "Promotions", Description: "What sales runs, and the promise each implies"},
 	{Name: "Deals", Description: "Sales opportunities moving through the pipeline's stages"},
+	{Name: "Promises", Description: "The promise ledger: what sales and service promised customers, watched until kept"},
+	{Name: "Orders", Description: "Products, and what customers bought: lines, revenue, cost and margin, and delivery"},
 	{Name: "Operations", Description: "Liveness, readiness, metrics and this document"},
 }
 
