@@ -16,7 +16,6 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
-	"github.com/riverqueue/river/rivertype"
 
 	"tandem/internal/app"
 	"tandem/internal/store"
@@ -180,11 +179,13 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 		}}
 	if cfg.Mailer != nil {
-		// One send at a time: the leader enqueues, and a run still going
-		// makes the next one wait rather than run beside it.
+		// A send every EmailEvery, enqueued by the leader. Not unique: a
+		// send left "running" by a process that was killed must not hold
+		// back the next ones (it would, until River rescues it an hour
+		// later). Sends beside each other are safe: each email is claimed
+		// before it goes (app.SendDueEmails).
 		rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(EmailEvery), func() (river.JobArgs, *river.InsertOpts) {
-			return EmailArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
-				rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+			return EmailArgs{}, &river.InsertOpts{MaxAttempts: 1}
 		}, &river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	if cfg.Workers > 0 {
