@@ -45,7 +45,8 @@ type site struct {
 func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
 	// Every page is parsed with the layout and the parts pages share.
-	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html"}
+	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html",
+		"templates/task_parts.html"}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		if slices.Contains(shared, n) {
@@ -135,6 +136,13 @@ func (s *site) routes() []route {
 		{"POST /goodwill/{id}/approve", s.signedIn(s.decideGoodwill(true))},
 		{"POST /goodwill/{id}/reject", s.signedIn(s.decideGoodwill(false))},
 		{"GET /promotions", s.signedIn(s.promotions)},
+		// Tasks.
+		{"GET /tasks", s.signedIn(s.tasks)},
+		{"POST /tasks", s.signedIn(s.addTask)},
+		{"GET /tasks/{id}", s.signedIn(s.showTask)},
+		{"POST /tasks/{id}", s.signedIn(s.saveTask)},
+		{"POST /tasks/{id}/move", s.signedIn(s.moveTask)},
+		{"POST /accounts/{id}/tasks", s.signedIn(s.addAccountTask)},
 		// Deals and the pipeline.
 		{"GET /deals", s.signedIn(s.deals)},
 		{"GET /deals/board", s.signedIn(s.dealBoard)},
