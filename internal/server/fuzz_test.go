@@ -29,6 +29,7 @@ import (
 	"tandem/internal/server"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
+	"tandem/internal/task"
 )
 
 // The fuzz targets send arbitrary bytes as the JSON body of the write
@@ -46,6 +47,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzPromiseWrites":     {"make-promise", "update-promise", "transition-promise"},
 	"FuzzGoodwillWrites":    {"request-goodwill", "approve-goodwill", "reject-goodwill", "set-goodwill-limits", "create-promotion", "update-promotion"},
 	"FuzzDealWrites":        {"create-deal", "update-deal", "move-deal", "set-pipeline"},
+	"FuzzTaskWrites":        {"create-task", "update-task", "move-task"},
 }
 
 type fuzzServer struct {
@@ -119,10 +121,14 @@ func newFuzzServer(tb testing.TB, s *store.Store) *fuzzServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tk, err := a.CreateTask(ctx, actor, task.Task{AccountID: acc.ID, Title: "Fuzz task", OwnerID: sam.ID, DueAt: a.Now().Add(24 * time.Hour)})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	f := &fuzzServer{base: srv.URL, token: secret, ops: map[string]*huma.Operation{},
 		ids: map[string]string{"accounts": acc.ID, "contacts": con.ID, "interactions": in.ID, "cases": cs.ID, "users": sam.ID,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing",
-			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID, "deals": dl.ID, "products": prod.ID, "orders": ord.ID}}
+			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID, "deals": dl.ID, "products": prod.ID, "orders": ord.ID, "tasks": tk.ID}}
 	for _, item := range h.API.OpenAPI().Paths {
 		for _, o := range []*huma.Operation{item.Post, item.Put, item.Patch} {
 			if o != nil {
@@ -194,6 +200,7 @@ func FuzzPolicyWrites(f *testing.F)      { fuzzWrites(f, "FuzzPolicyWrites") }
 func FuzzPromiseWrites(f *testing.F)     { fuzzWrites(f, "FuzzPromiseWrites") }
 func FuzzGoodwillWrites(f *testing.F)    { fuzzWrites(f, "FuzzGoodwillWrites") }
 func FuzzDealWrites(f *testing.F)        { fuzzWrites(f, "FuzzDealWrites") }
+func FuzzTaskWrites(f *testing.F)        { fuzzWrites(f, "FuzzTaskWrites") }
 
 // TestFuzzTargetsCoverEveryWrite fails when a write operation with a body
 // is in no fuzz target.

@@ -356,8 +356,11 @@ func (s *site) saveTask(w http.ResponseWriter, r *http.Request, actor access.Act
 		return
 	}
 	errs := map[string]string{}
-	title, notes, owner := f.Get("title"), f.Get("notes"), f.Get("owner_id")
-	patch := app.TaskPatch{Title: &title, Notes: &notes, OwnerID: &owner}
+	title, notes := f.Get("title"), f.Get("notes")
+	patch := app.TaskPatch{Title: &title, Notes: &notes}
+	if owner := f.Get("owner_id"); owner != "" {
+		patch.OwnerID = &owner
+	}
 	if due := s.readDay(f.Get("due"), "due", errs); !due.IsZero() {
 		t, err := s.app.Task(r.Context(), actor, r.PathValue("id"))
 		if err != nil {
