@@ -147,7 +147,6 @@ func TestTasksCreateCompleteAndTimeline(t *testing.T) {
 	})
 }
 
-
 // TestTaskChangesAndPrivacy: a task's owner changes it and gives it to
 // someone else, who is told; a task without an account is seen only by
 // its owner, its creator and managers; Tandem's own task goes to the
