@@ -84,4 +84,30 @@ func TestTaskOnHomeDoneOnTimeline(t *testing.T) {
 		t.Fatalf("the home is %d px wide on a 390 px phone", wide)
 	}
 	screenshot(t, sam, "home-tasks-phone")
+
+	// Mia, a manager, picks whose tasks /tasks shows; she opens one of Sam's.
+	mia := browserOf(t, base, "mia@example.com")
+	var samList, page string
+	if err := chromedp.Run(mia, chromedp.Navigate(base+"/tasks"), chromedp.WaitVisible(`#owner`)); err != nil {
+		t.Fatal(err)
+	}
+	samID := mustOption(t, mia, "#owner", "Sam Seller")
+	if err := chromedp.Run(mia,
+		chromedp.SetValue(`#owner`, samID),
+		chromedp.Submit(`#owner`),
+		chromedp.WaitVisible(`//h1[text()="Sam Seller's tasks"]`),
+		chromedp.Text(`main`, &samList),
+		chromedp.Click(`//a[contains(., "Send Northwind the revised quote")]`),
+		chromedp.WaitVisible(`#task-status`),
+		chromedp.Text(`main`, &page),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(samList, "Ring Northwind's buyer about the short delivery") || strings.Contains(samList, title) {
+		t.Fatalf("Sam's open tasks as Mia sees them: %.600s", samList)
+	}
+	if !strings.Contains(page, "overdue") || !strings.Contains(page, "Northwind Traders") || !strings.Contains(page, "Change the task") {
+		t.Fatalf("the task page: %.600s", page)
+	}
+	screenshot(t, mia, "task")
 }
