@@ -39,8 +39,8 @@ func TestTasksAPI(t *testing.T) {
 		for body, field := range map[string]string{
 			`{"title":"x","due_at":"2030-01-01T00:00:00Z","cause":{"type":"deal","id":"nope"}}`: "cause.id",
 			`{"title":"","due_at":"2030-01-01T00:00:00Z"}`:                                      "title",
-			`{"title":"x","due_at":"2030-01-01T00:00:00Z","owner_id":"nobody"}`:                "owner_id",
-			`{"title":"x","due_at":"2030-01-01T00:00:00Z","kind":"follow_up"}`:                 "account_id",
+			`{"title":"x","due_at":"2030-01-01T00:00:00Z","owner_id":"nobody"}`:                 "owner_id",
+			`{"title":"x","due_at":"2030-01-01T00:00:00Z","kind":"follow_up"}`:                  "account_id",
 		} {
 			bad := e.sam.do("POST", "/api/v1/tasks", body).want(t, 422)
 			found := false
