@@ -109,7 +109,7 @@ func TestAccountListPages(t *testing.T) {
 		}
 	}
 	status, page := x.get("/accounts?q=paged")
-	if status != http.StatusOK || !strings.Contains(page, "Showing 50 of 54 accounts") || strings.Contains(page, `rel="prev"`) {
+	if status != http.StatusOK || !strings.Contains(page, "Showing 1–50 of 54 accounts") || strings.Contains(page, `rel="prev"`) {
 		t.Fatalf("first page: %d %.3000s", status, page)
 	}
 	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(page)
@@ -118,7 +118,7 @@ func TestAccountListPages(t *testing.T) {
 	}
 	status, page = x.get(html.UnescapeString(next[1]))
 	prev := regexp.MustCompile(`<a href="([^"]+)" rel="prev">`).FindStringSubmatch(page)
-	if status != http.StatusOK || !strings.Contains(page, "Showing 4 of 54 accounts") || prev == nil || !strings.Contains(page, "Paged 53") {
+	if status != http.StatusOK || !strings.Contains(page, "Showing 51–54 of 54 accounts") || prev == nil || !strings.Contains(page, "Paged 53") {
 		t.Fatalf("second page: %d %.3000s", status, page)
 	}
 	status, page = x.get(html.UnescapeString(prev[1]))
@@ -161,5 +161,18 @@ func TestTimelineSaysWithWhom(t *testing.T) {
 	_, page := x.get("/accounts/" + x.account.ID)
 	if n := strings.Count(page, "· with "); n != 1 {
 		t.Errorf("%d lines name a contact, want 1", n)
+	}
+}
+
+// TestEmptyQueueSaysWhatWasAsked: a queue filter that finds nothing says
+// so in words, with the filters it was given, and when two of them rule
+// each other out (assigned to me, and unassigned), which.
+func TestEmptyQueueSaysWhatWasAsked(t *testing.T) {
+	x := newSite(t, storetest.SQLite(t))
+	status, page := x.get("/cases?mine=1&unassigned=1&sla=breached")
+	if status != http.StatusOK || !strings.Contains(page, `id="queue-empty"`) ||
+		!strings.Contains(page, "No open cases past the deadline and assigned to you and unassigned.") ||
+		!strings.Contains(page, "untick one of the two") || !strings.Contains(page, `<a href="/cases">Show all open work</a>`) {
+		t.Fatalf("%d %.4000s", status, page)
 	}
 }

@@ -136,12 +136,14 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		}
 		return "/accounts?" + nq.Encode()
 	}
+	// at is where the page starts in the list, for saying so; links carry it.
+	at := pageStart(q, page.Total)
 	nextURL, prevURL := "", ""
 	if page.Next != "" {
-		nextURL = link(map[string]string{"cursor": page.Next})
+		nextURL = link(map[string]string{"cursor": page.Next, "at": strconv.Itoa(at + len(page.Accounts))})
 	}
 	if page.Prev != "" {
-		prevURL = link(map[string]string{"cursor": page.Prev})
+		prevURL = link(map[string]string{"cursor": page.Prev, "at": strconv.Itoa(max(at-50, 0))})
 	}
 	var cols []sortColumn
 	for _, c := range accountColumns {
@@ -154,7 +156,7 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		if desc {
 			dir = "desc"
 		}
-		col := sortColumn{Label: c.label, URL: link(map[string]string{"sort": c.key, "dir": dir, "cursor": ""})}
+		col := sortColumn{Label: c.label, URL: link(map[string]string{"sort": c.key, "dir": dir, "cursor": "", "at": ""})}
 		if current {
 			col.Sort = map[bool]string{false: "ascending", true: "descending"}[f.Desc]
 		}
@@ -174,14 +176,15 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 			Accounts []customer.Account
 			Activity map[string]store.Activity
 			Columns  []sortColumn
-			Count    string // "Showing 50 of 1,234 accounts"
+			Count    string // "Showing 51–100 of 1,234 accounts"
 			Next     string
 			Prev     string
-		}{page.Accounts, activity, cols, countText(len(page.Accounts), page.Total), nextURL, prevURL}})
+		}{page.Accounts, activity, cols, countText(at, len(page.Accounts), page.Total), nextURL, prevURL}})
 }
 
-// countText says how many of how many accounts a page shows.
-func countText(shown, total int) string {
+// countText says which of how many accounts a page shows: the rows from
+// at+1 on.
+func countText(at, shown, total int) string {
 	switch {
 	case total == 0:
 		return "No accounts"
@@ -190,7 +193,25 @@ func countText(shown, total int) string {
 	case shown == total:
 		return thousands(total) + " accounts"
 	}
-	return "Showing " + thousands(shown) + " of " + thousands(total) + " accounts"
+	return "Showing " + shownRange(at, shown) + " of " + thousands(total) + " accounts"
+}
+
+// shownRange is the rows a page shows, counted from 1: "51–100".
+func shownRange(at, shown int) string {
+	if shown == 0 {
+		return "none"
+	}
+	return thousands(at+1) + "–" + thousands(at+shown)
+}
+
+// pageStart reads where a page starts in its list (the at= its links
+// carry), within [0, total); anything else is the start.
+func pageStart(q url.Values, total int) int {
+	at, err := strconv.Atoi(q.Get("at"))
+	if err != nil || at < 0 || at >= total {
+		return 0
+	}
+	return at
 }
 
 // thousands writes n with a comma between each three digits: 12,345.
