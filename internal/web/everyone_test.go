@@ -176,3 +176,20 @@ func TestEmptyQueueSaysWhatWasAsked(t *testing.T) {
 		t.Fatalf("%d %.4000s", status, page)
 	}
 }
+
+// TestOneSearchButtonPerPage: a page has one button called Search, the
+// header's; a list's own form filters.
+func TestOneSearchButtonPerPage(t *testing.T) {
+	x := newSite(t, storetest.SQLite(t))
+	search := regexp.MustCompile(`<button[^>]*>\s*Search\s*</button>`)
+	for _, path := range []string{"/", "/accounts", "/cases", "/search?q=north", "/inbox", "/goodwill", "/promotions", "/deals", "/audit", "/settings/service"} {
+		status, page := x.get(path)
+		if status != http.StatusOK {
+			t.Errorf("%s: %d", path, status)
+			continue
+		}
+		if n := len(search.FindAllString(page, -1)); n != 1 {
+			t.Errorf("%s has %d Search buttons", path, n)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"tandem/internal/fault"
 	"tandem/internal/httpauth"
 	"tandem/internal/store"
+	"tandem/internal/text"
 )
 
 func (s *site) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -102,6 +103,8 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 	f := store.AccountFilter{Q: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort")}
 	if q.Get("mine") == "1" {
 		f.OwnerID = actor.User.ID
+	} else if o := q.Get("owner"); o != "" && len(o) <= text.ID && text.Clean(o) {
+		f.OwnerID = o // one person's accounts, to reassign them
 	}
 	switch q.Get("dir") {
 	case "", "asc":
@@ -119,7 +122,7 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 	// Links keep the search, "only mine" and the order.
 	link := func(set map[string]string) string {
 		nq := url.Values{}
-		for _, k := range []string{"q", "mine", "sort", "dir"} {
+		for _, k := range []string{"q", "mine", "owner", "sort", "dir"} {
 			if v := q.Get(k); v != "" {
 				nq.Set(k, v)
 			}
@@ -171,7 +174,12 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "accounts", view{Title: "Accounts", Nav: "accounts", Form: q, Users: s.userNames(r, actor),
+	count := countText(at, len(page.Accounts), page.Total)
+	users := s.userNames(r, actor)
+	if f.OwnerID != "" && q.Get("mine") != "1" {
+		count += " owned by " + users[f.OwnerID]
+	}
+	s.render(w, r, http.StatusOK, "accounts", view{Title: "Accounts", Nav: "accounts", Form: q, Users: users,
 		Data: struct {
 			Accounts []customer.Account
 			Activity map[string]store.Activity
@@ -179,7 +187,7 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 			Count    string // "Showing 51–100 of 1,234 accounts"
 			Next     string
 			Prev     string
-		}{page.Accounts, activity, cols, countText(at, len(page.Accounts), page.Total), nextURL, prevURL}})
+		}{page.Accounts, activity, cols, count, nextURL, prevURL}})
 }
 
 // countText says which of how many accounts a page shows: the rows from
