@@ -324,18 +324,47 @@ func (s *site) assignCases(w http.ResponseWriter, r *http.Request, actor access.
 }
 
 func (s *site) newCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if r.URL.Query().Get("account_id") == "" {
+		s.pickCaseAccount(w, r, actor, "", http.StatusOK)
+		return
+	}
 	s.renderNewCase(w, r, actor, view{Form: url.Values{"account_id": {r.URL.Query().Get("account_id")}, "priority": {"normal"}}}, http.StatusOK)
+}
+
+// pickCaseAccount is the new-case page before an account is chosen: a
+// search for the account, whose results each open the form for it.
+func (s *site) pickCaseAccount(w http.ResponseWriter, r *http.Request, actor access.Actor, notice string, status int) {
+	q := r.URL.Query()
+	find := strings.TrimSpace(q.Get("account_q"))
+	var accounts []customer.Account
+	if find != "" {
+		page, err := s.app.AccountPage(r.Context(), actor, store.AccountFilter{Q: find}, store.Page{Limit: 20})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		accounts = page.Accounts
+	}
+	s.render(w, r, status, "case_pick", view{Title: "New case", Nav: "cases", Form: q, Data: struct {
+		Notice   string
+		Asked    bool
+		Accounts []customer.Account
+	}{notice, find != "", accounts}})
 }
 
 func (s *site) renderNewCase(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int) {
 	id := v.Form.Get("account_id")
 	if len(id) > text.ID || !text.Clean(id) {
-		s.fail(w, r, fault.NotFoundf("open a case from the account's page"))
+		s.pickCaseAccount(w, r, actor, "There is no such account; find the customer's account below.", http.StatusNotFound)
 		return
 	}
 	acc, err := s.app.Account(r.Context(), actor, id)
+	if fault.KindOf(err) == fault.NotFound {
+		s.pickCaseAccount(w, r, actor, "There is no such account; find the customer's account below.", http.StatusNotFound)
+		return
+	}
 	if err != nil {
-		s.fail(w, r, fault.NotFoundf("open a case from the account's page"))
+		s.fail(w, r, err)
 		return
 	}
 	contacts, _, err := s.app.Contacts(r.Context(), actor, acc.ID, store.Page{Limit: 200})

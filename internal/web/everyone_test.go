@@ -193,3 +193,29 @@ func TestOneSearchButtonPerPage(t *testing.T) {
 		}
 	}
 }
+
+// TestNewCaseWithoutAnAccountPicksOne: /cases/new without an account asks
+// for one, finds it by name and links to its form; an account that is
+// not there says so above the same search.
+func TestNewCaseWithoutAnAccountPicksOne(t *testing.T) {
+	x := newSite(t, storetest.SQLite(t))
+	status, page := x.get("/cases/new")
+	if status != http.StatusOK || !strings.Contains(page, `id="account_q"`) || strings.Contains(page, `id="pick-none"`) {
+		t.Fatalf("%d %.3000s", status, page)
+	}
+	status, page = x.get("/cases/new?account_q=northwind")
+	if status != http.StatusOK || !strings.Contains(page, `<a href="/cases/new?account_id=`+x.account.ID+`">New case for Northwind Traders</a>`) {
+		t.Fatalf("found: %d %.3000s", status, page)
+	}
+	status, page = x.get("/cases/new?account_q=nothing+like+it")
+	if status != http.StatusOK || !strings.Contains(page, `id="pick-none"`) {
+		t.Fatalf("none found: %d %.3000s", status, page)
+	}
+	status, page = x.get("/cases/new?account_id=01a20535-0000-7000-8000-000000000000")
+	if status != http.StatusNotFound || !strings.Contains(page, `id="pick-notice"`) || !strings.Contains(page, `id="account_q"`) {
+		t.Fatalf("no such account: %d %.3000s", status, page)
+	}
+	if status, page = x.get("/cases/new?account_id=" + x.account.ID); status != http.StatusOK || !strings.Contains(page, "New case for Northwind Traders") {
+		t.Fatalf("the form: %d %.3000s", status, page)
+	}
+}
