@@ -129,7 +129,7 @@ func (a *App) SaveCalendar(ctx context.Context, actor access.Actor, in CalendarS
 	if err := actor.Require(access.EditSLA, false); err != nil {
 		return CalendarSetting{}, err
 	}
-	if _, err := in.Spec.Compile(); err != nil {
+	if err := settingProblems(in.Name, func() error { _, err := in.Spec.Compile(); return err }); err != nil {
 		return CalendarSetting{}, err
 	}
 	out, err := a.saveSetting(ctx, actor, CalendarKey, in.Name, in.Spec, version)
@@ -143,12 +143,29 @@ func (a *App) SavePolicy(ctx context.Context, actor access.Actor, in PolicySetti
 	if err := actor.Require(access.EditSLA, false); err != nil {
 		return PolicySetting{}, err
 	}
-	if _, err := in.Spec.Compile(); err != nil {
+	if err := settingProblems(in.Name, func() error { _, err := in.Spec.Compile(); return err }); err != nil {
 		return PolicySetting{}, err
 	}
 	out, err := a.saveSetting(ctx, actor, PolicyKey, in.Name, in.Spec, version)
 	in.Version = out
 	return in, err
+}
+
+// settingProblems is every problem of a setting at once: its name's and
+// those compile finds in its spec.
+func settingProblems(name string, compile func() error) error {
+	var f fault.Fields
+	if name = strings.TrimSpace(name); name == "" || len(name) > 100 {
+		f.Add("name", "give it a name under 100 characters")
+	}
+	if err := compile(); err != nil {
+		e, ok := fault.As(err)
+		if !ok || e.Kind != fault.Invalid {
+			return err
+		}
+		f = append(f, e.Fields...)
+	}
+	return f.Err()
 }
 
 func (a *App) saveSetting(ctx context.Context, actor access.Actor, key, name string, spec any, version int64) (int64, error) {

@@ -277,3 +277,25 @@ func TestDeactivatingAnOwnerSaysWhatTheyOwn(t *testing.T) {
 		t.Fatalf("their accounts: %d %.3000s", status, page)
 	}
 }
+
+// TestCalendarFormShowsEveryProblemAtOnce: a calendar with a bad name,
+// zone, two bad days and a bad holiday comes back with each problem
+// beside its field, all at once, and what was typed kept.
+func TestCalendarFormShowsEveryProblemAtOnce(t *testing.T) {
+	x := newSite(t, storetest.SQLite(t))
+	f := url.Values{"calendar_name": {" "}, "calendar_version": {"-1"}, "time_zone": {"Mars/Olympus"}, "hours.monday": {"9-5"},
+		"hours.tuesday": {"09:00-13:00,12:00-17:00"}, "hours.wednesday": {"09:00-17:00"}, "holidays": {"2026-13-01\nchristmas"}}
+	status, page := x.post("/settings/service/calendar", f.Encode())
+	if status != http.StatusUnprocessableEntity {
+		t.Fatalf("%d %.2000s", status, page)
+	}
+	for _, id := range []string{"calendar_name", "time_zone", "hours.monday", "hours.tuesday", "holidays"} {
+		if !strings.Contains(page, `id="`+id+`-error"`) || !strings.Contains(page, `aria-describedby="`+id+`-error"`) {
+			t.Errorf("no message beside %s", id)
+		}
+	}
+	if strings.Contains(page, `id="hours.wednesday-error"`) || !strings.Contains(page, `value="Mars/Olympus"`) || !strings.Contains(page, `value="9-5"`) ||
+		!strings.Contains(page, "christmas") || !strings.Contains(page, "2026-13-01") {
+		t.Errorf("a good day marked, or what was typed lost: %.6000s", page)
+	}
+}

@@ -309,6 +309,10 @@ func formErrors(err error) (fields map[string]string, cands []customer.Candidate
 	case fault.Invalid:
 		fields = map[string]string{}
 		for _, f := range e.Fields {
+			if m, ok := fields[f.Field]; ok { // every problem of a field, together
+				fields[f.Field] = m + "; " + f.Message
+				continue
+			}
 			fields[f.Field] = f.Message
 		}
 		return fields, nil, true
