@@ -37,7 +37,7 @@ func (x *site) anonymous(method, path string) (int, string, http.Header) {
 // sign-in page when not); under /api/ it stays problem details.
 func TestUnknownAddresses(t *testing.T) {
 	x := newSite(t, storetest.SQLite(t))
-	for _, p := range []string{"/nothing", "/accounts/" + x.account.ID + "/nothing", "/Accounts", "/cases/new/x", "/search/x", "/favicon.ico"} {
+	for _, p := range []string{"/nothing", "/accounts/" + x.account.ID + "/nothing", "/Accounts", "/cases/new/x", "/search/x", "/favicon.png"} {
 		status, page := x.get(p)
 		if status != http.StatusNotFound || !strings.Contains(page, `<header class="top">`) || !strings.Contains(page, `<a href="/">Back to today</a>`) ||
 			!strings.Contains(page, "<title>Page not found · Tandem</title>") {
