@@ -15,6 +15,7 @@ import (
 	"tandem/internal/fault"
 	"tandem/internal/httpauth"
 	"tandem/internal/store"
+	"tandem/internal/text"
 )
 
 func (s *site) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -102,6 +103,8 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 	f := store.AccountFilter{Q: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort")}
 	if q.Get("mine") == "1" {
 		f.OwnerID = actor.User.ID
+	} else if o := q.Get("owner"); o != "" && len(o) <= text.ID && text.Clean(o) {
+		f.OwnerID = o // one person's accounts, to reassign them
 	}
 	switch q.Get("dir") {
 	case "", "asc":
@@ -119,7 +122,7 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 	// Links keep the search, "only mine" and the order.
 	link := func(set map[string]string) string {
 		nq := url.Values{}
-		for _, k := range []string{"q", "mine", "sort", "dir"} {
+		for _, k := range []string{"q", "mine", "owner", "sort", "dir"} {
 			if v := q.Get(k); v != "" {
 				nq.Set(k, v)
 			}
@@ -136,12 +139,14 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		}
 		return "/accounts?" + nq.Encode()
 	}
+	// at is where the page starts in the list, for saying so; links carry it.
+	at := pageStart(q, page.Total)
 	nextURL, prevURL := "", ""
 	if page.Next != "" {
-		nextURL = link(map[string]string{"cursor": page.Next})
+		nextURL = link(map[string]string{"cursor": page.Next, "at": strconv.Itoa(at + len(page.Accounts))})
 	}
 	if page.Prev != "" {
-		prevURL = link(map[string]string{"cursor": page.Prev})
+		prevURL = link(map[string]string{"cursor": page.Prev, "at": strconv.Itoa(max(at-50, 0))})
 	}
 	var cols []sortColumn
 	for _, c := range accountColumns {
@@ -154,7 +159,7 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		if desc {
 			dir = "desc"
 		}
-		col := sortColumn{Label: c.label, URL: link(map[string]string{"sort": c.key, "dir": dir, "cursor": ""})}
+		col := sortColumn{Label: c.label, URL: link(map[string]string{"sort": c.key, "dir": dir, "cursor": "", "at": ""})}
 		if current {
 			col.Sort = map[bool]string{false: "ascending", true: "descending"}[f.Desc]
 		}
@@ -169,19 +174,25 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "accounts", view{Title: "Accounts", Nav: "accounts", Form: q, Users: s.userNames(r, actor),
+	count := countText(at, len(page.Accounts), page.Total)
+	users := s.userNames(r, actor)
+	if f.OwnerID != "" && q.Get("mine") != "1" {
+		count += " owned by " + users[f.OwnerID]
+	}
+	s.render(w, r, http.StatusOK, "accounts", view{Title: "Accounts", Nav: "accounts", Form: q, Users: users,
 		Data: struct {
 			Accounts []customer.Account
 			Activity map[string]store.Activity
 			Columns  []sortColumn
-			Count    string // "Showing 50 of 1,234 accounts"
+			Count    string // "Showing 51–100 of 1,234 accounts"
 			Next     string
 			Prev     string
-		}{page.Accounts, activity, cols, countText(len(page.Accounts), page.Total), nextURL, prevURL}})
+		}{page.Accounts, activity, cols, count, nextURL, prevURL}})
 }
 
-// countText says how many of how many accounts a page shows.
-func countText(shown, total int) string {
+// countText says which of how many accounts a page shows: the rows from
+// at+1 on.
+func countText(at, shown, total int) string {
 	switch {
 	case total == 0:
 		return "No accounts"
@@ -190,7 +201,25 @@ func countText(shown, total int) string {
 	case shown == total:
 		return thousands(total) + " accounts"
 	}
-	return "Showing " + thousands(shown) + " of " + thousands(total) + " accounts"
+	return "Showing " + shownRange(at, shown) + " of " + thousands(total) + " accounts"
+}
+
+// shownRange is the rows a page shows, counted from 1: "51–100".
+func shownRange(at, shown int) string {
+	if shown == 0 {
+		return "none"
+	}
+	return thousands(at+1) + "–" + thousands(at+shown)
+}
+
+// pageStart reads where a page starts in its list (the at= its links
+// carry), within [0, total); anything else is the start.
+func pageStart(q url.Values, total int) int {
+	at, err := strconv.Atoi(q.Get("at"))
+	if err != nil || at < 0 || at >= total {
+		return 0
+	}
+	return at
 }
 
 // thousands writes n with a comma between each three digits: 12,345.
