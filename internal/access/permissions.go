@@ -57,6 +57,13 @@ const (
 	RecordOrders Action = "record orders and move them to shipped, delivered, returned or cancelled"
 )
 
+// Actions on competitors and the share of wallet (everyone reads them
+// with ReadRecords).
+const (
+	EditCompetitors Action = "keep the competitors list"
+	EstimateWallet  Action = "estimate a customer's total spend in our category"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -109,6 +116,10 @@ var Table = []Grant{
 	// Products and orders.
 	{EditProducts, []Role{Admin, Manager}, nil, ScopeWrite},
 	{RecordOrders, []Role{Admin, Manager, Sales}, nil, ScopeWrite},
+	// Competitors and the share of wallet: sales estimate their own
+	// accounts' spend.
+	{EditCompetitors, []Role{Admin, Manager}, nil, ScopeWrite},
+	{EstimateWallet, []Role{Admin, Manager}, []Role{Sales}, ScopeWrite},
 }
 
 func grant(a Action) Grant {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tandem/internal/access"
+	"tandem/internal/competitor"
 	"tandem/internal/deal"
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
@@ -342,6 +343,9 @@ func (a *App) MoveDeal(ctx context.Context, actor access.Actor, id string, t dea
 		if err := d.Move(p, t, now); err != nil {
 			return err
 		}
+		if d.LostTo, err = canonicalCompetitor(ctx, tx, d.LostTo); err != nil {
+			return err
+		}
 		d.UpdatedAt, d.Version = now, before.Version+1
 		if err := tx.UpdateDeal(ctx, d, before.Version); err != nil {
 			return err
@@ -477,6 +481,9 @@ type CompetitorReport struct {
 	From   time.Time               `json:"from"`
 	LostTo []store.CompetitorCount `json:"lost_to"`
 	Quotes []store.CompetitorCount `json:"quotes"`
+	// Tallies are the quotes, comparisons and lost deals per competitor
+	// of the list (names folded in by key), then the names not on it.
+	Tallies []competitor.Tally `json:"tallies"`
 }
 
 // Competitors reports the deals lost to each competitor and its quotes
@@ -494,5 +501,13 @@ func (a *App) Competitors(ctx context.Context, actor access.Actor, days int) (Co
 		return CompetitorReport{}, err
 	}
 	quotes, err := a.store.CompetitorQuotes(ctx, from)
-	return CompetitorReport{From: from, LostTo: lost, Quotes: quotes}, err
+	if err != nil {
+		return CompetitorReport{}, err
+	}
+	list, err := a.store.Competitors(ctx)
+	if err != nil {
+		return CompetitorReport{}, err
+	}
+	counts, err := a.store.ShoppingCounts(ctx, from)
+	return CompetitorReport{From: from, LostTo: lost, Quotes: quotes, Tallies: competitor.Fold(list, counts)}, err
 }

@@ -460,6 +460,7 @@ func (a *App) OrderPromise(ctx context.Context, actor access.Actor, orderID stri
 // valueReader is what the value reads from: the store, or a transaction.
 type valueReader interface {
 	OrderTallies(ctx context.Context, accountID string, since, until time.Time) ([]order.Tally, time.Time, error)
+	Wallet(ctx context.Context, accountID string) (*store.Wallet, error)
 }
 
 // openPipeline is the sum of an account's open deals (unweighted) in the
@@ -494,6 +495,14 @@ func (a *App) valueOf(ctx context.Context, q valueReader, accountID string) (ord
 		return order.Value{}, err
 	}
 	v := order.FromTallies(tallies, newest, DefaultCurrency)
+	wallet, err := q.Wallet(ctx, accountID)
+	if err != nil {
+		return v, err
+	}
+	if wallet != nil {
+		v.CategorySpend = &wallet.Spend
+		v.WithWallet(wallet.Spend)
+	}
 	v.OpenPipeline, err = a.openPipeline(ctx, q, accountID, v.Currency)
 	return v, err
 }

@@ -91,6 +91,8 @@ func Describe(e *Event, users map[string]string) Line {
 			return Line{Text: "Merged " + name + " into this account"}
 		case "owner_changed":
 			return Line{Text: "Owner changed", Changes: changes(before, after, users)}
+		case "wallet_estimated":
+			return describeWallet(after)
 		}
 		return Line{Text: "Account " + words(verb), Changes: changes(before, after, users)}
 	case "interaction":
@@ -113,6 +115,8 @@ func Describe(e *Event, users map[string]string) Line {
 		return Line{Text: describePolicy(e, snap, users), Link: "/policies/" + e.SubjectID}
 	case "order", "product":
 		return describeOrder(e, verb, snap)
+	case "competitor":
+		return describeCompetitor(e, verb, snap)
 	}
 	return Line{Text: Human(e.Kind)}
 }

@@ -46,6 +46,14 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
 	// Every page is parsed with the layout and the parts pages share.
 	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html"}
+	// So are the parts of the account and case pages in files of their
+	// own (templates/*_parts.html).
+	parts, _ := fs.Glob(templateFS, "templates/*_parts.html")
+	for _, n := range parts {
+		if !slices.Contains(shared, n) {
+			shared = append(shared, n)
+		}
+	}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		if slices.Contains(shared, n) {
@@ -155,6 +163,12 @@ func (s *site) routes() []route {
 		{"POST /accounts/{id}/orders", s.signedIn(s.recordOrder)},
 		{"GET /orders/{id}", s.signedIn(s.showOrder)},
 		{"POST /orders/{id}/transitions", s.signedIn(s.transitionOrder)},
+		// Competitors, shopping signals and the share of wallet.
+		{"GET /competitors", s.signedIn(s.competitors)},
+		{"POST /competitors", s.signedIn(s.addCompetitor)},
+		{"GET /competitors/{id}", s.signedIn(s.showCompetitor)},
+		{"POST /competitors/{id}", s.signedIn(s.saveCompetitor)},
+		{"POST /accounts/{id}/category-spend", s.signedIn(s.setWallet)},
 	}
 }
 

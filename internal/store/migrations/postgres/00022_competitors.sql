@@ -1,0 +1,40 @@
+-- +goose Up
+-- The competitors managers keep. Quotes (interactions of kind
+-- competitor_quote or comparing) and lost deals keep naming a competitor
+-- in free text (competitor, lost_to); they are matched to this list by
+-- name_key, the normalised name (internal/competitor.Key).
+CREATE TABLE competitors (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    name_key   TEXT NOT NULL UNIQUE,
+    website    TEXT NOT NULL DEFAULT '',
+    notes      TEXT NOT NULL DEFAULT '',
+    active     BOOLEAN NOT NULL DEFAULT TRUE,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    version    BIGINT NOT NULL DEFAULT 1
+);
+
+-- An account's shopping signals of the last 90 days: its quotes and
+-- comparisons by time (interactions_timeline covers account_id,
+-- occurred_at), and its lost deals by the time they were lost.
+CREATE INDEX deals_account_lost ON deals(account_id, lost_at) WHERE stage = 'lost';
+-- Counting per competitor over a period.
+CREATE INDEX interactions_shopping ON interactions(occurred_at, kind) WHERE kind IN ('competitor_quote', 'comparing');
+
+-- Sales' estimate of the customer's total spend in our category over 12
+-- months, for the share of wallet. One row per account that has one.
+CREATE TABLE account_wallets (
+    account_id     TEXT PRIMARY KEY REFERENCES accounts(id),
+    spend_minor    BIGINT NOT NULL,
+    currency       TEXT NOT NULL,
+    note           TEXT NOT NULL DEFAULT '',
+    updated_by_id  TEXT,
+    updated_at     BIGINT NOT NULL
+);
+
+-- +goose Down
+DROP TABLE account_wallets;
+DROP INDEX interactions_shopping;
+DROP INDEX deals_account_lost;
+DROP TABLE competitors;
