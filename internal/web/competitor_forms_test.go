@@ -1,0 +1,27 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/google/uuid"
+
+	"tandem/internal/competitor"
+)
+
+// competitorForms are the competitor and share-of-wallet forms, filled in
+// so that they would be saved by the admin.
+func (x *site) competitorForms() map[string]form {
+	c, err := x.a.CreateCompetitor(context.Background(), x.admin, competitor.Competitor{Name: "Form Rival " + uuid.NewString(), Active: true})
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	return map[string]form{
+		"POST /competitors": {"/competitors", url.Values{"competitor_name": {"Globex " + uuid.NewString()}, "website": {"https://globex.example"},
+			"competitor_notes": {"Cheaper on pallets,\nslower to deliver"}}},
+		"POST /competitors/{id}": {"/competitors/" + c.ID, url.Values{"version": {"1"}, "competitor_name": {"Form Rival " + uuid.NewString()},
+			"website": {""}, "competitor_notes": {"Notes"}, "active": {"1"}}},
+		"POST /accounts/{id}/category-spend": {"/accounts/" + x.account.ID + "/category-spend", url.Values{"category_spend": {"80,000.00"},
+			"category_spend_currency": {"EUR"}, "wallet_note": {"Their buyer said so"}}},
+	}
+}
