@@ -11,6 +11,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/competitor"
 	"tandem/internal/deal"
+	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
 	"tandem/internal/promise"
@@ -200,7 +201,7 @@ func (a *App) CreateDeal(ctx context.Context, actor access.Actor, in deal.Deal) 
 			msg += " (" + in.Amount.String() + ")"
 		}
 		return a.tell(ctx, tx, actor, inbox.Notification{Kind: inbox.NextSale, SubjectType: "deal", SubjectID: in.ID, AccountID: acc.ID,
-			URL: "/deals#deal-" + in.ID, Message: acc.Name + ": " + msg}, in.OwnerID)
+			URL: "/deals/" + in.ID, Message: acc.Name + ": " + msg}, in.OwnerID)
 	})
 	return in, err
 }
@@ -510,4 +511,13 @@ func (a *App) Competitors(ctx context.Context, actor access.Actor, days int) (Co
 	}
 	counts, err := a.store.ShoppingCounts(ctx, from)
 	return CompetitorReport{From: from, LostTo: lost, Quotes: quotes, Tallies: competitor.Fold(list, counts)}, err
+}
+
+// DealHistory is a deal's events, the newest first: when it was started,
+// changed, moved, won or lost, and by whom.
+func (a *App) DealHistory(ctx context.Context, actor access.Actor, id string) ([]event.Event, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, err
+	}
+	return a.store.SubjectEvents(ctx, "deal", id, 200)
 }

@@ -105,7 +105,7 @@ func Describe(e *Event, users map[string]string) Line {
 		}
 	case "deal":
 		if text, ok := describeDeal(e, snap, users); ok {
-			return Line{Text: text, Link: "/deals#deal-" + e.SubjectID}
+			return Line{Text: text, Link: "/deals/" + e.SubjectID}
 		}
 	case "user", "session", "token", "sla", "case_category":
 		if text, ok := describeAccess(e, before, after, users); ok {

@@ -21,7 +21,7 @@ func (w *world) newCompetitor() string {
 }
 
 // addCompetitorRows adds the rows of the competitor, shopping signal and
-// share-of-wallet routes.
+// share-of-wallet routes, and of the deal page.
 func addCompetitorRows(api, pages map[string]row) {
 	managers := []string{"admin", "manager"}
 	owners := []string{"admin", "manager", "sales"} // the world's account is the sales user's
@@ -56,6 +56,12 @@ func addCompetitorRows(api, pages map[string]row) {
 		}, formOnly(303, managers...)},
 		"POST /accounts/{id}/category-spend": {func(w *world) (string, string) {
 			return "/accounts/" + w.account.ID + "/category-spend", form(url.Values{"category_spend": {"80,000.00"}, "category_spend_currency": {"EUR"}})
+		}, formOnly(303, owners...)},
+		// The deal page: the world's deals are the sales user's.
+		"GET /deals/{id}": {func(w *world) (string, string) { return "/deals/" + w.newDeal(), "" }, pageRead},
+		"POST /deals/{id}": {func(w *world) (string, string) {
+			return "/deals/" + w.newDeal(), form(url.Values{"deal_title": {"Renamed"}, "deal_amount": {"1,500.00"}, "deal_currency": {"EUR"},
+				"expected_close": {"2026-09-30"}, "version": {"1"}})
 		}, formOnly(303, owners...)},
 	})
 }

@@ -7,16 +7,24 @@ import (
 	"github.com/google/uuid"
 
 	"tandem/internal/competitor"
+	"tandem/internal/deal"
+	"tandem/internal/promise"
 )
 
-// competitorForms are the competitor and share-of-wallet forms, filled in
+// competitorForms are the competitor, share-of-wallet and deal page forms, filled in
 // so that they would be saved by the admin.
 func (x *site) competitorForms() map[string]form {
 	c, err := x.a.CreateCompetitor(context.Background(), x.admin, competitor.Competitor{Name: "Form Rival " + uuid.NewString(), Active: true})
 	if err != nil {
 		x.t.Fatal(err)
 	}
+	d, err := x.a.CreateDeal(context.Background(), x.admin, deal.Deal{AccountID: x.account.ID, Title: "Page deal", Amount: promise.Money{Minor: 1000, Currency: "EUR"}})
+	if err != nil {
+		x.t.Fatal(err)
+	}
 	return map[string]form{
+		"POST /deals/{id}": {"/deals/" + d.ID, url.Values{"version": {"1"}, "deal_title": {"Page deal, renamed"}, "deal_amount": {"1,500.00"},
+			"deal_currency": {"EUR"}, "expected_close": {"2026-09-30"}, "deal_owner_id": {""}}},
 		"POST /competitors": {"/competitors", url.Values{"competitor_name": {"Globex " + uuid.NewString()}, "website": {"https://globex.example"},
 			"competitor_notes": {"Cheaper on pallets,\nslower to deliver"}}},
 		"POST /competitors/{id}": {"/competitors/" + c.ID, url.Values{"version": {"1"}, "competitor_name": {"Form Rival " + uuid.NewString()},

@@ -147,6 +147,8 @@ func (s *site) routes() []route {
 		{"GET /deals", s.signedIn(s.deals)},
 		{"GET /deals/board", s.signedIn(s.dealBoard)},
 		{"POST /deals/{id}/move", s.signedIn(s.moveDeal)},
+		{"GET /deals/{id}", s.signedIn(s.showDeal)},
+		{"POST /deals/{id}", s.signedIn(s.saveDeal)},
 		{"POST /cases/{id}/deals", s.signedIn(s.startDealFromCase)},
 		{"POST /promotions", s.signedIn(s.savePromotion)},
 		{"POST /promotions/{id}", s.signedIn(s.savePromotion)},

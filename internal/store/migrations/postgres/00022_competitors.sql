@@ -33,7 +33,11 @@ CREATE TABLE account_wallets (
     updated_at     BIGINT NOT NULL
 );
 
+-- A deal's own history on its page (and any subject's events).
+CREATE INDEX events_subject ON events(subject_id, id);
+
 -- +goose Down
+DROP INDEX events_subject;
 DROP TABLE account_wallets;
 DROP INDEX interactions_shopping;
 DROP INDEX deals_account_lost;
