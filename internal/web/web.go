@@ -387,6 +387,7 @@ var funcs = template.FuncMap{
 	"list":    func(s ...string) []string { return s },
 	"rates":   func(name string, rates []app.ConfirmationRate) rateTable { return rateTable{name, rates} },
 	"percent": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
+	"whole":   func(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) },
 	"deref":   func(b *bool) bool { return b != nil && *b },
 	"due":     due,
 	// deadline names a case's next deadline and when it is.
