@@ -36,7 +36,16 @@ CREATE TABLE account_wallets (
 -- A deal's own history on its page (and any subject's events).
 CREATE INDEX events_subject ON events(subject_id, id);
 
+-- The account's value adds up its delivered orders per currency: with the
+-- currency before the delivery time, the sums come out of the index in
+-- currency order and need no sort (orders_account_delivered, which this
+-- replaces, sorted the window's orders to group them).
+CREATE INDEX orders_account_currency ON orders(account_id, status, currency, delivered_at, revenue_minor, cost_minor, ordered_at);
+DROP INDEX orders_account_delivered;
+
 -- +goose Down
+CREATE INDEX orders_account_delivered ON orders(account_id, status, delivered_at, currency, revenue_minor, cost_minor, ordered_at);
+DROP INDEX orders_account_currency;
 DROP INDEX events_subject;
 DROP TABLE account_wallets;
 DROP INDEX interactions_shopping;
