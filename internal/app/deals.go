@@ -383,7 +383,8 @@ func (a *App) OpenPipeline(ctx context.Context, accountID string) (promise.Money
 	return out, nil
 }
 
-// DealBoard is the pipeline board: the stages' columns with their deals.
+// DealBoard is the pipeline board: the stages' columns with their first
+// BoardCards deals by expected close, and the count and totals of all.
 func (a *App) DealBoard(ctx context.Context, actor access.Actor, ownerID string) ([]deal.Column, deal.Pipeline, error) {
 	if err := actor.Require(access.ReadRecords, false); err != nil {
 		return nil, deal.Pipeline{}, err
@@ -392,12 +393,24 @@ func (a *App) DealBoard(ctx context.Context, actor access.Actor, ownerID string)
 	if err != nil {
 		return nil, deal.Pipeline{}, err
 	}
-	open, _, err := a.store.Deals(ctx, store.DealFilter{OwnerID: ownerID, OpenOnly: true, Sort: "expected_close"}, store.Page{Limit: 500})
+	var first []deal.Deal
+	for _, st := range p.Open() {
+		list, _, err := a.store.Deals(ctx, store.DealFilter{OwnerID: ownerID, Stage: st.Key, Sort: "expected_close"}, store.Page{Limit: BoardCards})
+		if err != nil {
+			return nil, p, err
+		}
+		first = append(first, list...)
+	}
+	sums, err := a.store.OpenStageSums(ctx, ownerID)
 	if err != nil {
 		return nil, p, err
 	}
-	return deal.Board(p, open), p, nil
+	return deal.BoardOf(p, first, sums), p, nil
 }
+
+// BoardCards is how many deals a board's column shows, the soonest to
+// close first; its count and totals are of all its deals.
+const BoardCards = 30
 
 // MyOpenDeals lists the actor's open deals by expected close, the
 // slipping ones (past their expected close) first.

@@ -217,21 +217,19 @@ func (a *App) recordOrder(ctx context.Context, tx *store.Tx, actor access.Actor,
 	if len(in.Lines) == 0 {
 		f.Add("lines", "an order has at least one line")
 	}
-	products := map[string]order.Product{}
+	var ids []string
+	for _, l := range in.Lines {
+		if l.ProductID != "" {
+			ids = append(ids, l.ProductID)
+		}
+	}
+	products, perr := tx.ProductsByID(ctx, ids) // one read for every line
+	if perr != nil {
+		return o, perr
+	}
 	for i, l := range in.Lines {
 		at := fmt.Sprintf("lines[%d]", i)
 		p, ok := products[l.ProductID]
-		if !ok && l.ProductID != "" {
-			var err error
-			p, err = tx.Product(ctx, l.ProductID)
-			switch {
-			case fault.KindOf(err) == fault.NotFound:
-			case err != nil:
-				return o, err
-			default:
-				products[l.ProductID], ok = p, true
-			}
-		}
 		switch {
 		case l.ProductID == "":
 			f.Add(at+".product_id", "choose a product")

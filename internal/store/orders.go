@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"tandem/internal/fault"
@@ -70,6 +71,27 @@ func (q q) Products(ctx context.Context, activeOnly bool) ([]order.Product, erro
 		return nil, err
 	}
 	return collect(rows, scanProduct)
+}
+
+// ProductsByID returns the products of ids that exist, by id.
+func (q q) ProductsByID(ctx context.Context, ids []string) (map[string]order.Product, error) {
+	out := map[string]order.Product{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var w where
+	in := placeholders(&w, ids)
+	rows, err := q.query(ctx, `SELECT `+productCols+` FROM products WHERE id IN (`+in+`)`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	list, err := collect(rows, scanProduct)
+	for _, p := range list {
+		out[p.ID] = p
+	}
+	return out, err
 }
 
 const orderCols = `id, number, account_id, created_by_id, ordered_at, currency, lines, revenue_minor, cost_minor, status,
