@@ -190,3 +190,23 @@ func (q q) competitorCounts(ctx context.Context, query string, args ...any) ([]C
 	}
 	return out, err
 }
+
+// OpenStageSums adds up the open deals (of one owner; "" everyone's) per
+// stage and currency, by the deals_owner and deals_stage indexes.
+func (q q) OpenStageSums(ctx context.Context, ownerID string) ([]deal.StageSum, error) {
+	var w where
+	w.add("stage NOT IN ('won', 'lost')")
+	if ownerID != "" {
+		w.add("owner_id = ?", ownerID)
+	}
+	rows, err := q.query(ctx, `SELECT stage, currency, COUNT(*), SUM(amount_minor) FROM deals`+w.String()+` GROUP BY stage, currency ORDER BY stage, currency`,
+		w.args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(sc interface{ Scan(...any) error }) (deal.StageSum, error) {
+		var s deal.StageSum
+		err := sc.Scan(&s.Stage, &s.Amount.Currency, &s.Count, &s.Amount.Minor)
+		return s, err
+	})
+}
