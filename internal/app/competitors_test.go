@@ -161,3 +161,31 @@ func TestShareOfWallet(t *testing.T) {
 		}
 	})
 }
+
+func TestStartDealFromInteraction(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		b := orderSetup(t, s)
+		ctx := context.Background()
+		in, err := b.app.LogInteraction(ctx, b.service, customer.Interaction{AccountID: b.acc.ID, Channel: "phone", Direction: "in",
+			Outcome: "positive", Summary: "Happy with the fix; asked about a second line"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := b.app.StartDealFromInteraction(ctx, b.service, in.ID, "Second line", euro(900000))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.OwnerID != b.sales.User.ID || d.InteractionID != in.ID || d.Source != deal.SourceServiceFollowUp || d.CreatedByID != b.service.User.ID {
+			t.Fatalf("deal %+v", d)
+		}
+		if got := fieldsOf(t, func() error {
+			_, err := b.app.StartDealFromInteraction(ctx, b.service, in.ID, "", euro(1))
+			return err
+		}()); got["title"] == "" {
+			t.Errorf("no title: %v", got)
+		}
+		if _, err := b.app.StartDealFromInteraction(ctx, b.service, "nope", "x", euro(1)); fault.KindOf(err) != fault.NotFound {
+			t.Errorf("unknown interaction: %v", err)
+		}
+	})
+}

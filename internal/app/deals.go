@@ -534,3 +534,19 @@ func (a *App) DealHistory(ctx context.Context, actor access.Actor, id string) ([
 	}
 	return a.store.SubjectEvents(ctx, "deal", id, 200)
 }
+
+// StartDealFromInteraction starts a service follow-up deal from an
+// interaction ("the customer is happy and asked about X"): linked to it,
+// at its account, owned as CreateDeal owns deals (the account's owner,
+// who is told, when service starts it).
+func (a *App) StartDealFromInteraction(ctx context.Context, actor access.Actor, interactionID, title string, amount promise.Money) (deal.Deal, error) {
+	if err := actor.Require(access.StartDeals, false); err != nil {
+		return deal.Deal{}, err
+	}
+	in, err := a.store.Interaction(ctx, interactionID)
+	if err != nil {
+		return deal.Deal{}, err
+	}
+	return a.CreateDeal(ctx, actor, deal.Deal{AccountID: in.AccountID, Title: title, Amount: amount, Source: deal.SourceServiceFollowUp,
+		InteractionID: in.ID})
+}

@@ -57,6 +57,9 @@ func addCompetitorRows(api, pages map[string]row) {
 		"POST /accounts/{id}/category-spend": {func(w *world) (string, string) {
 			return "/accounts/" + w.account.ID + "/category-spend", form(url.Values{"category_spend": {"80,000.00"}, "category_spend_currency": {"EUR"}})
 		}, formOnly(303, owners...)},
+		"POST /interactions/{id}/deals": {func(w *world) (string, string) {
+			return "/interactions/" + w.newInteraction().ID + "/deals", form(url.Values{"deal_title": {"Spare parts"}, "deal_amount": {"900"}, "deal_currency": {"EUR"}})
+		}, formWrite(303)},
 		// The deal page: the world's deals are the sales user's.
 		"GET /deals/{id}": {func(w *world) (string, string) { return "/deals/" + w.newDeal(), "" }, pageRead},
 		"POST /deals/{id}": {func(w *world) (string, string) {

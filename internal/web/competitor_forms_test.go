@@ -23,6 +23,8 @@ func (x *site) competitorForms() map[string]form {
 		x.t.Fatal(err)
 	}
 	return map[string]form{
+		"POST /interactions/{id}/deals": {"/interactions/" + x.inter.ID + "/deals", url.Values{"deal_title": {"Spare parts bundle"}, "deal_amount": {"900.00"},
+			"deal_currency": {"EUR"}}},
 		"POST /deals/{id}": {"/deals/" + d.ID, url.Values{"version": {"1"}, "deal_title": {"Page deal, renamed"}, "deal_amount": {"1,500.00"},
 			"deal_currency": {"EUR"}, "expected_close": {"2026-09-30"}, "deal_owner_id": {""}}},
 		"POST /competitors": {"/competitors", url.Values{"competitor_name": {"Globex " + uuid.NewString()}, "website": {"https://globex.example"},

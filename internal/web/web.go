@@ -150,6 +150,7 @@ func (s *site) routes() []route {
 		{"GET /deals/{id}", s.signedIn(s.showDeal)},
 		{"POST /deals/{id}", s.signedIn(s.saveDeal)},
 		{"POST /cases/{id}/deals", s.signedIn(s.startDealFromCase)},
+		{"POST /interactions/{id}/deals", s.signedIn(s.startDealFromInteraction)},
 		{"POST /promotions", s.signedIn(s.savePromotion)},
 		{"POST /promotions/{id}", s.signedIn(s.savePromotion)},
 		{"GET /r/{token}", s.resolutionPage},
