@@ -60,6 +60,13 @@ func addCompetitorRows(api, pages map[string]row) {
 		"POST /interactions/{id}/deals": {func(w *world) (string, string) {
 			return "/interactions/" + w.newInteraction().ID + "/deals", form(url.Values{"deal_title": {"Spare parts"}, "deal_amount": {"900"}, "deal_currency": {"EUR"}})
 		}, formWrite(303)},
+		// The product page.
+		"GET /products/{id}": {func(w *world) (string, string) { return "/products/" + w.newProduct().ID, "" }, pageRead},
+		"POST /products/{id}": {func(w *world) (string, string) {
+			p := w.newProduct()
+			return "/products/" + p.ID, form(url.Values{"sku": {p.SKU}, "product_name": {"Renamed"}, "category": {"widgets"}, "unit_price": {"12.00"},
+				"unit_cost": {"8.00"}, "product_currency": {"EUR"}, "version": {"1"}})
+		}, formOnly(303, managers...)},
 		// The deal page: the world's deals are the sales user's.
 		"GET /deals/{id}": {func(w *world) (string, string) { return "/deals/" + w.newDeal(), "" }, pageRead},
 		"POST /deals/{id}": {func(w *world) (string, string) {

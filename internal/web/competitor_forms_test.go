@@ -8,6 +8,8 @@ import (
 
 	"tandem/internal/competitor"
 	"tandem/internal/deal"
+	"tandem/internal/money"
+	"tandem/internal/order"
 	"tandem/internal/promise"
 )
 
@@ -22,7 +24,14 @@ func (x *site) competitorForms() map[string]form {
 	if err != nil {
 		x.t.Fatal(err)
 	}
+	prod, err := x.a.CreateProduct(context.Background(), x.admin, order.Product{SKU: "PAGE-" + uuid.NewString(), Name: "Page widget",
+		UnitPrice: money.Money{Minor: 1000, Currency: "EUR"}, UnitCost: money.Money{Minor: 500, Currency: "EUR"}, Active: true})
+	if err != nil {
+		x.t.Fatal(err)
+	}
 	return map[string]form{
+		"POST /products/{id}": {"/products/" + prod.ID, url.Values{"version": {"1"}, "sku": {prod.SKU}, "product_name": {"Page widget"},
+			"category": {"widgets"}, "unit_price": {"12.00"}, "unit_cost": {"8.00"}, "product_currency": {"EUR"}, "active": {"1"}}},
 		"POST /interactions/{id}/deals": {"/interactions/" + x.inter.ID + "/deals", url.Values{"deal_title": {"Spare parts bundle"}, "deal_amount": {"900.00"},
 			"deal_currency": {"EUR"}}},
 		"POST /deals/{id}": {"/deals/" + d.ID, url.Values{"version": {"1"}, "deal_title": {"Page deal, renamed"}, "deal_amount": {"1,500.00"},

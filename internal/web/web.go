@@ -163,6 +163,8 @@ func (s *site) routes() []route {
 		// Products and orders.
 		{"GET /products", s.signedIn(s.products)},
 		{"POST /products", s.signedIn(s.saveProduct)},
+		{"GET /products/{id}", s.signedIn(s.showProduct)},
+		{"POST /products/{id}", s.signedIn(s.updateProduct)},
 		{"POST /accounts/{id}/orders", s.signedIn(s.recordOrder)},
 		{"GET /orders/{id}", s.signedIn(s.showOrder)},
 		{"POST /orders/{id}/transitions", s.signedIn(s.transitionOrder)},
