@@ -65,6 +65,13 @@ const (
 	ReadTeamTasks Action = "see anyone's task list"
 )
 
+// Actions on competitors and the share of wallet (everyone reads them
+// with ReadRecords).
+const (
+	EditCompetitors Action = "keep the competitors list"
+	EstimateWallet  Action = "estimate a customer's total spend in our category"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -122,6 +129,10 @@ var Table = []Grant{
 	{CreateTasks, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{EditTasks, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeWrite},
 	{ReadTeamTasks, []Role{Admin, Manager}, nil, ScopeRead},
+	// Competitors and the share of wallet: sales estimate their own
+	// accounts' spend.
+	{EditCompetitors, []Role{Admin, Manager}, nil, ScopeWrite},
+	{EstimateWallet, []Role{Admin, Manager}, []Role{Sales}, ScopeWrite},
 }
 
 func grant(a Action) Grant {

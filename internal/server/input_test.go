@@ -59,11 +59,12 @@ func newWalker(t *testing.T, s *store.Store) *walker {
 		want(t, 201).str("id")
 	tk := c.do("POST", "/api/v1/tasks", map[string]any{"account_id": acc, "title": "Walk task", "due_at": time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)}).
 		want(t, 201).str("id")
+	rival := c.do("POST", "/api/v1/competitors", map[string]any{"name": "Walk Rival"}).want(t, 201).str("id")
 	return &walker{t: t, c: c,
 		ids: map[string]string{"accounts": acc, "contacts": con, "interactions": in, "cases": cs, "users": sam, "tokens": tok,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing", "sessions": "01a20535-0000-7000-8000-000000000000",
 			"notifications": "01a20535-0000-7000-8000-000000000000", "policies": pol, "promises": pr, "goodwill": gw, "promotions": promo,
-			"products": prod, "orders": ord, "deals": dl, "tasks": tk},
+			"products": prod, "orders": ord, "deals": dl, "tasks": tk, "competitors": rival},
 		fieldID: map[string]string{"account_id": acc, "from_id": other, "contact_id": con, "assignee_id": c.userID, "owner_id": sam, "user_id": c.userID, "actor_id": c.userID,
 			"product_id": prod},
 	}

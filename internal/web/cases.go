@@ -11,6 +11,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/cases"
+	"tandem/internal/competitor"
 	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/fault"
@@ -433,6 +434,7 @@ type casePage struct {
 	Promises      []promiseRow          // promises to this customer overdue or due soon
 	Promotions    []promotion.Promotion // running for the account: what the customer may refer to
 	Value         order.Value           // what the customer is worth (orders.go)
+	Signals       competitor.Signals    // shopping signals of the last 90 days (competitors.go)
 }
 
 // caseNotices say what an action did; the page adds whether it was
@@ -525,6 +527,10 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, actor access.A
 		return
 	}
 	if p.Value, err = s.app.AccountValue(ctx, actor, acc.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Signals, err = s.shoppingSignals(r, actor, acc.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/cases"
+	"tandem/internal/competitor"
 	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/fault"
@@ -244,10 +245,12 @@ type accountPage struct {
 	Editable map[string]bool // the interactions on the page the person may correct
 	// ContactNames names, by id, the contacts the timeline's interactions were with.
 	ContactNames map[string]string
-	Promises     accountPromises // the account's promises still to be kept, and the form to make one
-	Goodwill     accountGoodwill // goodwill and the promotions running (goodwill.go)
-	Orders       accountOrders   // the account's value and last orders (orders.go)
-	Tasks        accountTasks    // the account's open tasks and the form to add one (tasks.go)
+	Promises     accountPromises    // the account's promises still to be kept, and the form to make one
+	Goodwill     accountGoodwill    // goodwill and the promotions running (goodwill.go)
+	Orders       accountOrders      // the account's value and last orders (orders.go)
+	Tasks        accountTasks       // the account's open tasks and the form to add one (tasks.go)
+	Signals      competitor.Signals // shopping signals of the last 90 days (competitors.go)
+	Wallet       accountWallet      // the estimated spend in our category (competitors.go)
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -327,7 +330,17 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
-	v.Data = accountPage{Tasks: tasks, Orders: orders, Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
+	signals, err := s.shoppingSignals(r, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	wallet, err := s.walletOf(r, actor, id, acc.OwnerID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Data = accountPage{Tasks: tasks, Orders: orders, Signals: signals, Wallet: wallet, Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
 		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names,
 		Promises: accountPromises{List: promises, Kinds: promiseKinds, Currencies: currencyCodes, CanMake: actor.Can(access.MakePromises, false)},
 		Goodwill: gw}

@@ -45,8 +45,15 @@ type site struct {
 func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
 	// Every page is parsed with the layout and the parts pages share.
-	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html",
-		"templates/task_parts.html"}
+	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html"}
+	// So are the parts of the account and case pages in files of their
+	// own (templates/*_parts.html).
+	parts, _ := fs.Glob(templateFS, "templates/*_parts.html")
+	for _, n := range parts {
+		if !slices.Contains(shared, n) {
+			shared = append(shared, n)
+		}
+	}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		if slices.Contains(shared, n) {
@@ -65,13 +72,6 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
-	}))
-	// Browsers ask for /favicon.ico whatever the page links; both get the
-	// one icon, an SVG.
-	mux.Handle("GET /favicon.ico", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "image/svg+xml")
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		http.ServeFileFS(w, r, static, "favicon.svg")
 	}))
 	for _, rt := range s.routes() {
 		mux.HandleFunc(rt.pattern, s.checkedRequest(rt.pattern, rt.handler))
@@ -143,18 +143,14 @@ func (s *site) routes() []route {
 		{"POST /goodwill/{id}/approve", s.signedIn(s.decideGoodwill(true))},
 		{"POST /goodwill/{id}/reject", s.signedIn(s.decideGoodwill(false))},
 		{"GET /promotions", s.signedIn(s.promotions)},
-		// Tasks.
-		{"GET /tasks", s.signedIn(s.tasks)},
-		{"POST /tasks", s.signedIn(s.addTask)},
-		{"GET /tasks/{id}", s.signedIn(s.showTask)},
-		{"POST /tasks/{id}", s.signedIn(s.saveTask)},
-		{"POST /tasks/{id}/move", s.signedIn(s.moveTask)},
-		{"POST /accounts/{id}/tasks", s.signedIn(s.addAccountTask)},
 		// Deals and the pipeline.
 		{"GET /deals", s.signedIn(s.deals)},
 		{"GET /deals/board", s.signedIn(s.dealBoard)},
 		{"POST /deals/{id}/move", s.signedIn(s.moveDeal)},
+		{"GET /deals/{id}", s.signedIn(s.showDeal)},
+		{"POST /deals/{id}", s.signedIn(s.saveDeal)},
 		{"POST /cases/{id}/deals", s.signedIn(s.startDealFromCase)},
+		{"POST /interactions/{id}/deals", s.signedIn(s.startDealFromInteraction)},
 		{"POST /promotions", s.signedIn(s.savePromotion)},
 		{"POST /promotions/{id}", s.signedIn(s.savePromotion)},
 		{"GET /r/{token}", s.resolutionPage},
@@ -167,9 +163,17 @@ func (s *site) routes() []route {
 		// Products and orders.
 		{"GET /products", s.signedIn(s.products)},
 		{"POST /products", s.signedIn(s.saveProduct)},
+		{"GET /products/{id}", s.signedIn(s.showProduct)},
+		{"POST /products/{id}", s.signedIn(s.updateProduct)},
 		{"POST /accounts/{id}/orders", s.signedIn(s.recordOrder)},
 		{"GET /orders/{id}", s.signedIn(s.showOrder)},
 		{"POST /orders/{id}/transitions", s.signedIn(s.transitionOrder)},
+		// Competitors, shopping signals and the share of wallet.
+		{"GET /competitors", s.signedIn(s.competitors)},
+		{"POST /competitors", s.signedIn(s.addCompetitor)},
+		{"GET /competitors/{id}", s.signedIn(s.showCompetitor)},
+		{"POST /competitors/{id}", s.signedIn(s.saveCompetitor)},
+		{"POST /accounts/{id}/category-spend", s.signedIn(s.setWallet)},
 	}
 }
 
@@ -180,7 +184,7 @@ func Patterns() []string {
 	for _, rt := range (&site{}).routes() {
 		out = append(out, rt.pattern)
 	}
-	return append(out, "GET /static/", "GET /favicon.ico")
+	return append(out, "GET /static/")
 }
 
 // rateTable is one table of confirmation rates.
@@ -317,10 +321,6 @@ func formErrors(err error) (fields map[string]string, cands []customer.Candidate
 	case fault.Invalid:
 		fields = map[string]string{}
 		for _, f := range e.Fields {
-			if m, ok := fields[f.Field]; ok { // every problem of a field, together
-				fields[f.Field] = m + "; " + f.Message
-				continue
-			}
 			fields[f.Field] = f.Message
 		}
 		return fields, nil, true
@@ -390,6 +390,7 @@ var funcs = template.FuncMap{
 	"list":    func(s ...string) []string { return s },
 	"rates":   func(name string, rates []app.ConfirmationRate) rateTable { return rateTable{name, rates} },
 	"percent": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
+	"whole":   func(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) },
 	"deref":   func(b *bool) bool { return b != nil && *b },
 	"due":     due,
 	// deadline names a case's next deadline and when it is.
