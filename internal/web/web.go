@@ -73,6 +73,13 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 	}))
+	// Browsers ask for /favicon.ico whatever the page links; both get the
+	// one icon, an SVG.
+	mux.Handle("GET /favicon.ico", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		http.ServeFileFS(w, r, static, "favicon.svg")
+	}))
 	for _, rt := range s.routes() {
 		mux.HandleFunc(rt.pattern, s.checkedRequest(rt.pattern, rt.handler))
 	}
@@ -143,6 +150,13 @@ func (s *site) routes() []route {
 		{"POST /goodwill/{id}/approve", s.signedIn(s.decideGoodwill(true))},
 		{"POST /goodwill/{id}/reject", s.signedIn(s.decideGoodwill(false))},
 		{"GET /promotions", s.signedIn(s.promotions)},
+		// Tasks.
+		{"GET /tasks", s.signedIn(s.tasks)},
+		{"POST /tasks", s.signedIn(s.addTask)},
+		{"GET /tasks/{id}", s.signedIn(s.showTask)},
+		{"POST /tasks/{id}", s.signedIn(s.saveTask)},
+		{"POST /tasks/{id}/move", s.signedIn(s.moveTask)},
+		{"POST /accounts/{id}/tasks", s.signedIn(s.addAccountTask)},
 		// Deals and the pipeline.
 		{"GET /deals", s.signedIn(s.deals)},
 		{"GET /deals/board", s.signedIn(s.dealBoard)},
@@ -184,7 +198,7 @@ func Patterns() []string {
 	for _, rt := range (&site{}).routes() {
 		out = append(out, rt.pattern)
 	}
-	return append(out, "GET /static/")
+	return append(out, "GET /static/", "GET /favicon.ico")
 }
 
 // rateTable is one table of confirmation rates.
@@ -321,6 +335,10 @@ func formErrors(err error) (fields map[string]string, cands []customer.Candidate
 	case fault.Invalid:
 		fields = map[string]string{}
 		for _, f := range e.Fields {
+			if m, ok := fields[f.Field]; ok { // every problem of a field, together
+				fields[f.Field] = m + "; " + f.Message
+				continue
+			}
 			fields[f.Field] = f.Message
 		}
 		return fields, nil, true
