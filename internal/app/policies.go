@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +12,8 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
+	"tandem/internal/money"
+	"tandem/internal/promise"
 	"tandem/internal/rules"
 	"tandem/internal/store"
 )
@@ -257,13 +260,13 @@ func (a *App) PromiseFacts(ctx context.Context, actor access.Actor, d PromiseDra
 	f := rules.Facts{Kind: strings.TrimSpace(d.Kind), AmountMinor: d.AmountMinor, Currency: strings.ToUpper(strings.TrimSpace(d.Currency)),
 		Description: d.Description, MakerRole: string(actor.User.Role)}
 	var fs fault.Fields
-	if !rules.KnownKind(f.Kind) {
-		fs.Add("kind", "a kind of promise: "+strings.Join(rules.PromiseKinds, ", "))
+	if !slices.Contains(promise.Kinds, promise.Kind(f.Kind)) {
+		fs.Add("kind", "a kind of promise: "+strings.Join(kindStrings(), ", "))
 	}
 	if f.AmountMinor < 0 {
 		fs.Add("amount.amount_minor", "an amount cannot be negative")
 	}
-	if f.Currency != "" && !rules.KnownCurrency(f.Currency) {
+	if f.Currency != "" && !money.KnownCurrency(f.Currency) {
 		fs.Add("amount.currency", fmt.Sprintf("%q is not an ISO 4217 currency code Tandem knows, such as EUR, USD or GBP", f.Currency))
 	}
 	if f.AmountMinor > 0 && f.Currency == "" {
@@ -296,4 +299,13 @@ func (a *App) CheckPromise(ctx context.Context, actor access.Actor, d PromiseDra
 		return nil, err
 	}
 	return a.PolicyConflicts(ctx, f)
+}
+
+// kindStrings names every kind of promise.
+func kindStrings() []string {
+	out := make([]string, len(promise.Kinds))
+	for i, k := range promise.Kinds {
+		out[i] = string(k)
+	}
+	return out
 }

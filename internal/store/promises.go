@@ -164,16 +164,14 @@ func (q q) PromisesWithMomentsBetween(ctx context.Context, from, to time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return collect(rows, scanString)
+}
+
+// scanString reads a row of one text column.
+func scanString(sc interface{ Scan(...any) error }) (string, error) {
+	var s string
+	err := sc.Scan(&s)
+	return s, err
 }
 
 // SetPromiseCheck moves a promise's next moment. It is not a change to
