@@ -30,6 +30,9 @@ type policiesPage struct {
 	Blocked    bool
 	FormAction string // where the policy form posts
 	FormButton string
+	// Conflicting are the open and overdue promises the policy shown
+	// conflicts with.
+	Conflicting *app.PolicyConflictReport
 }
 
 const policyDay = "2006-01-02"
@@ -111,7 +114,7 @@ func (s *site) createPolicy(w http.ResponseWriter, r *http.Request, actor access
 		p, err = s.app.SaveServicePolicy(r.Context(), actor, p, 0)
 	}
 	if err == nil {
-		http.Redirect(w, r, "/policies?notice=saved#policy-"+p.ID, http.StatusSeeOther)
+		http.Redirect(w, r, "/policies/"+p.ID+"?notice=saved", http.StatusSeeOther)
 		return
 	}
 	errs, _, ok := formErrors(err)
@@ -135,6 +138,11 @@ func (s *site) renderPolicy(w http.ResponseWriter, r *http.Request, actor access
 	v.Title, v.Nav = p.Name, "policies"
 	v.Data = policiesPage{Policy: p, CanEdit: actor.Can(access.EditServicePolicies, false) && p.Active, Kinds: kindValues,
 		Severities: rules.Severities, Env: rules.Environment, FormAction: "/policies/" + p.ID, FormButton: "Save a new version"}
+	if rep, err := s.app.PolicyConflictingPromises(r.Context(), actor, p); err == nil {
+		d := v.Data.(policiesPage)
+		d.Conflicting = &rep
+		v.Data = d
+	}
 	v.Users = s.userNames(r, actor)
 	s.render(w, r, status, "policies", v)
 }
