@@ -79,16 +79,16 @@ func (s *server) registerPromises(api huma.API) {
 	register(api, op("list-promises", http.MethodGet, "/api/v1/promises", "Promises by due time, the overdue first", tag),
 		func(ctx context.Context, in *struct {
 			ListParams
-			AccountID string    `query:"account_id"`
-			MadeByID  string    `query:"made_by_id"`
-			CaseID    string    `query:"case_id"`
-			Status    []string  `query:"status" enum:"open,overdue,kept,broken,cancelled" doc:"One or more statuses; default all"`
-			DueAfter  time.Time `query:"due_after" doc:"Only those due at or after this moment (RFC 3339)"`
-			DueBefore time.Time `query:"due_before" doc:"Only those due before this moment (RFC 3339)"`
-			Team        string `query:"team" enum:"sales,service" doc:"Only those made for this team"`
-			PromotionID string `query:"promotion_id" doc:"Only those that cite this promotion"`
-			KeptLate    string `query:"kept_late" enum:"true,false" doc:"true: only those kept after their due time; false: only those kept by it"`
-			Exception   bool   `query:"exception" doc:"Only those recorded as exceptions to a block policy"`
+			AccountID   string    `query:"account_id"`
+			MadeByID    string    `query:"made_by_id"`
+			CaseID      string    `query:"case_id"`
+			Status      []string  `query:"status" enum:"open,overdue,kept,broken,cancelled" doc:"One or more statuses; default all"`
+			DueAfter    time.Time `query:"due_after" doc:"Only those due at or after this moment (RFC 3339)"`
+			DueBefore   time.Time `query:"due_before" doc:"Only those due before this moment (RFC 3339)"`
+			Team        string    `query:"team" enum:"sales,service" doc:"Only those made for this team"`
+			PromotionID string    `query:"promotion_id" doc:"Only those that cite this promotion"`
+			KeptLate    string    `query:"kept_late" enum:"true,false" doc:"true: only those kept after their due time; false: only those kept by it"`
+			Exception   bool      `query:"exception" doc:"Only those recorded as exceptions to a block policy"`
 		}) (*struct{ Body List[PromiseOut] }, error) {
 			f := store.PromiseFilter{AccountID: in.AccountID, MadeByID: in.MadeByID, CaseID: in.CaseID, DueAfter: in.DueAfter, DueBefore: in.DueBefore,
 				Team: in.Team, PromotionID: in.PromotionID, Exception: in.Exception}

@@ -46,6 +46,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzPromiseWrites":     {"make-promise", "update-promise", "transition-promise"},
 	"FuzzGoodwillWrites":    {"request-goodwill", "approve-goodwill", "reject-goodwill", "set-goodwill-limits", "create-promotion", "update-promotion"},
 	"FuzzDealWrites":        {"create-deal", "update-deal", "move-deal", "set-pipeline"},
+	"FuzzPromiseSettings":   {"set-promise-grace"},
 }
 
 type fuzzServer struct {
@@ -194,6 +195,7 @@ func FuzzPolicyWrites(f *testing.F)      { fuzzWrites(f, "FuzzPolicyWrites") }
 func FuzzPromiseWrites(f *testing.F)     { fuzzWrites(f, "FuzzPromiseWrites") }
 func FuzzGoodwillWrites(f *testing.F)    { fuzzWrites(f, "FuzzGoodwillWrites") }
 func FuzzDealWrites(f *testing.F)        { fuzzWrites(f, "FuzzDealWrites") }
+func FuzzPromiseSettings(f *testing.F)   { fuzzWrites(f, "FuzzPromiseSettings") }
 
 // TestFuzzTargetsCoverEveryWrite fails when a write operation with a body
 // is in no fuzz target.

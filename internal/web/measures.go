@@ -169,9 +169,9 @@ type rateTableRows struct {
 // rateRow is a promise-keeping rate with the links of its numbers.
 type rateRow struct {
 	app.PromiseRate
-	Percent                                           string
+	Percent                                         string
 	DueURL, KeptURL, LateURL, BrokenURL, OverdueURL string
-	ExceptionsURL                                     string
+	ExceptionsURL                                   string
 }
 
 // defaultMeasureDays is the period the measures page opens on.
