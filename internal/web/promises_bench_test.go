@@ -33,10 +33,11 @@ import (
 //   - overdue: makes a promise due 1.5 s ahead through the app and waits
 //     for the clock's check to mark it overdue; it reports how long after
 //     its due moment that happened (the target: within 5 s);
+//
 //   - account_page: renders an account page (its 100 open promises, the
 //     20 soonest listed) through the whole HTTP stack, p50 and p99.
 //
-//	go test -run '^$' -bench MillionOpenPromises -benchtime 5x ./internal/web/
+//     go test -run '^$' -bench MillionOpenPromises -benchtime 5x ./internal/web/
 func BenchmarkMillionOpenPromises(b *testing.B) {
 	total := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("TANDEM_BENCH_PROMISES")); err == nil && v > 0 {
