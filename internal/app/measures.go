@@ -138,6 +138,9 @@ func (a *App) PromiseMeasures(ctx context.Context, actor access.Actor, from, to 
 			r.Name = n
 		}
 	}
+	for k, r := range teams {
+		r.Name = map[string]string{"sales": "Sales", "service": "Service"}[k]
+	}
 	m.ByPerson, m.ByTeam, m.ByAccount = ranked(people), ranked(teams), ranked(accounts)
 	list := func(f store.PromiseFilter) ([]promise.Promise, error) {
 		f.DueAfter, f.DueBefore = from, to
