@@ -265,7 +265,7 @@ func (q q) PendingPromiseFacts(ctx context.Context, limit int) ([]PendingFacts, 
 	rows, err := q.query(ctx, `SELECT p.id, p.account_id, p.kind, p.description, p.amount_minor, p.currency, p.due_at,
 		a.name, a.tier, COALESCE(u.role, '')
 		FROM promises p JOIN accounts a ON a.id = p.account_id LEFT JOIN users u ON u.id = p.made_by_id
-		WHERE p.status IN ('open', 'overdue') ORDER BY p.due_at, p.id LIMIT $1`, limit)
+		WHERE p.status IN ('open', 'overdue') ORDER BY p.due_at LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
 	}
