@@ -20,6 +20,7 @@ import (
 	"tandem/internal/customer"
 	"tandem/internal/jobs"
 	"tandem/internal/promise"
+	"tandem/internal/rules"
 	"tandem/internal/server"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
@@ -33,6 +34,9 @@ import (
 //   - overdue: makes a promise due 1.5 s ahead through the app and waits
 //     for the clock's check to mark it overdue; it reports how long after
 //     its due moment that happened (the target: within 5 s);
+//
+//   - policy_conflicts: checks a saved policy against the 20,000 pending
+//     promises due soonest (what a policy's save and page show);
 //
 //   - account_page: renders an account page (its 100 open promises, the
 //     20 soonest listed) through the whole HTTP stack, p50 and p99.
@@ -118,6 +122,17 @@ func BenchmarkMillionOpenPromises(b *testing.B) {
 		slices.Sort(late)
 		b.ReportMetric(late[len(late)/2].Seconds(), "p50-s-late")
 		b.ReportMetric(late[len(late)-1].Seconds(), "max-s-late")
+	})
+
+	b.Run("policy_conflicts", func(b *testing.B) {
+		p := rules.Policy{ID: "bench", Name: "Callbacks within a day", Statement: "Callbacks are made within a working day", Severity: rules.Warn,
+			Rule: `promise.kind == "callback" && promise.due_in_days > 1`, Active: true, EffectiveFrom: time.Now().Add(-time.Hour)}
+		for b.Loop() {
+			r, err := a.PolicyConflictingPromises(ctx, samActor, p)
+			if err != nil || r.Complete || r.Count == 0 {
+				b.Fatalf("%+v %v", r.Count, err)
+			}
+		}
 	})
 
 	h := server.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{})
