@@ -315,7 +315,7 @@ func kindStrings() []string {
 const (
 	// conflictScan is how many open and overdue promises, soonest due
 	// first, a saved policy is checked against.
-	conflictScan = 20_000
+	conflictScan = 5_000
 	// conflictList is how many conflicting promises are listed.
 	conflictList = 50
 )
