@@ -154,3 +154,70 @@ func TestPromiseConflictShownAsTyped(t *testing.T) {
 		t.Fatalf("beside Contoso's case: %q", beside)
 	}
 }
+
+// TestPromiseMeasures: Mia opens the promise measures from her home; the
+// rate's numbers open the lists behind them; a period that reaches ahead
+// shows the demo's exception to the block policy with its reason; the
+// page fits a phone; a sales user may not see it.
+func TestPromiseMeasures(t *testing.T) {
+	base := serve(t, "--demo")
+	mia := browserOf(t, base, "mia@example.com")
+	var rate string
+	if err := chromedp.Run(mia,
+		chromedp.Click(`#team-promise-measures`),
+		chromedp.WaitVisible(`#total-rate`),
+		chromedp.Text(`#total-rate`, &rate),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rate, "kept on time of") || !strings.Contains(rate, "broken") {
+		t.Fatalf("the rate: %q", rate)
+	}
+	screenshot(t, mia, "promise-measures")
+	var heading, list string
+	if err := chromedp.Run(mia,
+		chromedp.Click(`#total-due`),
+		chromedp.WaitVisible(`#promise-list`),
+		chromedp.Text(`h1`, &heading),
+		chromedp.Text(`#promise-list`, &list),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(heading, "due from") || !strings.Contains(list, "Tailspin Toys") {
+		t.Fatalf("the promises due: %q / %.400s", heading, list)
+	}
+	from, to := time.Now().AddDate(0, 0, -40).Format("2006-01-02"), time.Now().AddDate(0, 0, 60).Format("2006-01-02")
+	var exceptions, broken string
+	if err := chromedp.Run(mia,
+		chromedp.Navigate(base+"/promises/measures?from="+from+"&to="+to),
+		chromedp.WaitVisible(`#exceptions`),
+		chromedp.Text(`#exceptions`, &exceptions),
+		chromedp.Click(`#broken-count`),
+		chromedp.WaitVisible(`#promise-list`),
+		chromedp.Text(`#promise-list`, &broken),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(exceptions, "Roadmap features") || !strings.Contains(exceptions, "Product confirmed") {
+		t.Fatalf("the exceptions: %q", exceptions)
+	}
+	if !strings.Contains(broken, "Why broken: The supplier missed its slot") {
+		t.Fatalf("the broken promises: %q", broken)
+	}
+	if err := chromedp.Run(mia, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(base+"/promises/measures?from="+from+"&to="+to), chromedp.WaitVisible(`#total-rate`)); err != nil {
+		t.Fatal(err)
+	}
+	if n := overflow(t, mia); n > 0 {
+		t.Errorf("the measures page is %d px wider than a phone", n)
+	}
+	screenshot(t, mia, "promise-measures-phone")
+	sam := browserOf(t, base, "sam@example.com")
+	var page string
+	if err := chromedp.Run(sam, chromedp.Navigate(base+"/promises/measures"), chromedp.Text(`main`, &page)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(page, "kept on time of") {
+		t.Fatalf("a sales user sees the measures: %.300s", page)
+	}
+}

@@ -33,6 +33,9 @@ const (
 	MakePromises    Action = "make and keep promises"
 	EditPromises    Action = "edit, break or cancel promises"
 	SetPromiseGrace Action = "set the grace periods of overdue promises"
+	// A promise a block policy refuses may still be recorded by a manager,
+	// as an exception with a reason.
+	ExceptPolicies Action = "record a promise as an exception to a block policy"
 )
 
 // Actions on goodwill and promotions.
@@ -110,6 +113,7 @@ var Table = []Grant{
 	{MakePromises, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{EditPromises, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeWrite},
 	{SetPromiseGrace, []Role{Admin, Manager}, nil, ScopeWrite},
+	{ExceptPolicies, []Role{Admin, Manager}, nil, ScopeWrite},
 	// Goodwill and promotions (everyone reads them with ReadRecords).
 	{RequestGoodwill, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{ApproveGoodwill, []Role{Admin, Manager}, nil, ScopeWrite},

@@ -170,6 +170,8 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerCaseWork(api)
 	s.registerPolicies(api)
 	s.registerPromises(api)
+	s.registerPromiseMeasures(api)
+	s.registerPromiseGrace(api)
 	s.registerGoodwill(api)
 	s.registerOrders(api)
 	s.registerPromotions(api)

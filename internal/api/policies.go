@@ -44,6 +44,43 @@ type servicePolicyBody struct {
 	Body ServicePolicyOut
 }
 
+// ConflictingPromiseOut is an open or overdue promise a policy just saved
+// conflicts with.
+type ConflictingPromiseOut struct {
+	ID          string `json:"id"`
+	AccountID   string `json:"account_id"`
+	Account     string `json:"account" example:"Contoso" doc:"The account's name"`
+	Description string `json:"description" example:"Your rebate is paid by Thursday"`
+}
+
+// SavedPolicyOut is a policy as saved, with the promises still to be kept
+// that it now conflicts with.
+type SavedPolicyOut struct {
+	ServicePolicyOut
+	ConflictingPromises []ConflictingPromiseOut `json:"conflicting_promises" doc:"Open and overdue promises the policy now conflicts with, soonest due first; at most 50"`
+	ConflictingCount    int                     `json:"conflicting_count" doc:"How many of the promises checked conflict (may exceed the list)"`
+	Checked             int                     `json:"checked" doc:"How many open and overdue promises were checked"`
+	Complete            bool                    `json:"complete" doc:"false when there were more promises still to be kept than one save checks (the soonest due are checked)"`
+}
+
+type savedPolicyBody struct {
+	ETag string `header:"ETag"`
+	Body SavedPolicyOut
+}
+
+func (s *server) savedPolicy(ctx context.Context, p rules.Policy) (*savedPolicyBody, error) {
+	r, err := s.app.PolicyConflictingPromises(ctx, actor(ctx), p)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	out := &savedPolicyBody{ETag: etag(p.Version), Body: SavedPolicyOut{ServicePolicyOut: servicePolicyOut(p),
+		ConflictingPromises: make([]ConflictingPromiseOut, len(r.Promises)), ConflictingCount: r.Count, Checked: r.Checked, Complete: r.Complete}}
+	for i, c := range r.Promises {
+		out.Body.ConflictingPromises[i] = ConflictingPromiseOut{ID: c.ID, AccountID: c.AccountID, Account: c.Account, Description: c.Description}
+	}
+	return out, nil
+}
+
 // ConflictOut is a policy a promise conflicts with.
 type ConflictOut struct {
 	PolicyID  string `json:"policy_id"`
@@ -113,7 +150,7 @@ func (s *server) registerPolicies(api huma.API) {
 			return out, nil
 		})
 
-	register(api, op("create-policy", http.MethodPost, "/api/v1/policies", "Write a service policy (managers); its rule is compiled now and every sales user is told", tag),
+	register(api, op("create-policy", http.MethodPost, "/api/v1/policies", "Write a service policy (managers); its rule is compiled now and every sales user is told. The answer lists the open and overdue promises it now conflicts with", tag),
 		func(ctx context.Context, in *struct {
 			Idempotent
 			Body struct {
@@ -124,7 +161,7 @@ func (s *server) registerPolicies(api huma.API) {
 				EffectiveFrom string `json:"effective_from,omitempty" maxLength:"40" example:"2026-03-01T00:00:00Z" doc:"RFC 3339; defaults to now"`
 				EffectiveTo   string `json:"effective_to,omitempty" maxLength:"40" doc:"RFC 3339, after effective_from; empty: open-ended"`
 			}
-		}) (*servicePolicyBody, error) {
+		}) (*savedPolicyBody, error) {
 			b := in.Body
 			var f fault.Fields
 			p := rules.Policy{Name: b.Name, Statement: b.Statement, Rule: b.Rule, Severity: b.Severity,
@@ -136,7 +173,7 @@ func (s *server) registerPolicies(api huma.API) {
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			return &servicePolicyBody{ETag: etag(p.Version), Body: servicePolicyOut(p)}, nil
+			return s.savedPolicy(ctx, p)
 		})
 
 	register(api, op("get-policy", http.MethodGet, "/api/v1/policies/{id}", "Get a service policy", tag),
@@ -148,7 +185,7 @@ func (s *server) registerPolicies(api huma.API) {
 			return &servicePolicyBody{ETag: etag(p.Version), Body: servicePolicyOut(p)}, nil
 		})
 
-	register(api, op("update-policy", http.MethodPatch, "/api/v1/policies/{id}", "Change a service policy (managers): a new version, compiled now; every sales user is told", tag),
+	register(api, op("update-policy", http.MethodPatch, "/api/v1/policies/{id}", "Change a service policy (managers): a new version, compiled now; every sales user is told. The answer lists the open and overdue promises it now conflicts with", tag),
 		func(ctx context.Context, in *struct {
 			IDParam
 			Precondition
@@ -160,7 +197,7 @@ func (s *server) registerPolicies(api huma.API) {
 				EffectiveFrom *string `json:"effective_from,omitempty" maxLength:"40" doc:"RFC 3339"`
 				EffectiveTo   *string `json:"effective_to,omitempty" maxLength:"40" doc:"RFC 3339, after effective_from; empty: open-ended"`
 			}
-		}) (*servicePolicyBody, error) {
+		}) (*savedPolicyBody, error) {
 			p, err := s.app.ServicePolicy(ctx, actor(ctx), in.ID)
 			if err != nil {
 				return nil, s.problem(ctx, err)
@@ -194,7 +231,7 @@ func (s *server) registerPolicies(api huma.API) {
 			if p, err = s.app.SaveServicePolicy(ctx, actor(ctx), p, version); err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			return &servicePolicyBody{ETag: etag(p.Version), Body: servicePolicyOut(p)}, nil
+			return s.savedPolicy(ctx, p)
 		})
 
 	register(api, op("delete-policy", http.MethodDelete, "/api/v1/policies/{id}", "Remove a service policy (managers): it stops applying and is kept, inactive, for the record", tag),
@@ -243,7 +280,7 @@ func (s *server) registerPolicies(api huma.API) {
 func policyCheckOut(cs []rules.Conflict) PolicyCheckOut {
 	out := PolicyCheckOut{Conflicts: make([]ConflictOut, len(cs)), Blocked: rules.Blocked(cs)}
 	for i, c := range cs {
-		out.Conflicts[i] = ConflictOut(c)
+		out.Conflicts[i] = ConflictOut{PolicyID: c.PolicyID, Name: c.Name, Statement: c.Statement, Severity: c.Severity, Faulty: c.Faulty, Error: c.Error}
 	}
 	return out
 }

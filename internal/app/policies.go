@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +12,8 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
+	"tandem/internal/money"
+	"tandem/internal/promise"
 	"tandem/internal/rules"
 	"tandem/internal/store"
 )
@@ -257,13 +260,13 @@ func (a *App) PromiseFacts(ctx context.Context, actor access.Actor, d PromiseDra
 	f := rules.Facts{Kind: strings.TrimSpace(d.Kind), AmountMinor: d.AmountMinor, Currency: strings.ToUpper(strings.TrimSpace(d.Currency)),
 		Description: d.Description, MakerRole: string(actor.User.Role)}
 	var fs fault.Fields
-	if !rules.KnownKind(f.Kind) {
-		fs.Add("kind", "a kind of promise: "+strings.Join(rules.PromiseKinds, ", "))
+	if !slices.Contains(promise.Kinds, promise.Kind(f.Kind)) {
+		fs.Add("kind", "a kind of promise: "+strings.Join(kindStrings(), ", "))
 	}
 	if f.AmountMinor < 0 {
 		fs.Add("amount.amount_minor", "an amount cannot be negative")
 	}
-	if f.Currency != "" && !rules.KnownCurrency(f.Currency) {
+	if f.Currency != "" && !money.KnownCurrency(f.Currency) {
 		fs.Add("amount.currency", fmt.Sprintf("%q is not an ISO 4217 currency code Tandem knows, such as EUR, USD or GBP", f.Currency))
 	}
 	if f.AmountMinor > 0 && f.Currency == "" {
@@ -296,4 +299,88 @@ func (a *App) CheckPromise(ctx context.Context, actor access.Actor, d PromiseDra
 		return nil, err
 	}
 	return a.PolicyConflicts(ctx, f)
+}
+
+// kindStrings names every kind of promise.
+func kindStrings() []string {
+	out := make([]string, len(promise.Kinds))
+	for i, k := range promise.Kinds {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// Bounds of the check of a saved policy against the promises still to be
+// kept.
+const (
+	// conflictScan is how many open and overdue promises, soonest due
+	// first, a saved policy is checked against.
+	conflictScan = 5_000
+	// conflictList is how many conflicting promises are listed.
+	conflictList = 50
+)
+
+// ConflictingPromise is a promise still to be kept that a policy conflicts
+// with.
+type ConflictingPromise struct {
+	ID, AccountID, Account, Description string
+	DueAt                               time.Time
+}
+
+// PolicyConflictReport lists the open and overdue promises a policy
+// conflicts with: the first conflictList of Count, among the Checked
+// soonest due (Complete when that was all of them).
+type PolicyConflictReport struct {
+	Promises []ConflictingPromise
+	Count    int
+	Checked  int
+	Complete bool
+}
+
+// PolicyConflictingPromises checks the open and overdue promises against
+// one policy as it now stands, with the facts they would have if made
+// now: what a new or changed policy now conflicts with. A block conflicts
+// like a warn; a removed policy or one not in force now conflicts with
+// nothing. A rule that fails on a promise is not a conflict here.
+func (a *App) PolicyConflictingPromises(ctx context.Context, actor access.Actor, p rules.Policy) (PolicyConflictReport, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return PolicyConflictReport{}, err
+	}
+	var r PolicyConflictReport
+	now := a.Now()
+	if !p.InForce(now) {
+		r.Complete = true
+		return r, nil
+	}
+	prg, err := rules.Compile(p.Rule)
+	if err != nil {
+		r.Complete = true
+		return r, nil
+	}
+	list, err := a.store.PendingPromiseFacts(ctx, conflictScan+1)
+	if err != nil {
+		return r, err
+	}
+	r.Complete = len(list) <= conflictScan
+	if !r.Complete {
+		list = list[:conflictScan]
+	}
+	r.Checked = len(list)
+	zone := a.Zone()
+	for _, pf := range list {
+		f := rules.Facts{Kind: string(pf.Promise.Kind), Description: pf.Promise.Description, AccountTier: pf.AccountTier, MakerRole: pf.MakerRole,
+			DueInDays: rules.DueInDays(now, pf.Promise.DueAt, zone)}
+		if pf.Promise.Amount != nil {
+			f.AmountMinor, f.Currency = pf.Promise.Amount.Minor, pf.Promise.Amount.Currency
+		}
+		if hit, err := prg.Eval(f); err != nil || !hit {
+			continue
+		}
+		r.Count++
+		if len(r.Promises) < conflictList {
+			r.Promises = append(r.Promises, ConflictingPromise{ID: pf.Promise.ID, AccountID: pf.Promise.AccountID, Account: pf.AccountName,
+				Description: pf.Promise.Description, DueAt: pf.Promise.DueAt})
+		}
+	}
+	return r, nil
 }

@@ -72,9 +72,28 @@ func (a *App) checkPromise(ctx context.Context, tx *store.Tx, p promise.Promise,
 		out[i] = promise.Conflict{PolicyID: c.PolicyID, Name: c.Name, Statement: c.Statement, Block: c.Severity == rules.Block && !c.Faulty, Faulty: c.Faulty}
 		if c.Faulty {
 			out[i].Statement = "the policy's rule failed on this promise (" + c.Error + "); a manager should correct it"
+			if err := a.reportFaultyPolicy(ctx, tx, c); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
+}
+
+// reportFaultyPolicy tells the managers that a policy's rule failed on a
+// promise, the first time a version of it fails: not on every promise.
+func (a *App) reportFaultyPolicy(ctx context.Context, tx *store.Tx, c rules.Conflict) error {
+	first, err := tx.NotePolicyFault(ctx, c.PolicyID, c.PolicyVersion, c.Error, a.Now())
+	if err != nil || !first {
+		return err
+	}
+	managers, err := tx.Managers(ctx)
+	if err != nil {
+		return err
+	}
+	return a.tell(ctx, tx, access.System, inbox.Notification{Kind: inbox.PolicyFaulty, SubjectType: "policy", SubjectID: c.PolicyID,
+		URL: "/policies/" + c.PolicyID, Message: fmt.Sprintf("The service policy “%s” is faulty: its rule failed on a promise being made (%s). "+
+			"Promises are saved with a warning naming it until it is corrected.", c.Name, clipWords(c.Error, 200))}, managers...)
 }
 
 // validPromise is the one place a promise being made or changed is
@@ -82,7 +101,10 @@ func (a *App) checkPromise(ctx context.Context, tx *store.Tx, p promise.Promise,
 // and belong together, and the service policies (a block refuses it, a
 // warning needs an acknowledgement and is kept on the promise). It
 // returns the promise's account.
-func (a *App) validPromise(ctx context.Context, tx *store.Tx, p *promise.Promise, now time.Time, field string) (customer.Account, error) {
+//
+// A block refuses the promise unless it carries an exception_reason and
+// mayExcept (a manager recording it as an exception).
+func (a *App) validPromise(ctx context.Context, tx *store.Tx, p *promise.Promise, now time.Time, field string, mayExcept bool) (customer.Account, error) {
 	var f fault.Fields
 	if err := p.Validate(now); err != nil {
 		fe, _ := fault.As(err)
@@ -114,6 +136,15 @@ func (a *App) validPromise(ctx context.Context, tx *store.Tx, p *promise.Promise
 				f.Add("case_id", "this case is another account's")
 			}
 		}
+		if p.PromotionID != "" {
+			_, err := tx.Promotion(ctx, p.PromotionID)
+			switch {
+			case fault.KindOf(err) == fault.NotFound:
+				f.Add("promotion_id", "no promotion has this id")
+			case err != nil:
+				return acc, err
+			}
+		}
 	}
 	if field != "" {
 		for i := range f {
@@ -127,8 +158,11 @@ func (a *App) validPromise(ctx context.Context, tx *store.Tx, p *promise.Promise
 	if err != nil {
 		return acc, err
 	}
-	p.PolicyWarnings, err = promise.Settle(conflicts, p.Acknowledgement)
-	return acc, err
+	if promise.Blocked(conflicts) && p.ExceptionReason != "" && !mayExcept {
+		return acc, &fault.Error{Kind: fault.Forbidden, Message: "only a manager may record a promise as an exception to a block policy",
+			Fields: []fault.FieldError{{Field: "exception_reason", Message: "only a manager may record an exception"}}}
+	}
+	return acc, p.Settle(conflicts)
 }
 
 // MakePromise records a promise made to a customer: by the actor, now,
@@ -150,9 +184,10 @@ func (a *App) makePromise(ctx context.Context, tx *store.Tx, actor access.Actor,
 	now := a.Now()
 	in.Normalize()
 	in.ID, in.MadeByID, in.MadeAt, in.Status, in.CreatedAt, in.UpdatedAt, in.Version = newID(), actor.User.ID, now, promise.Open, now, now, 1
+	in.Team = teamOf(actor)
 	in.OverdueAt, in.KeptAt, in.KeptByID, in.Evidence, in.BrokenAt, in.BrokenReason, in.CancelledAt, in.CancelReason =
 		time.Time{}, time.Time{}, "", "", time.Time{}, "", time.Time{}, ""
-	acc, err := a.validPromise(ctx, tx, &in, now, field)
+	acc, err := a.validPromise(ctx, tx, &in, now, field, actor.Can(access.ExceptPolicies, false))
 	if err != nil {
 		return in, err
 	}
@@ -226,9 +261,9 @@ func (a *App) PromisesDueSoon(ctx context.Context, actor access.Actor, f store.P
 
 // PromisePatch holds the promise fields to change; nil leaves one as it is.
 type PromisePatch struct {
-	Description, Acknowledgement, BackdatedReason, ContactID, CaseID *string
-	Amount                                                           **promise.Money // set to a nil *Money to remove the amount
-	DueAt                                                            *time.Time
+	Description, Acknowledgement, BackdatedReason, ContactID, CaseID, PromotionID, ExceptionReason *string
+	Amount                                                                                         **promise.Money // set to a nil *Money to remove the amount
+	DueAt                                                                                          *time.Time
 }
 
 // promiseAt loads a promise the caller read at version (0: any) and that
@@ -262,7 +297,8 @@ func (a *App) UpdatePromise(ctx context.Context, actor access.Actor, id string, 
 		}
 		p := before
 		for dst, v := range map[*string]*string{&p.Description: patch.Description, &p.Acknowledgement: patch.Acknowledgement,
-			&p.BackdatedReason: patch.BackdatedReason, &p.ContactID: patch.ContactID, &p.CaseID: patch.CaseID} {
+			&p.BackdatedReason: patch.BackdatedReason, &p.ContactID: patch.ContactID, &p.CaseID: patch.CaseID,
+			&p.PromotionID: patch.PromotionID, &p.ExceptionReason: patch.ExceptionReason} {
 			if v != nil {
 				*dst = *v
 			}
@@ -282,7 +318,10 @@ func (a *App) UpdatePromise(ctx context.Context, actor access.Actor, id string, 
 		if p.DueAt.Equal(before.DueAt) && p.DueAt.Before(now) {
 			validAt = p.DueAt // an unchanged due time that has since passed stays
 		}
-		acc, err := a.validPromise(ctx, tx, &p, validAt, "")
+		// An exception recorded earlier stays through a correction by the
+		// promise's maker; a new or changed one is a manager's.
+		mayExcept := actor.Can(access.ExceptPolicies, false) || (before.IsException() && p.ExceptionReason == before.ExceptionReason)
+		acc, err := a.validPromise(ctx, tx, &p, validAt, "", mayExcept)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"tandem/internal/cases"
 	"tandem/internal/customer"
 	"tandem/internal/goodwill"
+	"tandem/internal/promise"
 	"tandem/internal/promotion"
 	"tandem/internal/store"
 )
@@ -58,9 +59,17 @@ func (b *book) goodwill(ctx context.Context) error {
 	}
 	// The customer asks service about the promotion.
 	b.clock = b.now.Add(-26 * time.Hour)
-	if _, err := b.app.OpenCase(ctx, val, cases.Case{AccountID: contoso.ID, Subject: "When is the year's supply rebate paid?",
+	c, err := b.app.OpenCase(ctx, val, cases.Case{AccountID: contoso.ID, Subject: "When is the year's supply rebate paid?",
 		Description: "They bought a year's supply in October under the " + promo.Name + " promotion and were told the rebate comes within 56 days.",
-		Category:    "billing", Priority: "high"}); err != nil {
+		Category:    "billing", Priority: "high"})
+	if err != nil {
+		return err
+	}
+	// Val answers with the promise the promotion implies, citing it.
+	b.clock = b.clock.Add(40 * time.Minute)
+	if _, err := b.app.MakePromise(ctx, val, promise.Promise{AccountID: contoso.ID, CaseID: c.ID, PromotionID: promo.ID, Kind: promise.Rebate,
+		Description: "Your 8 % year's-supply rebate is paid within 56 days of your claim, by " + b.app.Now().AddDate(0, 0, 56).In(b.app.Zone()).Format("2 January") + ".",
+		DueAt:       b.app.Now().AddDate(0, 0, 56)}); err != nil {
 		return err
 	}
 	// Above Sam's limit: it waits for Mia.

@@ -13,8 +13,9 @@ import (
 
 // promises adds the promise ledger of the product story: Sam's rebate to
 // Contoso due this coming Thursday that service has not booked, a call
-// back gone overdue, promises kept and one broken, and promises beside
-// Northwind's open case.
+// back gone overdue, promises kept and one broken, promises beside
+// Northwind's open case, and an exception to the block on feature
+// promises.
 func (b *book) promises(ctx context.Context) error {
 	mia := b.actors["mia@example.com"]
 	accs, _, err := b.app.Accounts(ctx, mia, store.AccountFilter{}, store.Page{Limit: 500})
@@ -78,6 +79,11 @@ func (b *book) promises(ctx context.Context) error {
 		{"Contoso", "sam@example.com", b.now.AddDate(0, 0, -15), promise.Promise{Kind: promise.Callback,
 			Description: "I call you Monday about the renewal terms.", DueAt: b.now.AddDate(0, 0, -12)},
 			[]step{{2 * 24 * time.Hour, promise.Transition{To: promise.Kept, Evidence: "Called; they want a proposal."}, "sam@example.com"}}},
+		// A block policy refuses feature promises; Mia recorded this one
+		// as an exception.
+		{"Contoso", "mia@example.com", b.now.AddDate(0, 0, -5), promise.Promise{Kind: promise.Feature,
+			Description: "The export to your ERP ships in the spring release, before your renewal.", DueAt: at(45),
+			ExceptionReason: "Product confirmed the ERP export is in the spring release; the public roadmap is out of date"}, nil},
 		{"Tailspin Toys", "sue@example.com", b.now.AddDate(0, 0, -25), promise.Promise{Kind: promise.DeliveryDate,
 			Description: "Your display stands ship by the end of the month.", DueAt: b.now.AddDate(0, 0, -8)},
 			[]step{{16 * 24 * time.Hour, promise.Transition{To: promise.Broken, Reason: "The supplier missed its slot; told the customer and offered a credit."}, "sue@example.com"}}},

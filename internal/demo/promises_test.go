@@ -75,10 +75,16 @@ func TestDemoPromises(t *testing.T) {
 		}
 	}
 	caseID := ""
+	exception, cited := false, false
 	for _, p := range list {
-		if p.CaseID != "" {
+		if p.CaseID != "" && p.PromotionID == "" {
 			caseID = p.CaseID
 		}
+		exception = exception || (p.IsException() && p.ExceptionPolicyName == "Roadmap features" && p.ExceptionReason != "")
+		cited = cited || (p.PromotionID != "" && p.Kind == promise.Rebate && p.CaseID != "")
+	}
+	if !exception || !cited {
+		t.Fatalf("the demo's exception to a block policy (%v) and the promise citing a promotion (%v)", exception, cited)
 	}
 	beside, err := a.PromisesDueSoon(ctx, mia, store.PromiseFilter{CaseID: caseID}, 10)
 	if err != nil || caseID == "" || len(beside) != 2 {

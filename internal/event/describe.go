@@ -405,6 +405,9 @@ func describePromise(e *Event, verb string, snap, before, after map[string]any, 
 		if ack := str("acknowledgement"); ack != "" {
 			l.Text += " (against a service policy, acknowledged: " + clip(ack, 120) + ")"
 		}
+		if name, why := str("exception_policy_name"), str("exception_reason"); name != "" && why != "" {
+			l.Text += ", as an exception to the block policy “" + clip(name, 100) + "”: " + clip(why, 160)
+		}
 	case "kept":
 		l.Text = Actor(e, users) + " kept the promise to " + account + " of " + what + by
 		if ev := str("evidence"); ev != "" {

@@ -46,7 +46,11 @@ var Kinds = []string{CaseOpened, CaseAssigned, CaseReopened, CaseClosedUnconfirm
 
 // The promise ledger's kinds: a promise not kept by its due time, and one
 // that stayed unkept past its grace period.
-func init() { Kinds = append(Kinds, PromiseOverdue, PromiseBroken) }
+func init() { Kinds = append(Kinds, PromiseOverdue, PromiseBroken, PolicyFaulty) }
+
+// PolicyFaulty tells the managers that a service policy's rule failed on a
+// promise being made: once per version of the policy.
+const PolicyFaulty = "policy_faulty"
 
 // EmailByDefault is whether a kind goes by email too when its recipient
 // has not chosen: on, so that an owner first to know is told even when

@@ -26,6 +26,18 @@ import (
 // little early and waiting for its moment in the worker fires on time.
 const Lead = 6 * time.Second
 
+// early is when a job for a moment is scheduled: Lead before it, or zero
+// (available at once) when that has passed. River keeps any job given a
+// ScheduledAt as scheduled until its scheduler next runs (every 5 s), even
+// one whose time has passed, so a moment less than Lead away would fire up
+// to 5 s late.
+func early(at time.Time) time.Time {
+	if s := at.Add(-Lead); s.After(time.Now()) {
+		return s
+	}
+	return time.Time{}
+}
+
 // SLACheckArgs asks for a case's SLA to be checked at a moment (when a clock
 // goes at risk or runs out).
 type SLACheckArgs struct {
@@ -262,7 +274,7 @@ func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
 // moment; the same case and moment are checked once.
 func (q *Queue) ScheduleSLACheck(ctx context.Context, tx *store.Tx, caseID string, at time.Time) error {
 	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), SLACheckArgs{CaseID: caseID, At: at},
-		&river.InsertOpts{ScheduledAt: at.Add(-Lead), UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		&river.InsertOpts{ScheduledAt: early(at), UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
 }
 
@@ -297,6 +309,6 @@ func (w *promiseWorker) Work(ctx context.Context, job *river.Job[PromiseCheckArg
 // promise at a moment; the same promise and moment are checked once.
 func (q *Queue) SchedulePromiseCheck(ctx context.Context, tx *store.Tx, promiseID string, at time.Time) error {
 	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), PromiseCheckArgs{PromiseID: promiseID, At: at},
-		&river.InsertOpts{ScheduledAt: at.Add(-Lead), UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		&river.InsertOpts{ScheduledAt: early(at), UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
 }

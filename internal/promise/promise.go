@@ -107,6 +107,8 @@ type Promise struct {
 	Amount          *Money          `json:"amount"`
 	DueAt           time.Time       `json:"due_at"`
 	CaseID          string          `json:"case_id"`
+	PromotionID     string          `json:"promotion_id"`
+	Team            string          `json:"team"` // sales or service: the team its maker spoke for
 	ReplacesID      string          `json:"replaces_id"`
 	Status          Status          `json:"status"`
 	OverdueAt       time.Time       `json:"overdue_at"`
@@ -120,6 +122,12 @@ type Promise struct {
 	Acknowledgement string          `json:"acknowledgement"`
 	PolicyWarnings  []PolicyWarning `json:"policy_warnings"`
 	BackdatedReason string          `json:"backdated_reason"`
+	// A promise a block policy refused, recorded by a manager as an
+	// exception: the (first) policy, the names of all that refused it, and
+	// the manager's reason. Empty for every other promise.
+	ExceptionPolicyID   string `json:"exception_policy_id"`
+	ExceptionPolicyName string `json:"exception_policy_name"`
+	ExceptionReason     string `json:"exception_reason"`
 	// CheckAt is the promise's next moment (NextMoment), kept so that the
 	// moments of the next minutes are found without reading every promise.
 	CheckAt   time.Time `json:"-"`
@@ -139,6 +147,7 @@ func (p *Promise) Normalize() {
 	p.Description = strings.TrimSpace(p.Description)
 	p.Acknowledgement = strings.TrimSpace(p.Acknowledgement)
 	p.BackdatedReason = strings.TrimSpace(p.BackdatedReason)
+	p.ExceptionReason = strings.TrimSpace(p.ExceptionReason)
 	p.Kind = Kind(strings.ToLower(strings.TrimSpace(string(p.Kind))))
 	if p.Amount != nil {
 		p.Amount.Currency = strings.ToUpper(strings.TrimSpace(p.Amount.Currency))
@@ -179,6 +188,9 @@ func (p Promise) Validate(now time.Time) error {
 	}
 	if len(p.Acknowledgement) > MaxReason {
 		f.Add("acknowledgement", fmt.Sprintf("keep it under %d characters", MaxReason))
+	}
+	if len(p.ExceptionReason) > MaxReason {
+		f.Add("exception_reason", fmt.Sprintf("keep it under %d characters", MaxReason))
 	}
 	return f.Err()
 }
@@ -347,32 +359,61 @@ type Conflict struct {
 }
 
 // Settle applies the conflicts a promise has: a block refuses it (409
-// naming the policy and quoting its statement); warnings refuse it (409
-// listing them) unless acknowledged, and then are the policy warnings the
-// promise keeps.
-func Settle(conflicts []Conflict, acknowledgement string) ([]PolicyWarning, error) {
+// naming the policy and quoting its statement) unless the promise carries
+// an exception_reason, which records it as an exception to the block
+// policies (who may record one is the caller's to check); warnings refuse
+// it (409 listing them) unless acknowledged, and then are the policy
+// warnings the promise keeps. Without a block the promise is no exception:
+// an exception_reason it carried is dropped.
+func (p *Promise) Settle(conflicts []Conflict) error {
 	var warnings []PolicyWarning
+	var blocks []Conflict
 	toAcknowledge := 0
 	for _, c := range conflicts {
 		if c.Block {
-			return nil, &fault.Error{Kind: fault.Conflict, Message: fmt.Sprintf("the policy %q refuses this promise: %s", c.Name, c.Statement),
-				Detail: []PolicyWarning{{PolicyID: c.PolicyID, Name: c.Name, Statement: c.Statement}}}
+			blocks = append(blocks, c)
+			continue
 		}
 		warnings = append(warnings, PolicyWarning{PolicyID: c.PolicyID, Name: c.Name, Statement: c.Statement})
 		if !c.Faulty {
 			toAcknowledge++
 		}
 	}
-	if toAcknowledge > 0 && strings.TrimSpace(acknowledgement) == "" {
+	p.ExceptionPolicyID, p.ExceptionPolicyName = "", ""
+	if len(blocks) > 0 {
+		if strings.TrimSpace(p.ExceptionReason) == "" {
+			c := blocks[0]
+			return &fault.Error{Kind: fault.Conflict, Message: fmt.Sprintf("the policy %q refuses this promise: %s", c.Name, c.Statement),
+				Detail: []PolicyWarning{{PolicyID: c.PolicyID, Name: c.Name, Statement: c.Statement}}}
+		}
+		names := make([]string, len(blocks))
+		for i, c := range blocks {
+			names[i] = c.Name
+		}
+		p.ExceptionPolicyID, p.ExceptionPolicyName = blocks[0].PolicyID, strings.Join(names, ", ")
+	} else {
+		p.ExceptionReason = ""
+	}
+	if toAcknowledge > 0 && strings.TrimSpace(p.Acknowledgement) == "" {
 		names := make([]string, len(warnings))
 		for i, w := range warnings {
 			names[i] = fmt.Sprintf("%q (%s)", w.Name, w.Statement)
 		}
-		return nil, &fault.Error{Kind: fault.Conflict, Message: "this promise goes against " + strings.Join(names, ", ") +
+		return &fault.Error{Kind: fault.Conflict, Message: "this promise goes against " + strings.Join(names, ", ") +
 			"; send it again with an acknowledgement saying why", Detail: warnings}
 	}
-	return warnings, nil
+	p.PolicyWarnings = warnings
+	return nil
 }
+
+// Blocked says whether any conflict is a block.
+func Blocked(conflicts []Conflict) bool {
+	return slices.ContainsFunc(conflicts, func(c Conflict) bool { return c.Block })
+}
+
+// IsException says whether the promise was recorded as an exception to a
+// block policy.
+func (p Promise) IsException() bool { return p.ExceptionPolicyID != "" }
 
 func kindNames() string {
 	s := make([]string, len(Kinds))

@@ -206,28 +206,63 @@ func TestMoney(t *testing.T) {
 	}
 }
 
+// settle is Settle on a promise with just an acknowledgement.
+func settle(conflicts []Conflict, ack string) ([]PolicyWarning, error) {
+	p := Promise{Acknowledgement: ack}
+	err := p.Settle(conflicts)
+	return p.PolicyWarnings, err
+}
+
 func TestSettle(t *testing.T) {
-	if w, err := Settle(nil, ""); err != nil || w != nil {
+	if w, err := settle(nil, ""); err != nil || w != nil {
 		t.Fatal(w, err)
 	}
 	warn := Conflict{PolicyID: "p1", Name: "Rebate timing", Statement: "Rebates are paid 6–8 weeks after the claim"}
-	if _, err := Settle([]Conflict{warn}, ""); fault.KindOf(err) != fault.Conflict || !strings.Contains(err.Error(), "6–8 weeks") {
+	if _, err := settle([]Conflict{warn}, ""); fault.KindOf(err) != fault.Conflict || !strings.Contains(err.Error(), "6–8 weeks") {
 		t.Fatalf("an unacknowledged warning: %v", err)
 	}
-	w, err := Settle([]Conflict{warn}, "The customer knows")
+	w, err := settle([]Conflict{warn}, "The customer knows")
 	if err != nil || len(w) != 1 || w[0].PolicyID != "p1" {
 		t.Fatalf("acknowledged: %v %v", w, err)
 	}
 	block := warn
 	block.Block = true
-	if _, err := Settle([]Conflict{block}, "anyway"); fault.KindOf(err) != fault.Conflict || !strings.Contains(err.Error(), "Rebate timing") {
+	if _, err := settle([]Conflict{block}, "anyway"); fault.KindOf(err) != fault.Conflict || !strings.Contains(err.Error(), "Rebate timing") {
 		t.Fatalf("a block: %v", err)
 	}
 	faulty := Conflict{PolicyID: "p2", Name: "Broken rule", Statement: "the policy's rule failed", Faulty: true}
-	if w, err := Settle([]Conflict{faulty}, ""); err != nil || len(w) != 1 || w[0].Name != "Broken rule" {
+	if w, err := settle([]Conflict{faulty}, ""); err != nil || len(w) != 1 || w[0].Name != "Broken rule" {
 		t.Fatalf("a faulty rule needs no acknowledgement and is kept as a warning: %v %v", w, err)
 	}
-	if _, err := Settle([]Conflict{faulty, warn}, ""); fault.KindOf(err) != fault.Conflict {
+	if _, err := settle([]Conflict{faulty, warn}, ""); fault.KindOf(err) != fault.Conflict {
 		t.Fatalf("a real warning beside a faulty one still needs an acknowledgement: %v", err)
+	}
+}
+
+func TestSettleException(t *testing.T) {
+	block := Conflict{PolicyID: "b1", Name: "No rebates this week", Statement: "Rebates wait for the audit", Block: true}
+	block2 := Conflict{PolicyID: "b2", Name: "Gold only", Statement: "Only gold accounts", Block: true}
+	warn := Conflict{PolicyID: "w1", Name: "Rebate timing", Statement: "Rebates are paid 6–8 weeks after the claim"}
+	p := Promise{ExceptionReason: "  Agreed by the sales director for the renewal  "}
+	p.Normalize()
+	if err := p.Settle([]Conflict{block, block2}); err != nil {
+		t.Fatal(err)
+	}
+	if !p.IsException() || p.ExceptionPolicyID != "b1" || p.ExceptionPolicyName != "No rebates this week, Gold only" ||
+		p.ExceptionReason != "Agreed by the sales director for the renewal" {
+		t.Fatalf("the exception: %+v", p)
+	}
+	// An exception to a block still needs the warnings acknowledged.
+	p = Promise{ExceptionReason: "renewal"}
+	if err := p.Settle([]Conflict{block, warn}); fault.KindOf(err) != fault.Conflict || !strings.Contains(err.Error(), "6–8 weeks") {
+		t.Fatalf("the warning beside the exception: %v", err)
+	}
+	// Without a block there is no exception: the reason is dropped.
+	p = Promise{ExceptionReason: "just in case", ExceptionPolicyID: "old", ExceptionPolicyName: "Old"}
+	if err := p.Settle(nil); err != nil || p.IsException() || p.ExceptionReason != "" || p.ExceptionPolicyName != "" {
+		t.Fatalf("no block: %+v %v", p, err)
+	}
+	if !Blocked([]Conflict{warn, block}) || Blocked([]Conflict{warn}) {
+		t.Fatal("Blocked")
 	}
 }

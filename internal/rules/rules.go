@@ -274,6 +274,8 @@ type Conflict struct {
 	Severity  string `json:"severity"`
 	Faulty    bool   `json:"faulty"`
 	Error     string `json:"error,omitempty"`
+	// PolicyVersion is the version of the policy that was checked.
+	PolicyVersion int64 `json:"-"`
 }
 
 // Check evaluates every policy in force at `at` on the facts and returns
@@ -287,7 +289,8 @@ func Check(f Facts, at time.Time, policies []Compiled) []Conflict {
 		if !c.Policy.InForce(at) {
 			continue
 		}
-		conflict := Conflict{PolicyID: c.Policy.ID, Name: c.Policy.Name, Statement: c.Policy.Statement, Severity: c.Policy.Severity}
+		conflict := Conflict{PolicyID: c.Policy.ID, Name: c.Policy.Name, Statement: c.Policy.Statement, Severity: c.Policy.Severity,
+			PolicyVersion: c.Policy.Version}
 		if c.Program == nil {
 			conflict.Severity, conflict.Faulty, conflict.Error = Warn, true, "the rule is not compiled"
 			out = append(out, conflict)

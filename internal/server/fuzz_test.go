@@ -49,6 +49,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzGoodwillWrites":    {"request-goodwill", "approve-goodwill", "reject-goodwill", "set-goodwill-limits", "create-promotion", "update-promotion"},
 	"FuzzDealWrites":        {"create-deal", "update-deal", "move-deal", "set-pipeline"},
 	"FuzzTaskWrites":        {"create-task", "update-task", "move-task"},
+	"FuzzPromiseSettings":   {"set-promise-grace"},
 }
 
 type fuzzServer struct {
@@ -207,6 +208,7 @@ func FuzzPromiseWrites(f *testing.F)     { fuzzWrites(f, "FuzzPromiseWrites") }
 func FuzzGoodwillWrites(f *testing.F)    { fuzzWrites(f, "FuzzGoodwillWrites") }
 func FuzzDealWrites(f *testing.F)        { fuzzWrites(f, "FuzzDealWrites") }
 func FuzzTaskWrites(f *testing.F)        { fuzzWrites(f, "FuzzTaskWrites") }
+func FuzzPromiseSettings(f *testing.F)   { fuzzWrites(f, "FuzzPromiseSettings") }
 
 // TestFuzzTargetsCoverEveryWrite fails when a write operation with a body
 // is in no fuzz target.

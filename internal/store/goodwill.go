@@ -125,16 +125,11 @@ func (q q) GoodwillSums(ctx context.Context, from, to time.Time) ([]GoodwillSum,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []GoodwillSum
-	for rows.Next() {
+	return collect(rows, func(sc interface{ Scan(...any) error }) (GoodwillSum, error) {
 		var s GoodwillSum
-		if err := rows.Scan(&s.Kind, &s.Reason, &s.RequestedByID, &s.AccountID, &s.Currency, &s.Count, &s.TotalMinor); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&s.Kind, &s.Reason, &s.RequestedByID, &s.AccountID, &s.Currency, &s.Count, &s.TotalMinor)
+		return s, err
+	})
 }
 
 const promotionCols = `id, name, terms, starts_at, ends_at, promise_kind, promise_days, active, tiers, created_at, updated_at, version`

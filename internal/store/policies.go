@@ -74,14 +74,5 @@ func (q q) ActiveUsersWithRole(ctx context.Context, role string) ([]string, erro
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return collect(rows, scanString)
 }

@@ -56,6 +56,7 @@ var fieldRules = map[string]fieldRule{
 	"promise_description":      {2000, true},
 	"promise_acknowledgement":  {2000, true},
 	"promise_backdated_reason": {2000, true},
+	"promise_exception_reason": {2000, true},
 	"backdated_reason":         {2000, true},
 	"evidence":                 {2000, true},
 	"break_reason":             {2000, true},

@@ -268,7 +268,8 @@ func (x *site) forms() map[string]form {
 		"POST /policies/{id}/remove": {"/policies/" + x.policy() + "/remove", v("version", "1", "confirm", "1")},
 		"POST /accounts/{id}/promises": {"/accounts/" + x.account.ID + "/promises", v("promise_kind", "rebate", "promise_description", "Your rebate\nby Thursday",
 			"promise_amount", "1200.00", "promise_currency", "EUR", "promise_due_at", time.Now().Add(72*time.Hour).Format("2006-01-02T15:04"),
-			"promise_contact_id", x.contact.ID, "promise_case_id", x.caseID, "promise_acknowledgement", "The customer knows", "promise_backdated_reason", "")},
+			"promise_contact_id", x.contact.ID, "promise_case_id", x.caseID, "promise_acknowledgement", "The customer knows", "promise_backdated_reason", "",
+			"promise_exception_reason", "")},
 		"POST /promises/{id}": {"/promises/" + x.promise, v("version", "1", "description", "Paid by Friday\nat the latest", "amount", "1250",
 			"currency", "EUR", "due_at", time.Now().Add(96*time.Hour).Format("2006-01-02T15:04"), "backdated_reason", "")},
 		"POST /promises/{id}/transitions": {"/promises/" + x.promise + "/transitions", v("version", "1", "to", "cancelled", "evidence", "",
@@ -280,6 +281,7 @@ func (x *site) forms() map[string]form {
 	maps.Copy(out, x.orderForms())
 	maps.Copy(out, x.taskForms())
 	maps.Copy(out, x.competitorForms())
+	maps.Copy(out, x.promiseForms())
 	return out
 }
 

@@ -342,7 +342,8 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 	}
 	v.Data = accountPage{Tasks: tasks, Orders: orders, Signals: signals, Wallet: wallet, Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
 		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names,
-		Promises: accountPromises{List: promises, Kinds: promiseKinds, Currencies: currencyCodes, CanMake: actor.Can(access.MakePromises, false)},
+		Promises: accountPromises{List: promises, Kinds: promiseKinds, Currencies: currencyCodes, CanMake: actor.Can(access.MakePromises, false),
+			CanExcept: actor.Can(access.ExceptPolicies, false)},
 		Goodwill: gw}
 	s.render(w, r, status, "account", v)
 }

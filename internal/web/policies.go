@@ -10,6 +10,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/fault"
+	"tandem/internal/promise"
 	"tandem/internal/rules"
 )
 
@@ -29,13 +30,16 @@ type policiesPage struct {
 	Blocked    bool
 	FormAction string // where the policy form posts
 	FormButton string
+	// Conflicting are the open and overdue promises the policy shown
+	// conflicts with.
+	Conflicting *app.PolicyConflictReport
 }
 
 const policyDay = "2006-01-02"
 
 func (s *site) policiesData(r *http.Request, actor access.Actor) (policiesPage, error) {
 	list, err := s.app.ServicePolicies(r.Context(), actor, false)
-	return policiesPage{Policies: list, CanEdit: actor.Can(access.EditServicePolicies, false), Kinds: rules.PromiseKinds,
+	return policiesPage{Policies: list, CanEdit: actor.Can(access.EditServicePolicies, false), Kinds: kindValues,
 		Severities: rules.Severities, Env: rules.Environment, FormAction: "/policies", FormButton: "Save the policy"}, err
 }
 
@@ -110,7 +114,7 @@ func (s *site) createPolicy(w http.ResponseWriter, r *http.Request, actor access
 		p, err = s.app.SaveServicePolicy(r.Context(), actor, p, 0)
 	}
 	if err == nil {
-		http.Redirect(w, r, "/policies?notice=saved#policy-"+p.ID, http.StatusSeeOther)
+		http.Redirect(w, r, "/policies/"+p.ID+"?notice=saved", http.StatusSeeOther)
 		return
 	}
 	errs, _, ok := formErrors(err)
@@ -132,8 +136,13 @@ func (s *site) showPolicy(w http.ResponseWriter, r *http.Request, actor access.A
 
 func (s *site) renderPolicy(w http.ResponseWriter, r *http.Request, actor access.Actor, p rules.Policy, v view, status int) {
 	v.Title, v.Nav = p.Name, "policies"
-	v.Data = policiesPage{Policy: p, CanEdit: actor.Can(access.EditServicePolicies, false) && p.Active, Kinds: rules.PromiseKinds,
+	v.Data = policiesPage{Policy: p, CanEdit: actor.Can(access.EditServicePolicies, false) && p.Active, Kinds: kindValues,
 		Severities: rules.Severities, Env: rules.Environment, FormAction: "/policies/" + p.ID, FormButton: "Save a new version"}
+	if rep, err := s.app.PolicyConflictingPromises(r.Context(), actor, p); err == nil {
+		d := v.Data.(policiesPage)
+		d.Conflicting = &rep
+		v.Data = d
+	}
 	v.Users = s.userNames(r, actor)
 	s.render(w, r, status, "policies", v)
 }
@@ -291,3 +300,12 @@ func minorUnits(s, currency string) (int64, bool) {
 	}
 	return n, true
 }
+
+// kindValues are the kinds of promise, as the policy try-out form offers them.
+var kindValues = func() []string {
+	out := make([]string, len(promise.Kinds))
+	for i, k := range promise.Kinds {
+		out[i] = string(k)
+	}
+	return out
+}()

@@ -19,9 +19,10 @@ import (
 // promiseRow is a promise as lists show it.
 type promiseRow struct {
 	promise.Promise
-	Words   string // what was promised: "a rebate of €1,200.00"
-	Account string // the account's name
-	Soon    bool   // due within promise.DueSoon, or overdue
+	Words     string // what was promised: "a rebate of €1,200.00"
+	Account   string // the account's name
+	Soon      bool   // due within promise.DueSoon, or overdue
+	Promotion string // the name of the promotion it cites, if any
 }
 
 // promiseLists is how many promises a due-soon list shows.
@@ -37,10 +38,20 @@ func (s *site) promiseRows(r *http.Request, actor access.Actor, list []promise.P
 		return nil, err
 	}
 	soon := s.app.Now().Add(promise.DueSoon)
+	promos := map[string]string{}
 	out := make([]promiseRow, len(list))
 	for i, p := range list {
 		out[i] = promiseRow{Promise: p, Words: p.Words(), Account: names[p.AccountID],
 			Soon: p.Status == promise.Overdue || (p.Status == promise.Open && p.DueAt.Before(soon))}
+		if id := p.PromotionID; id != "" {
+			if _, ok := promos[id]; !ok {
+				promos[id] = ""
+				if pr, err := s.app.Promotion(r.Context(), actor, id); err == nil {
+					promos[id] = pr.Name
+				}
+			}
+			out[i].Promotion = promos[id]
+		}
 	}
 	return out, nil
 }
@@ -61,6 +72,7 @@ type accountPromises struct {
 	Kinds      []struct{ Value, Label string }
 	Currencies []string
 	CanMake    bool
+	CanExcept  bool // a manager may record a promise a block policy refuses as an exception
 }
 
 // pendingPromises lists an account's promises still to be kept, by due
@@ -169,7 +181,7 @@ func (s *site) makePromise(w http.ResponseWriter, r *http.Request, actor access.
 	errs := map[string]string{}
 	in := promise.Promise{AccountID: r.PathValue("id"), Kind: promise.Kind(f.Get("promise_kind")), Description: f.Get("promise_description"),
 		ContactID: f.Get("promise_contact_id"), CaseID: f.Get("promise_case_id"), Acknowledgement: f.Get("promise_acknowledgement"),
-		BackdatedReason: f.Get("promise_backdated_reason")}
+		BackdatedReason: f.Get("promise_backdated_reason"), PromotionID: f.Get("promise_promotion_id"), ExceptionReason: f.Get("promise_exception_reason")}
 	in.Amount = readAmount(f.Get("promise_amount"), f.Get("promise_currency"), "promise_amount", "promise_currency", errs)
 	in.DueAt = s.readDue(f.Get("promise_due_at"), "promise_due_at", errs)
 	if in.DueAt.IsZero() && errs["promise_due_at"] == "" {
@@ -183,7 +195,8 @@ func (s *site) makePromise(w http.ResponseWriter, r *http.Request, actor access.
 	if err != nil {
 		errs, ok := renameErrors(err, map[string]string{"kind": "promise_kind", "description": "promise_description", "due_at": "promise_due_at",
 			"amount.amount_minor": "promise_amount", "amount.currency": "promise_currency", "contact_id": "promise_contact_id", "case_id": "promise_case_id",
-			"acknowledgement": "promise_acknowledgement", "backdated_reason": "promise_backdated_reason", "account_id": "form"})
+			"acknowledgement": "promise_acknowledgement", "backdated_reason": "promise_backdated_reason", "account_id": "form",
+			"promotion_id": "promise_promotion_id", "exception_reason": "promise_exception_reason"})
 		if !ok {
 			s.fail(w, r, err)
 			return

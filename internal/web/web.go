@@ -171,6 +171,10 @@ func (s *site) routes() []route {
 		{"POST /r/{token}", s.answerResolution},
 		// The promise ledger.
 		{"POST /accounts/{id}/promises", s.signedIn(s.makePromise)},
+		{"GET /promises", s.signedIn(s.promiseList)},
+		{"GET /promises/measures", s.signedIn(s.promiseMeasures)},
+		{"GET /promises/grace", s.signedIn(s.promiseGrace)},
+		{"POST /promises/grace", s.signedIn(s.savePromiseGrace)},
 		{"GET /promises/{id}", s.signedIn(s.showPromise)},
 		{"POST /promises/{id}", s.signedIn(s.updatePromise)},
 		{"POST /promises/{id}/transitions", s.signedIn(s.transitionPromise)},

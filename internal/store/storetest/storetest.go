@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"tandem/internal/store"
 )
@@ -166,5 +167,35 @@ func Rows(path string) func(db *sql.DB) error {
 			}
 		}
 		return nil
+	}
+}
+
+// BulkPromises adds perAccount open promises to each account, made by
+// makerID, due one after another from firstDue every step, in few
+// statements (a generated series per account): a benchmark's book of
+// promises in seconds, not through the app. Their ids are not UUIDs.
+func BulkPromises(tb testing.TB, s *store.Store, accountIDs []string, makerID string, perAccount int, firstDue time.Time, step time.Duration) {
+	tb.Helper()
+	ctx := context.Background()
+	now := time.Now().UnixMilli()
+	const q = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+		INSERT INTO promises (id, account_id, made_by_id, made_at, kind, description, due_at, status, check_at, created_at, updated_at, team)
+		SELECT CAST($2 AS TEXT) || CAST(i AS TEXT), $3, $4, $5, 'callback', 'A call back about the order', $6 + i * $7, 'open', $6 + i * $7, $5, $5, 'sales'
+		FROM n`
+	stepMS := step.Milliseconds()
+	for start := 0; start < len(accountIDs); start += 500 {
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			for k := start; k < min(start+500, len(accountIDs)); k++ {
+				first := firstDue.UnixMilli() + int64(k)*stepMS
+				if _, err := tx.SQL().ExecContext(ctx, q, perAccount, fmt.Sprintf("bulk-%d-", k), accountIDs[k], makerID, now, first,
+					stepMS*int64(len(accountIDs))); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
 	}
 }
