@@ -158,9 +158,9 @@ func (s *site) activeUsers(r *http.Request, actor access.Actor) []access.User {
 	return out
 }
 
-// readDay reads a day typed in the team's zone as the end of that day
+// readDueDay reads a day typed in the team's zone as the end of that day
 // there: a task due on a day is overdue once the day is over.
-func (s *site) readDay(v, field string, errs map[string]string) time.Time {
+func (s *site) readDueDay(v, field string, errs map[string]string) time.Time {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		errs[field] = "say by when it is to be done"
@@ -184,7 +184,7 @@ func taskFormErrors(err error, prefix string) (map[string]string, bool) {
 // task_owner_id, task_notes).
 func (s *site) readNewTask(f url.Values, errs map[string]string) task.Task {
 	return task.Task{Title: f.Get("task_title"), Notes: f.Get("task_notes"), OwnerID: f.Get("task_owner_id"),
-		DueAt: s.readDay(f.Get("task_due"), "task_due", errs)}
+		DueAt: s.readDueDay(f.Get("task_due"), "task_due", errs)}
 }
 
 // addAccountTask adds a task from the account page's form.
@@ -361,7 +361,7 @@ func (s *site) saveTask(w http.ResponseWriter, r *http.Request, actor access.Act
 	if owner := f.Get("owner_id"); owner != "" {
 		patch.OwnerID = &owner
 	}
-	if due := s.readDay(f.Get("due"), "due", errs); !due.IsZero() {
+	if due := s.readDueDay(f.Get("due"), "due", errs); !due.IsZero() {
 		t, err := s.app.Task(r.Context(), actor, r.PathValue("id"))
 		if err != nil {
 			s.fail(w, r, err)
