@@ -57,6 +57,14 @@ const (
 	RecordOrders Action = "record orders and move them to shipped, delivered, returned or cancelled"
 )
 
+// Actions on tasks (everyone reads an account's tasks and their own with
+// ReadRecords).
+const (
+	CreateTasks   Action = "create tasks, for themselves or for anyone"
+	EditTasks     Action = "change, complete, reopen or cancel tasks"
+	ReadTeamTasks Action = "see anyone's task list"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -109,6 +117,11 @@ var Table = []Grant{
 	// Products and orders.
 	{EditProducts, []Role{Admin, Manager}, nil, ScopeWrite},
 	{RecordOrders, []Role{Admin, Manager, Sales}, nil, ScopeWrite},
+	// Tasks: everyone adds them, for anyone; sales and service change and
+	// complete those they own or created, managers everyone's.
+	{CreateTasks, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{EditTasks, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeWrite},
+	{ReadTeamTasks, []Role{Admin, Manager}, nil, ScopeRead},
 }
 
 func grant(a Action) Grant {

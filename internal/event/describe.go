@@ -113,6 +113,10 @@ func Describe(e *Event, users map[string]string) Line {
 		return Line{Text: describePolicy(e, snap, users), Link: "/policies/" + e.SubjectID}
 	case "order", "product":
 		return describeOrder(e, verb, snap)
+	case "task":
+		if text, ok := describeTask(e, verb, snap, users); ok {
+			return Line{Text: text, Link: "/tasks/" + e.SubjectID}
+		}
 	}
 	return Line{Text: Human(e.Kind)}
 }
@@ -133,7 +137,7 @@ func Sentence(e *Event, users map[string]string) string {
 }
 
 var accessSubjects = map[string]bool{"user": true, "session": true, "token": true, "sla": true, "case_category": true,
-	"policy": true, "goodwill": true, "promotion": true, "deal": true} // sentences that name who did it
+	"policy": true, "goodwill": true, "promotion": true, "deal": true, "task": true} // sentences that name who did it
 
 // Actor names who did what an event records: a user's name, or "Tandem"
 // for what Tandem did on its own (its jobs, the demo book). A failed

@@ -34,6 +34,12 @@ const NextSale = "next_sale"
 
 func init() { Kinds = append(Kinds, NextSale) }
 
+// TaskAssigned tells a person someone gave them a task (created it for
+// them, or moved it to them).
+const TaskAssigned = "task_assigned"
+
+func init() { Kinds = append(Kinds, TaskAssigned) }
+
 // Kinds lists every kind of notification.
 var Kinds = []string{CaseOpened, CaseAssigned, CaseReopened, CaseClosedUnconfirmed, SLAAtRisk, SLABreached, NegativeInteraction, CompetitorQuote,
 	PolicyChanged}

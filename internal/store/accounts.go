@@ -313,6 +313,7 @@ func (tx *Tx) DeleteAccount(ctx context.Context, id string) error {
 	for _, stmt := range []string{
 		`DELETE FROM promises WHERE account_id = $1`,
 		`DELETE FROM deals WHERE account_id = $1`,
+		`DELETE FROM tasks WHERE account_id = $1`,
 		`DELETE FROM interactions WHERE account_id = $1`,
 		`DELETE FROM contacts WHERE account_id = $1`,
 		`DELETE FROM accounts WHERE id = $1`,
@@ -333,6 +334,7 @@ func (tx *Tx) MoveAccount(ctx context.Context, from, into string) error {
 		`UPDATE promises SET account_id = $2, version = version + 1 WHERE account_id = $1`,
 		`UPDATE goodwill SET account_id = $2, version = version + 1 WHERE account_id = $1`,
 		`UPDATE deals SET account_id = $2, version = version + 1 WHERE account_id = $1`,
+		`UPDATE tasks SET account_id = $2, version = version + 1 WHERE account_id = $1`,
 		`UPDATE notifications SET account_id = $2 WHERE account_id = $1`,
 		`UPDATE emails SET account_id = $2 WHERE account_id = $1`,
 		`UPDATE events SET account_id = $2 WHERE account_id = $1`,
