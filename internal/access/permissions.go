@@ -65,6 +65,13 @@ const (
 	ReadTeamTasks Action = "see anyone's task list"
 )
 
+// Actions on survey scores. Everyone reads one account's scores with
+// ReadRecords; the scores across accounts are the managers', and sales and
+// service see those of their own accounts.
+const (
+	ReadScores Action = "see survey scores across accounts, owners and teams"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -117,6 +124,7 @@ var Table = []Grant{
 	// Products and orders.
 	{EditProducts, []Role{Admin, Manager}, nil, ScopeWrite},
 	{RecordOrders, []Role{Admin, Manager, Sales}, nil, ScopeWrite},
+	{ReadScores, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeRead},
 	// Tasks: everyone adds them, for anyone; sales and service change and
 	// complete those they own or created, managers everyone's.
 	{CreateTasks, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
