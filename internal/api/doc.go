@@ -27,6 +27,7 @@ var tags = []*huma.Tag{
 	{Name: "Deals", Description: "Sales opportunities moving through the pipeline's stages"},
 	{Name: "Promises", Description: "The promise ledger: what sales and service promised customers, watched until kept"},
 	{Name: "Orders", Description: "Products, and what customers bought: lines, revenue, cost and margin, and delivery"},
+	{Name: "Survey scores", Description: "NPS, CSAT, CES, the three questions' yes-rates and the customers' yardsticks, and the answers behind them"},
 	{Name: "Operations", Description: "Liveness, readiness, metrics and this document"},
 }
 

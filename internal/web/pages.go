@@ -218,6 +218,7 @@ type accountPage struct {
 	Promises     accountPromises // the account's promises still to be kept, and the form to make one
 	Goodwill     accountGoodwill // goodwill and the promotions running (goodwill.go)
 	Orders       accountOrders   // the account's value and last orders (orders.go)
+	Scores       *accountScores  // survey scores and the last answers (scores.go)
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -292,7 +293,12 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
-	v.Data = accountPage{Orders: orders, Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
+	scores, err := s.accountScoresOf(ctx, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Data = accountPage{Scores: scores, Orders: orders, Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
 		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names,
 		Promises: accountPromises{List: promises, Kinds: promiseKinds, Currencies: currencyCodes, CanMake: actor.Can(access.MakePromises, false)},
 		Goodwill: gw}

@@ -45,14 +45,14 @@ type site struct {
 func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
 	// Every page is parsed with the layout and the parts pages share.
-	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html"}
+	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html", "templates/score_parts.html", "templates/account_scores.html"}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		if slices.Contains(shared, n) {
 			continue
 		}
 		s.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] =
-			template.Must(template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"when": s.when, "zone": s.zone}).ParseFS(templateFS, append(shared, n)...))
+			template.Must(template.New("layout.html").Funcs(funcs).Funcs(scoreFuncs).Funcs(template.FuncMap{"when": s.when, "zone": s.zone}).ParseFS(templateFS, append(shared, n)...))
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
@@ -155,6 +155,9 @@ func (s *site) routes() []route {
 		{"POST /accounts/{id}/orders", s.signedIn(s.recordOrder)},
 		{"GET /orders/{id}", s.signedIn(s.showOrder)},
 		{"POST /orders/{id}/transitions", s.signedIn(s.transitionOrder)},
+		// Survey scores and the answers behind them.
+		{"GET /surveys/results", s.signedIn(s.surveyResults)},
+		{"GET /surveys/results/answers", s.signedIn(s.scoreAnswers)},
 	}
 }
 
