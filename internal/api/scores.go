@@ -114,9 +114,9 @@ func (s *server) registerScores(api huma.API) {
 		func(ctx context.Context, in *struct {
 			ListParams
 			ScoreFilterParams
-			Type   string   `query:"type" enum:"nps,csat,ces,yes_no,yardstick,text," doc:"Only answers to questions of this type"`
-			Key    string   `query:"key" maxLength:"100" example:"delivered_as_promised" doc:"Only answers to the question with this key"`
-			Metric string   `query:"metric" maxLength:"100" example:"delivery_days" doc:"Only yardstick answers for this metric"`
+			Type   string `query:"type" enum:"nps,csat,ces,yes_no,yardstick,text," doc:"Only answers to questions of this type"`
+			Key    string `query:"key" maxLength:"100" example:"delivered_as_promised" doc:"Only answers to the question with this key"`
+			Metric string `query:"metric" maxLength:"100" example:"delivery_days" doc:"Only yardstick answers for this metric"`
 			Min    string `query:"min" maxLength:"20" example:"0" doc:"Only answers of at least this value (a number)"`
 			Max    string `query:"max" maxLength:"20" example:"6" doc:"Only answers of at most this value (a number)"`
 		}) (*struct{ Body List[ScoreAnswerOut] }, error) {
