@@ -65,6 +65,14 @@ const (
 	ReadTeamTasks Action = "see anyone's task list"
 )
 
+// Actions on surveys (everyone reads templates and answers with
+// ReadRecords).
+const (
+	EditSurveys      Action = "create and edit survey templates and set the follow-up triggers"
+	SendSurveys      Action = "send a survey and record a customer's answers"
+	RotateSurveyKeys Action = "rotate the keys that sign survey links"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -122,6 +130,11 @@ var Table = []Grant{
 	{CreateTasks, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{EditTasks, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeWrite},
 	{ReadTeamTasks, []Role{Admin, Manager}, nil, ScopeRead},
+	// Surveys: managers keep the templates and triggers; everyone sends
+	// them and records answers; admins rotate the signing keys.
+	{EditSurveys, []Role{Admin, Manager}, nil, ScopeWrite},
+	{SendSurveys, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{RotateSurveyKeys, []Role{Admin}, nil, ScopeAdmin},
 }
 
 func grant(a Action) Grant {
