@@ -384,5 +384,3 @@ func (q q) SurveyResponses(ctx context.Context, f ResponseFilter, p Page) ([]sur
 	}
 	return out, next, err
 }
-
-
