@@ -65,6 +65,14 @@ const (
 	ReadTeamTasks Action = "see anyone's task list"
 )
 
+// Actions on surveys (everyone reads templates and answers with
+// ReadRecords).
+const (
+	EditSurveys      Action = "create and edit survey templates and set the follow-up triggers"
+	SendSurveys      Action = "send a survey and record a customer's answers"
+	RotateSurveyKeys Action = "rotate the keys that sign survey links"
+)
+
 // Actions on survey scores. Everyone reads one account's scores with
 // ReadRecords; the scores across accounts are the managers', and sales and
 // service see those of their own accounts.
@@ -130,6 +138,11 @@ var Table = []Grant{
 	{CreateTasks, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{EditTasks, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeWrite},
 	{ReadTeamTasks, []Role{Admin, Manager}, nil, ScopeRead},
+	// Surveys: managers keep the templates and triggers; everyone sends
+	// them and records answers; admins rotate the signing keys.
+	{EditSurveys, []Role{Admin, Manager}, nil, ScopeWrite},
+	{SendSurveys, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{RotateSurveyKeys, []Role{Admin}, nil, ScopeAdmin},
 }
 
 func grant(a Action) Grant {
