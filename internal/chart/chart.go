@@ -26,7 +26,7 @@ const (
 	padB    = 40
 	plotW   = width - padL - padR
 	plotH   = height - padT - padB
-	fontPx  = 14
+	fontPx  = 16
 	maxTick = 12 // at most this many x labels, so they never overlap
 )
 
@@ -140,11 +140,14 @@ func TrendSVG(t Trend) template.HTML {
 		fmt.Fprintf(&b, `<line class="zero" x1="%d" x2="%d" y1="%s" y2="%s" stroke="%s"/>`, padL, padL+plotW, f(y(0)), f(y(0)), colorAxis)
 	}
 	n := len(t.Points)
+	// The points keep a gutter from the plot's edges, so the first and
+	// last month's labels fit.
+	const gutter = 28
 	x := func(i int) float64 {
 		if n == 1 {
 			return padL + plotW/2
 		}
-		return padL + float64(plotW)*float64(i)/float64(n-1)
+		return padL + gutter + float64(plotW-2*gutter)*float64(i)/float64(n-1)
 	}
 	// The line, broken at months without answers.
 	var seg []string
@@ -221,14 +224,16 @@ func DistributionSVG(d Distribution) template.HTML {
 	}
 	open(&b, d.ID, d.Title, fmt.Sprintf("%s, %d %s. %s.", d.Title, total, plural(total, "answer", "answers"), strings.Join(words, "; ")))
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s"/>`, padL, padL+plotW, padT+plotH, padT+plotH, colorAxis)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" dominant-baseline="middle" fill="%s">%d</text>`, padL-6, padT, colorAxis, top)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" dominant-baseline="middle" fill="%s">%d</text>`, padL-6, padT+fontPx+6, colorAxis, top)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" dominant-baseline="middle" fill="%s">0</text>`, padL-6, padT+plotH, colorAxis)
 	slot := float64(plotW) / float64(len(d.Bars))
 	bw := slot * 0.7
+	// The tallest bar leaves room above it for its count.
+	barH := float64(plotH - fontPx - 6)
 	for i, bar := range d.Bars {
 		h := 0.0
 		if top > 0 {
-			h = float64(plotH) * float64(bar.Count) / float64(top)
+			h = barH * float64(bar.Count) / float64(top)
 		}
 		color := bar.Color
 		if color == "" {
@@ -238,7 +243,7 @@ func DistributionSVG(d Distribution) template.HTML {
 		fmt.Fprintf(&b, `<rect class="bar" x="%s" y="%s" width="%s" height="%s" fill="%s" data-label="%s" data-count="%d"><title>%s</title></rect>`,
 			f(x), f(float64(padT+plotH)-h), f(bw), f(h), esc(color), esc(bar.Label), bar.Count, esc(words[i]))
 		if bar.Count > 0 {
-			fmt.Fprintf(&b, `<text class="count" x="%s" y="%s" text-anchor="middle" fill="%s">%d</text>`, f(x+bw/2), f(math.Max(float64(padT+plotH)-h-4, float64(padT+fontPx))), colorAxis, bar.Count)
+			fmt.Fprintf(&b, `<text class="count" x="%s" y="%s" text-anchor="middle" fill="%s">%d</text>`, f(x+bw/2), f(float64(padT+plotH)-h-4), colorAxis, bar.Count)
 		}
 		fmt.Fprintf(&b, `<text class="xlabel" x="%s" y="%d" text-anchor="middle" fill="%s">%s</text>`, f(x+bw/2), height-padB+22, colorAxis, esc(bar.Label))
 	}
