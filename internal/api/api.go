@@ -174,6 +174,7 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerOrders(api)
 	s.registerPromotions(api)
 	s.registerDeals(api)
+	s.registerSurveys(api)
 	s.registerScores(api)
 	describeOutputs(api)
 	return api

@@ -29,6 +29,7 @@ import (
 	"tandem/internal/server"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
+	"tandem/internal/survey"
 )
 
 // The fuzz targets send arbitrary bytes as the JSON body of the write
@@ -46,6 +47,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzPromiseWrites":     {"make-promise", "update-promise", "transition-promise"},
 	"FuzzGoodwillWrites":    {"request-goodwill", "approve-goodwill", "reject-goodwill", "set-goodwill-limits", "create-promotion", "update-promotion"},
 	"FuzzDealWrites":        {"create-deal", "update-deal", "move-deal", "set-pipeline"},
+	"FuzzSurveyWrites":      {"create-survey", "update-survey", "send-survey", "set-survey-settings", "record-survey-response"},
 }
 
 type fuzzServer struct {
@@ -122,7 +124,8 @@ func newFuzzServer(tb testing.TB, s *store.Store) *fuzzServer {
 	f := &fuzzServer{base: srv.URL, token: secret, ops: map[string]*huma.Operation{},
 		ids: map[string]string{"accounts": acc.ID, "contacts": con.ID, "interactions": in.ID, "cases": cs.ID, "users": sam.ID,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing",
-			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID, "deals": dl.ID, "products": prod.ID, "orders": ord.ID}}
+			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID, "deals": dl.ID, "products": prod.ID, "orders": ord.ID,
+			"surveys": survey.FollowUpID}}
 	for _, item := range h.API.OpenAPI().Paths {
 		for _, o := range []*huma.Operation{item.Post, item.Put, item.Patch} {
 			if o != nil {
@@ -194,6 +197,7 @@ func FuzzPolicyWrites(f *testing.F)      { fuzzWrites(f, "FuzzPolicyWrites") }
 func FuzzPromiseWrites(f *testing.F)     { fuzzWrites(f, "FuzzPromiseWrites") }
 func FuzzGoodwillWrites(f *testing.F)    { fuzzWrites(f, "FuzzGoodwillWrites") }
 func FuzzDealWrites(f *testing.F)        { fuzzWrites(f, "FuzzDealWrites") }
+func FuzzSurveyWrites(f *testing.F)      { fuzzWrites(f, "FuzzSurveyWrites") }
 
 // TestFuzzTargetsCoverEveryWrite fails when a write operation with a body
 // is in no fuzz target.

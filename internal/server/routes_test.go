@@ -514,6 +514,7 @@ func TestEveryRouteForEveryCaller(t *testing.T) {
 	addGoodwillRows(api, pages)
 	addDealRows(api, pages)
 	addOrderRows(api, pages)
+	addSurveyRows(api, pages)
 	addScoreRows(api, pages)
 	var ops []string
 	for path, item := range h.API.OpenAPI().Paths {

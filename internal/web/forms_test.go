@@ -278,6 +278,7 @@ func (x *site) forms() map[string]form {
 	maps.Copy(out, x.goodwillForms())
 	maps.Copy(out, x.dealForms())
 	maps.Copy(out, x.orderForms())
+	maps.Copy(out, x.surveyForms())
 	return out
 }
 
