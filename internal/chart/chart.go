@@ -27,7 +27,7 @@ const (
 	plotW   = width - padL - padR
 	plotH   = height - padT - padB
 	fontPx  = 16
-	maxTick = 12 // at most this many x labels, so they never overlap
+	maxTick = 7 // at most this many x labels, so they never overlap
 )
 
 // Colours, chosen for contrast against white (all ≥ 4.5:1) and told apart

@@ -329,6 +329,17 @@ var scoreFuncs = template.FuncMap{
 		}
 		return strings.ReplaceAll(key, "_", " ")
 	},
+	"shortq": func(key string) string {
+		switch key {
+		case survey.KeyAsExpected:
+			return "As expected"
+		case survey.KeyDeliveredAsPromised:
+			return "As promised"
+		case survey.KeyMetExpectations:
+			return "Met expectations"
+		}
+		return strings.ReplaceAll(key, "_", " ")
+	},
 	"rate": func(m map[string]score.Share, key string) score.Share { return m[key] },
 	"sub":  func(a, b int) int { return a - b },
 	"num": func(p *float64) string {
