@@ -1,8 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
 	"time"
 )
 
@@ -72,13 +76,10 @@ func scoreWhere(f ScoreFilter) *where {
 	return w
 }
 
-// monthExpr is the UTC month (YYYY-MM) of r.answered_at on the engine.
-func (q q) monthExpr() string {
-	if q.sqlite {
-		return `strftime('%Y-%m', r.answered_at / 1000, 'unixepoch')`
-	}
-	return `to_char(to_timestamp(r.answered_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM')`
-}
+// dayMS is a day in milliseconds: the database groups answers by UTC day
+// (an integer division, far cheaper per row than formatting a date), and
+// the days are gathered into months here.
+const dayMS = 24 * 60 * 60 * 1000
 
 // ScoreCounts counts the scale and yes/no answers of the responses the
 // filter selects, per group, question and value. The filter's account,
@@ -88,7 +89,7 @@ func (q q) ScoreCounts(ctx context.Context, f ScoreFilter, by string) ([]ScoreCo
 	group, join := "''", ""
 	switch by {
 	case ScoreByMonth:
-		group = q.monthExpr()
+		group = fmt.Sprintf("CAST(r.answered_at / %d AS TEXT)", dayMS)
 	case ScoreByAccount:
 		group = "r.account_id"
 	case ScoreByOwner:
@@ -102,15 +103,49 @@ func (q q) ScoreCounts(ctx context.Context, f ScoreFilter, by string) ([]ScoreCo
 	w.add("a.type IN ('nps', 'csat', 'ces', 'yes_no') AND a.number IS NOT NULL")
 	rows, err := q.query(ctx, `SELECT `+group+`, a.type, a.key, a.number, COUNT(*)
 		FROM survey_responses r JOIN survey_answers a ON a.response_id = r.id`+join+w.String()+`
-		GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`, w.args...)
+		GROUP BY 1, 2, 3, 4`, w.args...)
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(sc interface{ Scan(...any) error }) (ScoreCount, error) {
+	out, err := collect(rows, func(sc interface{ Scan(...any) error }) (ScoreCount, error) {
 		var c ScoreCount
 		err := sc.Scan(&c.Group, &c.Type, &c.Key, &c.Value, &c.Count)
 		return c, err
 	})
+	if err != nil || by != ScoreByMonth {
+		return out, err
+	}
+	return byMonth(out)
+}
+
+// byMonth turns counts per day (days since the epoch) into counts per
+// UTC month, in the order of month, type, key and value.
+func byMonth(days []ScoreCount) ([]ScoreCount, error) {
+	type k struct {
+		month, typ, key string
+		value           float64
+	}
+	sum := map[k]int{}
+	var keys []k
+	for _, c := range days {
+		d, err := strconv.ParseInt(c.Group, 10, 64)
+		if err != nil {
+			return nil, err
+		}
+		x := k{fromMS(d * dayMS).Format("2006-01"), c.Type, c.Key, c.Value}
+		if _, ok := sum[x]; !ok {
+			keys = append(keys, x)
+		}
+		sum[x] += c.Count
+	}
+	slices.SortFunc(keys, func(a, b k) int {
+		return cmp.Or(cmp.Compare(a.month, b.month), cmp.Compare(a.typ, b.typ), cmp.Compare(a.key, b.key), cmp.Compare(a.value, b.value))
+	})
+	out := make([]ScoreCount, len(keys))
+	for i, x := range keys {
+		out[i] = ScoreCount{Group: x.month, Type: x.typ, Key: x.key, Value: x.value, Count: sum[x]}
+	}
+	return out, nil
 }
 
 // YardstickCounts counts the yardstick answers of the responses the filter
