@@ -298,7 +298,9 @@ func caseFor(accountID, contactID string) cases.Case {
 // triggerLog is a job queue that only notes what was scheduled.
 type triggerLog struct{ got []string }
 
-func (l *triggerLog) ScheduleSLACheck(context.Context, *store.Tx, string, time.Time) error { return nil }
+func (l *triggerLog) ScheduleSLACheck(context.Context, *store.Tx, string, time.Time) error {
+	return nil
+}
 func (l *triggerLog) ScheduleFollowUp(_ context.Context, _ *store.Tx, trigger, causeType, causeID string, at time.Time) error {
 	l.got = append(l.got, trigger+" "+causeType+" "+at.UTC().Format(time.RFC3339))
 	return nil
