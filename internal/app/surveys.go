@@ -780,7 +780,8 @@ func (a *App) surveyCase(ctx context.Context, tx *store.Tx, actor access.Actor, 
 		causeLine(r) + "\nSurvey response: " + r.ID
 	c := cases.Case{AccountID: acc.ID, ContactID: r.ContactID, Subject: truncate("Follow-up: "+summary, 200), Description: truncate(desc, 9000),
 		Category: FollowUpCategory, Priority: "high"}
-	n := inbox.Notification{Kind: inbox.SurveyProblem, SubjectType: "case", Message: truncate(who+" answered the follow-up survey: "+summary, 300)}
+	n := inbox.Notification{Kind: inbox.SurveyProblem, SubjectType: "case",
+		Message: truncate(strings.TrimSuffix(who, " at "+acc.Name)+" answered the follow-up survey: "+summary, 300)}
 	return a.openCaseTx(ctx, tx, actor, c, &n)
 }
 
@@ -809,7 +810,8 @@ func (a *App) surveyDeal(ctx context.Context, tx *store.Tx, actor access.Actor, 
 		return d, err
 	}
 	return d, a.tell(ctx, tx, actor, inbox.Notification{Kind: inbox.NextSale, SubjectType: "deal", SubjectID: d.ID, AccountID: acc.ID,
-		URL: "/deals#deal-" + d.ID, Message: truncate(acc.Name+": "+who+" answered the follow-up survey: "+summary+". Start the next sale while they are happy.", 300)},
+		URL: "/deals#deal-" + d.ID, Message: truncate(acc.Name+": "+strings.TrimSuffix(who, " at "+acc.Name)+" answered the follow-up survey: "+summary+
+			". Start the next sale while they are happy.", 300)},
 		owner)
 }
 
@@ -1089,4 +1091,25 @@ type followUpSnap struct {
 	AccountName string `json:"account_name"`
 	ContactName string `json:"contact_name"`
 	What        string `json:"what"`
+}
+
+// SurveyLink returns an invitation with the address of its page, for the
+// rep who sent it to paste into a chat.
+func (a *App) SurveyLink(ctx context.Context, actor access.Actor, invitationID string) (survey.Invitation, error) {
+	if err := actor.Require(access.SendSurveys, false); err != nil {
+		return survey.Invitation{}, err
+	}
+	inv, err := a.store.SurveyInvitation(ctx, invitationID)
+	if err != nil {
+		return inv, err
+	}
+	if inv.Channel == survey.ChannelSuppressed {
+		return inv, nil
+	}
+	secret, ok, err := a.verifySurveyKey(ctx, inv.KeyID)
+	if err != nil || !ok {
+		return inv, err
+	}
+	inv.URL = a.surveyURL(inv, secret)
+	return inv, nil
 }

@@ -11,6 +11,7 @@ import (
 	"tandem/internal/app"
 	"tandem/internal/cases"
 	"tandem/internal/customer"
+	"tandem/internal/deal"
 	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
@@ -292,4 +293,46 @@ func TestSurveyFollowUpAndFatigue(t *testing.T) {
 
 func caseFor(accountID, contactID string) cases.Case {
 	return cases.Case{AccountID: accountID, ContactID: contactID, Subject: "Late delivery", Category: "billing", Priority: "normal"}
+}
+
+// triggerLog is a job queue that only notes what was scheduled.
+type triggerLog struct{ got []string }
+
+func (l *triggerLog) ScheduleSLACheck(context.Context, *store.Tx, string, time.Time) error {
+	return nil
+}
+func (l *triggerLog) ScheduleFollowUp(_ context.Context, _ *store.Tx, trigger, causeType, causeID string, at time.Time) error {
+	l.got = append(l.got, trigger+" "+causeType+" "+at.UTC().Format(time.RFC3339))
+	return nil
+}
+
+// TestSurveyTriggersFireInTheCausingTransaction: closing a case, winning
+// a deal and keeping a promise schedule their follow-up after the
+// trigger's delay.
+func TestSurveyTriggersFireInTheCausingTransaction(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := surveySetup(t, s)
+		ctx := context.Background()
+		log := &triggerLog{}
+		f.app.SetScheduler(log)
+		now := f.app.Now()
+		c, _ := f.app.OpenCase(ctx, f.service, caseFor(f.acc.ID, f.contact.ID))
+		yes := true
+		for _, tr := range []cases.Transition{{To: cases.Open}, {To: cases.Resolved, Solution: "Fixed"}, {To: cases.Closed, Confirmed: &yes}} {
+			if _, err := f.app.TransitionCase(ctx, f.service, c.ID, tr, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d, err := f.app.CreateDeal(ctx, f.sales, deal.Deal{AccountID: f.acc.ID, Title: "Renewal", Amount: euro(1000)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.app.MoveDeal(ctx, f.sales, d.ID, deal.Transition{To: deal.Won}, 0); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"case_closed case " + now.Add(24*time.Hour).Format(time.RFC3339), "deal_won deal " + now.Add(14*24*time.Hour).Format(time.RFC3339)}
+		if strings.Join(log.got, "|") != strings.Join(want, "|") {
+			t.Errorf("scheduled %v, want %v", log.got, want)
+		}
+	})
 }

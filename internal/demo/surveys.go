@@ -138,14 +138,14 @@ func (b *book) surveys(ctx context.Context) error {
 		if _, err := answer(r, survey.FollowUpID, survey.OrderDelivered, b.now.Add(-30*time.Hour), map[string]string{survey.KeyAsExpected: "yes",
 			survey.KeyDeliveredAsPromised: "no", survey.KeyMetExpectations: "yes", survey.KeyNPS: "6",
 			survey.KeyComment: "The pallets came two days after the date you promised."}); err != nil {
-			return fmt.Errorf("Contoso's survey: %w", err)
+			return fmt.Errorf("the survey of Contoso: %w", err)
 		}
 	}
 	if r, ok := named["Fabrikam"]; ok {
 		if _, err := answer(r, survey.FollowUpID, survey.OrderDelivered, b.now.Add(-26*time.Hour), map[string]string{survey.KeyAsExpected: "yes",
 			survey.KeyDeliveredAsPromised: "yes", survey.KeyMetExpectations: "yes", survey.KeyNPS: "10",
 			survey.KeyComment: "Everything was perfect. We are thinking about the second site."}); err != nil {
-			return fmt.Errorf("Fabrikam's survey: %w", err)
+			return fmt.Errorf("the survey of Fabrikam: %w", err)
 		}
 	}
 	// Today: Sam's follow-ups of the cases closed at his accounts lately.
@@ -156,7 +156,7 @@ func (b *book) surveys(ctx context.Context) error {
 	for i, c := range closed {
 		b.clock = b.now.Add(-time.Duration(3+i) * time.Hour)
 		if _, err := b.app.RunFollowUp(ctx, survey.CaseClosed, "case", c.ID); err != nil {
-			return fmt.Errorf("Sam's follow-up: %w", err)
+			return fmt.Errorf("a follow-up of Sam: %w", err)
 		}
 	}
 	b.clock = b.now

@@ -56,9 +56,16 @@ func addSurveyRows(api, pages map[string]row) {
 	})
 	maps.Copy(pages, map[string]row{
 		// The customer's survey page is public; its link is the credential.
-		"GET /s/{token}":       {fixed("/s/01a20535-0000-7000-8000-000000000000.01a20535-0000-7000-8000-000000000001.forged", ""), public(404)},
-		"POST /s/{token}":      {fixed("/s/01a20535-0000-7000-8000-000000000000.abc.forged", form(url.Values{"nps": {"9"}})), public(404)},
-		"GET /follow-ups/{id}": {func(w *world) (string, string) { return "/follow-ups/" + w.newFollowUp(), "" }, pageRead},
+		"GET /s/{token}":  {fixed("/s/01a20535-0000-7000-8000-000000000000.01a20535-0000-7000-8000-000000000001.forged", ""), public(404)},
+		"POST /s/{token}": {fixed("/s/01a20535-0000-7000-8000-000000000000.abc.forged", form(url.Values{"nps": {"9"}})), public(404)},
+		"GET /surveys":    {fixed("/surveys", ""), pageRead},
+		"POST /surveys/settings": {fixed("/surveys/settings", form(url.Values{"expiry_days": {"30"}, "fatigue_days": {"14"},
+			"case_closed.on": {"1"}, "case_closed.delay_hours": {"24"}, "case_closed.template_id": {survey.FollowUpID},
+			"order_delivered.delay_hours": {"72"}, "order_delivered.template_id": {survey.FollowUpID},
+			"deal_won.delay_hours": {"336"}, "deal_won.template_id": {survey.FollowUpID},
+			"promise_kept.delay_hours": {"24"}, "promise_kept.template_id": {survey.FollowUpID}})), formOnly(303, managers...)},
+		"POST /contacts/{id}/surveys": {func(w *world) (string, string) { return "/contacts/" + w.newContact().ID + "/surveys", "" }, formWrite(303)},
+		"GET /follow-ups/{id}":        {func(w *world) (string, string) { return "/follow-ups/" + w.newFollowUp(), "" }, pageRead},
 		"POST /follow-ups/{id}/answers": {func(w *world) (string, string) {
 			return "/follow-ups/" + w.newFollowUp() + "/answers", form(url.Values{"as_expected": {"yes"}, "delivered_as_promised": {"yes"},
 				"met_expectations": {"yes"}, "nps": {"8"}})

@@ -15,6 +15,7 @@ import (
 	"tandem/internal/fault"
 	"tandem/internal/httpauth"
 	"tandem/internal/store"
+	"tandem/internal/survey"
 )
 
 func (s *site) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -430,13 +431,22 @@ func (s *site) contact(w http.ResponseWriter, r *http.Request, actor access.Acto
 		s.fail(w, r, err)
 		return
 	}
+	// A survey just sent from this page: its link, to paste into a chat.
+	var sent *survey.Invitation
+	if id := r.URL.Query().Get("survey"); id != "" {
+		if inv, err := s.app.SurveyLink(ctx, actor, id); err == nil && inv.ContactID == c.ID {
+			sent = &inv
+		}
+	}
 	s.render(w, r, http.StatusOK, "contact", view{Title: c.Name, Nav: "accounts", Users: s.userNames(r, actor), Notice: r.URL.Query().Get("notice"),
 		Data: struct {
 			Contact      customer.Contact
 			Account      customer.Account
 			Interactions []customer.Interaction
 			CanEdit      bool
-		}{c, acc, list, actor.Can(access.EditContacts, false)}})
+			Sent         *survey.Invitation
+			CanSend      bool
+		}{c, acc, list, actor.Can(access.EditContacts, false), sent, actor.Can(access.SendSurveys, false)}})
 }
 
 // search is the page of the header's search box: accounts, contacts and

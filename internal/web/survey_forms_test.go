@@ -31,5 +31,8 @@ func (x *site) surveyForms() map[string]form {
 	return map[string]form{
 		"POST /s/{token}":               {"/s/" + inv.URL[strings.Index(inv.URL, "/s/")+3:], answers},
 		"POST /follow-ups/{id}/answers": {"/follow-ups/" + fu.ID + "/answers", answers},
+		"POST /surveys/settings": {"/surveys/settings", url.Values{"expiry_days": {"30"}, "fatigue_days": {"14"}, "case_closed.on": {"1"},
+			"case_closed.delay_hours": {"24"}, "case_closed.template_id": {survey.FollowUpID}}},
+		"POST /contacts/{id}/surveys": {"/contacts/" + x.contact.ID + "/surveys", url.Values{"template_id": {survey.FollowUpID}}},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -183,4 +184,116 @@ func (l *postLimit) take(ip, token string, now time.Time) time.Duration {
 		}
 	}
 	return wait
+}
+
+// surveysPage is the surveys' page: the templates and their questions,
+// and the follow-up settings, which managers change.
+type surveysPage struct {
+	Templates []survey.Template
+	Settings  survey.Settings
+	Version   int64
+	CanEdit   bool
+}
+
+func (s *site) surveys(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	s.renderSurveys(w, r, actor, view{Notice: r.URL.Query().Get("notice")}, http.StatusOK)
+}
+
+func (s *site) renderSurveys(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int) {
+	ts, err := s.app.SurveyTemplates(r.Context(), actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st, version, err := s.app.SurveySettings(r.Context(), actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if v.Form == nil {
+		v.Form = url.Values{"expiry_days": {strconv.Itoa(st.ExpiryDays)}, "fatigue_days": {strconv.Itoa(st.FatigueDays)}}
+		for _, name := range survey.Triggers[1:] {
+			t, _ := st.Trigger(name)
+			if t.On {
+				v.Form.Set(name+".on", "1")
+			}
+			v.Form.Set(name+".delay_hours", strconv.Itoa(t.DelayHours))
+			v.Form.Set(name+".template_id", t.TemplateID)
+		}
+	}
+	v.Title, v.Nav = "Surveys", "surveys"
+	v.Data = surveysPage{Templates: ts, Settings: st, Version: version, CanEdit: actor.Can(access.EditSurveys, false)}
+	s.render(w, r, status, "surveys", v)
+}
+
+// saveSurveySettings saves how long links work, the fatigue limit and each
+// trigger's switch, delay and template (managers).
+func (s *site) saveSurveySettings(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	f, err := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if err == nil {
+		st := survey.Settings{}
+		var fields fault.Fields
+		num := func(name string) int {
+			n, perr := strconv.Atoi(strings.TrimSpace(f.Get(name)))
+			if perr != nil {
+				fields.Add(name, "give a whole number")
+			}
+			return n
+		}
+		st.ExpiryDays, st.FatigueDays = num("expiry_days"), num("fatigue_days")
+		for _, name := range survey.Triggers[1:] {
+			st.Triggers = append(st.Triggers, survey.TriggerSetting{Trigger: name, On: f.Get(name+".on") != "", DelayHours: num(name + ".delay_hours"),
+				TemplateID: f.Get(name + ".template_id")})
+		}
+		err = fields.Err()
+		if err == nil {
+			_, _, err = s.app.SaveSurveySettings(r.Context(), actor, st, -1)
+		}
+		if fe, ok := fault.As(err); ok && fe.Kind == fault.Invalid {
+			// The app names triggers[i].field; the form names <trigger>.field.
+			for i := range fe.Fields {
+				for k, name := range survey.Triggers[1:] {
+					fe.Fields[i].Field = strings.Replace(fe.Fields[i].Field, "triggers["+strconv.Itoa(k)+"]", name, 1)
+				}
+			}
+		}
+	}
+	if err != nil {
+		if fe, _, ok := formErrors(err); ok {
+			if fe["form"] == "" {
+				fe["form"] = "Nothing was saved: correct what is marked below."
+			}
+			s.renderSurveys(w, r, actor, view{Form: f, Errors: fe}, http.StatusUnprocessableEntity)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/surveys?notice="+url.QueryEscape("Saved: follow-ups now use these settings."), http.StatusSeeOther)
+}
+
+// sendSurvey sends a contact the follow-up survey (or another template)
+// and shows its link to paste into a chat.
+func (s *site) sendSurvey(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	f, err := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	id := r.PathValue("id")
+	var inv survey.Invitation
+	if err == nil {
+		tpl := f.Get("template_id")
+		if tpl == "" {
+			tpl = survey.FollowUpID
+		}
+		inv, err = s.app.SendSurvey(r.Context(), actor, tpl, id, "", "")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/contacts/"+id+"?survey="+url.QueryEscape(inv.ID), http.StatusSeeOther)
 }

@@ -153,6 +153,9 @@ func (s *site) routes() []route {
 		{"POST /s/{token}", s.answerSurveyPage},
 		{"GET /follow-ups/{id}", s.signedIn(s.followUpPage)},
 		{"POST /follow-ups/{id}/answers", s.signedIn(s.recordFollowUpAnswers)},
+		{"GET /surveys", s.signedIn(s.surveys)},
+		{"POST /surveys/settings", s.signedIn(s.saveSurveySettings)},
+		{"POST /contacts/{id}/surveys", s.signedIn(s.sendSurvey)},
 		// The promise ledger.
 		{"POST /accounts/{id}/promises", s.signedIn(s.makePromise)},
 		{"GET /promises/{id}", s.signedIn(s.showPromise)},
