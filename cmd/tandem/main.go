@@ -68,6 +68,7 @@ var commands = []struct{ name, about string }{
 	{"token create", "create an API token for a user"},
 	{"clv fit", "fit the BG/NBD and Gamma-Gamma models to a transaction log"},
 	{"clv predict", "predict purchases, spend and lifetime value per customer"},
+	{"survey-keys rotate", "add a new key that signs survey links (old links keep working)"},
 	{"backup", "copy the SQLite database to a new file while Tandem runs"},
 	{"bench", "measure a fresh server under load (--scale small|medium|large, --json)"},
 	{"version", "print the version"},
@@ -100,7 +101,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, usage())
 		return nil
 	}
-	if cmd == "user" || cmd == "token" || cmd == "clv" {
+	if cmd == "user" || cmd == "token" || cmd == "clv" || cmd == "survey-keys" {
 		if len(rest) == 0 || isHelp(rest[0]) {
 			var subs []string
 			for _, c := range commands {
@@ -129,6 +130,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return clvFit(rest, stdout)
 	case "clv predict":
 		return clvPredict(rest, stdout)
+	case "survey-keys rotate":
+		return surveyKeysRotate(ctx, rest, stdout)
 	case "backup":
 		return backup(ctx, rest, stdout)
 	case "bench":
@@ -558,6 +561,26 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
 		return cliError(err)
 	}
 	fmt.Fprintf(stdout, "token %q for %s, scope %s (shown once):\n%s\n", t.Label, u.Email, t.Scope, secret)
+	return nil
+}
+
+// surveyKeysRotate adds a new key that signs survey links from now on;
+// the older keys keep verifying, so links already sent keep working.
+func surveyKeysRotate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, d := newFlags("survey-keys rotate", stdout)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	id, err := app.New(st).RotateSurveyKeys(ctx, access.System)
+	if err != nil {
+		return cliError(err)
+	}
+	fmt.Fprintf(stdout, "survey links are signed with key %s from now on; links already sent keep working\n", id)
 	return nil
 }
 

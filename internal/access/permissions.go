@@ -75,6 +75,21 @@ const (
 	EstimateWallet  Action = "estimate a customer's total spend in our category"
 )
 
+// Actions on surveys (everyone reads templates and answers with
+// ReadRecords).
+const (
+	EditSurveys      Action = "create and edit survey templates and set the follow-up triggers"
+	SendSurveys      Action = "send a survey and record a customer's answers"
+	RotateSurveyKeys Action = "rotate the keys that sign survey links"
+)
+
+// Actions on survey scores. Everyone reads one account's scores with
+// ReadRecords; the scores across accounts are the managers', and sales and
+// service see those of their own accounts.
+const (
+	ReadScores Action = "see survey scores across accounts, owners and teams"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -128,6 +143,7 @@ var Table = []Grant{
 	// Products and orders.
 	{EditProducts, []Role{Admin, Manager}, nil, ScopeWrite},
 	{RecordOrders, []Role{Admin, Manager, Sales}, nil, ScopeWrite},
+	{ReadScores, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeRead},
 	// Tasks: everyone adds them, for anyone; sales and service change and
 	// complete those they own or created, managers everyone's.
 	{CreateTasks, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
@@ -137,6 +153,11 @@ var Table = []Grant{
 	// accounts' spend.
 	{EditCompetitors, []Role{Admin, Manager}, nil, ScopeWrite},
 	{EstimateWallet, []Role{Admin, Manager}, []Role{Sales}, ScopeWrite},
+	// Surveys: managers keep the templates and triggers; everyone sends
+	// them and records answers; admins rotate the signing keys.
+	{EditSurveys, []Role{Admin, Manager}, nil, ScopeWrite},
+	{SendSurveys, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{RotateSurveyKeys, []Role{Admin}, nil, ScopeAdmin},
 }
 
 func grant(a Action) Grant {

@@ -178,6 +178,8 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerDeals(api)
 	s.registerTasks(api)
 	s.registerCompetitors(api)
+	s.registerSurveys(api)
+	s.registerScores(api)
 	describeOutputs(api)
 	return api
 }

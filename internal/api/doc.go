@@ -29,6 +29,7 @@ var tags = []*huma.Tag{
 	{Name: "Orders", Description: "Products, and what customers bought: lines, revenue, cost and margin, and delivery"},
 	{Name: "Tasks", Description: "What one person is to do by when, at an account and linked to what caused it; done tasks are on the timeline"},
 	{Name: "Competitors", Description: "Whom customers also buy from, and the signs that they shop elsewhere"},
+	{Name: "Survey scores", Description: "NPS, CSAT, CES, the three questions' yes-rates and the customers' yardsticks, and the answers behind them"},
 	{Name: "Operations", Description: "Liveness, readiness, metrics and this document"},
 }
 

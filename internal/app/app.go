@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -31,6 +32,10 @@ type App struct {
 	links     signingKey
 	// servicePolicies caches the service policies with their compiled rules.
 	servicePolicies policyCache
+	// surveyKeys caches the keys that sign survey links; surveyDefaults
+	// is set once the default survey templates are known to be stored.
+	surveyKeys     surveyKeys
+	surveyDefaults atomic.Bool
 }
 
 // Scheduler enqueues background work inside a business transaction.
@@ -117,6 +122,12 @@ func (a *App) record(ctx context.Context, tx *store.Tx, actor access.Actor, at t
 	if changesAccess(c.kind) {
 		tx.AfterCommit(a.auth.clear)
 	}
+	if trigger, ok := surveyTriggers[c.kind]; ok {
+		// What a follow-up survey follows: scheduled in this transaction.
+		if err := a.surveyTrigger(ctx, tx, trigger, c.subjectType, c.subjectID); err != nil {
+			return err
+		}
+	}
 	before, after := snapshot(c.before), snapshot(c.after)
 	switch {
 	case c.kind == logged:
@@ -129,6 +140,15 @@ func (a *App) record(ctx context.Context, tx *store.Tx, actor access.Actor, at t
 		SubjectType: c.subjectType, SubjectID: c.subjectID, Kind: c.kind, Team: c.team,
 		Before: before, After: after,
 	}, !c.offTimeline)
+}
+
+// surveyTriggers are the events a follow-up survey follows, with their
+// trigger.
+var surveyTriggers = map[string]string{
+	"order.delivered": "order_delivered",
+	"case.closed":     "case_closed",
+	"deal.won":        "deal_won",
+	"promise.kept":    "promise_kept",
 }
 
 func snapshot(v any) []byte {

@@ -283,50 +283,71 @@ func (a *App) OpenCase(ctx context.Context, actor access.Actor, in cases.Case) (
 	now := a.Now()
 	in.ID, in.Status, in.OpenedAt, in.CreatedAt, in.UpdatedAt, in.Version = newID(), cases.New, now, now, now, 1
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		var f fault.Fields
-		if err := in.Validate(); err != nil {
-			fe, _ := fault.As(err)
-			f = append(f, fe.Fields...)
-		}
-		var acc, err = tx.Account(ctx, in.AccountID)
-		if in.AccountID != "" && fault.KindOf(err) == fault.NotFound {
-			f.Add("account_id", "no account has this id")
-		} else if in.AccountID != "" && err != nil {
-			return err
-		}
-		if in.AssigneeID != "" {
-			checkAssignee(ctx, tx, in.AssigneeID, &f)
-		}
-		if err := checkCaseContact(ctx, tx, in.AccountID, in.ContactID, &f); err != nil {
-			return err
-		}
-		if err := checkCategory(ctx, tx, in.Category, &f); err != nil {
-			return err
-		}
-		if err := f.Err(); err != nil {
-			return err
-		}
-		_, pol := a.sla()
-		t := pol.For(acc.Tier, in.Priority)
-		in.Clocks.FirstResponseTarget, in.Clocks.ResolutionTarget = t.FirstResponse, t.Resolution
-		a.refreshDue(&in)
-		if in.Number, err = tx.NextNumber(ctx, "case"); err != nil {
-			return err
-		}
-		if err := tx.InsertCase(ctx, in); err != nil {
-			return err
-		}
-		if err := a.scheduleNextCheck(ctx, tx, in); err != nil {
-			return err
-		}
-		if err := a.record(ctx, tx, actor, now, change{kind: "case.opened", accountID: in.AccountID, subjectType: "case", subjectID: in.ID,
-			team: "service", after: in}); err != nil {
-			return err
-		}
-		return a.notifyOwner(ctx, tx, actor, acc, inbox.Notification{Kind: inbox.CaseOpened, SubjectType: "case", SubjectID: in.ID,
-			URL: "/cases/" + in.ID, Message: fmt.Sprintf("case #%d opened (%s priority): %s", in.Number, in.Priority, in.Subject)})
+		var err error
+		in, err = a.openCaseTx(ctx, tx, actor, in, nil)
+		return err
 	})
 	return in, err
+}
+
+// openCaseTx opens a case in tx (OpenCase's work, for app methods that
+// open one as part of their own change). The owner is told with note
+// when given (its subject and URL filled in), else that a case opened.
+func (a *App) openCaseTx(ctx context.Context, tx *store.Tx, actor access.Actor, in cases.Case, note *inbox.Notification) (cases.Case, error) {
+	if note != nil {
+		in.Normalize()
+		now := a.Now()
+		in.ID, in.Status, in.OpenedAt, in.CreatedAt, in.UpdatedAt, in.Version = newID(), cases.New, now, now, now, 1
+	}
+	now := in.CreatedAt
+	var f fault.Fields
+	if err := in.Validate(); err != nil {
+		fe, _ := fault.As(err)
+		f = append(f, fe.Fields...)
+	}
+	var acc, err = tx.Account(ctx, in.AccountID)
+	if in.AccountID != "" && fault.KindOf(err) == fault.NotFound {
+		f.Add("account_id", "no account has this id")
+	} else if in.AccountID != "" && err != nil {
+		return in, err
+	}
+	if in.AssigneeID != "" {
+		checkAssignee(ctx, tx, in.AssigneeID, &f)
+	}
+	if err := checkCaseContact(ctx, tx, in.AccountID, in.ContactID, &f); err != nil {
+		return in, err
+	}
+	if err := checkCategory(ctx, tx, in.Category, &f); err != nil {
+		return in, err
+	}
+	if err := f.Err(); err != nil {
+		return in, err
+	}
+	_, pol := a.sla()
+	t := pol.For(acc.Tier, in.Priority)
+	in.Clocks.FirstResponseTarget, in.Clocks.ResolutionTarget = t.FirstResponse, t.Resolution
+	a.refreshDue(&in)
+	if in.Number, err = tx.NextNumber(ctx, "case"); err != nil {
+		return in, err
+	}
+	if err := tx.InsertCase(ctx, in); err != nil {
+		return in, err
+	}
+	if err := a.scheduleNextCheck(ctx, tx, in); err != nil {
+		return in, err
+	}
+	if err := a.record(ctx, tx, actor, now, change{kind: "case.opened", accountID: in.AccountID, subjectType: "case", subjectID: in.ID,
+		team: "service", after: in}); err != nil {
+		return in, err
+	}
+	n := inbox.Notification{Kind: inbox.CaseOpened, SubjectType: "case", SubjectID: in.ID,
+		URL: "/cases/" + in.ID, Message: fmt.Sprintf("case #%d opened (%s priority): %s", in.Number, in.Priority, in.Subject)}
+	if note != nil {
+		n = *note
+		n.SubjectType, n.SubjectID, n.URL = "case", in.ID, "/cases/"+in.ID
+		n.Message += fmt.Sprintf(" (case #%d opened)", in.Number)
+	}
+	return in, a.notifyOwner(ctx, tx, actor, acc, n)
 }
 
 // Case returns one case.

@@ -299,6 +299,11 @@ func (a *App) recordOrder(ctx context.Context, tx *store.Tx, actor access.Actor,
 		team: customer.TeamSales, after: orderSnapOf(o, acc, by)}); err != nil {
 		return o, err
 	}
+	if o.Status == order.Delivered {
+		if err := a.surveyTrigger(ctx, tx, "order_delivered", "order", o.ID); err != nil {
+			return o, err
+		}
+	}
 	if o.PromisedDeliveryAt.IsZero() {
 		return o, nil
 	}

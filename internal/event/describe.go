@@ -115,6 +115,10 @@ func Describe(e *Event, users map[string]string) Line {
 		return Line{Text: describePolicy(e, snap, users), Link: "/policies/" + e.SubjectID}
 	case "order", "product":
 		return describeOrder(e, verb, snap)
+	case "survey":
+		if text, ok := describeSurvey(e, verb, snap); ok {
+			return Line{Text: text, Link: surveyLink(e, verb, snap)}
+		}
 	case "task":
 		if text, ok := describeTask(e, verb, snap, users); ok {
 			return Line{Text: text, Link: "/tasks/" + e.SubjectID}

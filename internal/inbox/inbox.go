@@ -34,6 +34,13 @@ const NextSale = "next_sale"
 
 func init() { Kinds = append(Kinds, NextSale) }
 
+// SurveyProblem tells an account's owner at once that a customer's
+// follow-up survey found a problem (a "no", a low NPS or CSAT), and that
+// a case was opened for it.
+const SurveyProblem = "survey_problem"
+
+func init() { Kinds = append(Kinds, SurveyProblem) }
+
 // TaskAssigned tells a person someone gave them a task (created it for
 // them, or moved it to them).
 const TaskAssigned = "task_assigned"

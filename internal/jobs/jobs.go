@@ -221,6 +221,7 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 	river.AddWorker(workers, &promiseWorker{app: a})
 	river.AddWorker(workers, &redueWorker{app: a})
 	river.AddWorker(workers, &optimizeWorker{st: st})
+	river.AddWorker(workers, &followUpWorker{app: a})
 	if cfg.extra != nil {
 		cfg.extra(workers)
 	}
@@ -310,5 +311,35 @@ func (w *promiseWorker) Work(ctx context.Context, job *river.Job[PromiseCheckArg
 func (q *Queue) SchedulePromiseCheck(ctx context.Context, tx *store.Tx, promiseID string, at time.Time) error {
 	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), PromiseCheckArgs{PromiseID: promiseID, At: at},
 		&river.InsertOpts{ScheduledAt: early(at), UniqueOpts: river.UniqueOpts{ByArgs: true}})
+	return err
+}
+
+// FollowUpArgs asks for a trigger's follow-up of its cause (an order
+// delivered, a case closed, a deal won, a promise kept) at its moment.
+type FollowUpArgs struct {
+	Trigger   string `json:"trigger"`
+	CauseType string `json:"cause_type"`
+	CauseID   string `json:"cause_id"`
+}
+
+// Kind names the job.
+func (FollowUpArgs) Kind() string { return "survey_follow_up" }
+
+type followUpWorker struct {
+	river.WorkerDefaults[FollowUpArgs]
+	app *app.App
+}
+
+func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs]) error {
+	_, err := w.app.RunFollowUp(ctx, job.Args.Trigger, job.Args.CauseType, job.Args.CauseID)
+	return err
+}
+
+// ScheduleFollowUp enqueues, in the transaction tx, a trigger's
+// follow-up of its cause at a moment; one cause is followed up once by
+// each trigger (the app makes it once even if the job runs twice).
+func (q *Queue) ScheduleFollowUp(ctx context.Context, tx *store.Tx, trigger, causeType, causeID string, at time.Time) error {
+	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), FollowUpArgs{Trigger: trigger, CauseType: causeType, CauseID: causeID},
+		&river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
 }

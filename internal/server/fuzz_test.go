@@ -31,6 +31,7 @@ import (
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 	"tandem/internal/task"
+	"tandem/internal/survey"
 )
 
 // The fuzz targets send arbitrary bytes as the JSON body of the write
@@ -50,6 +51,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzDealWrites":        {"create-deal", "update-deal", "move-deal", "set-pipeline"},
 	"FuzzTaskWrites":        {"create-task", "update-task", "move-task"},
 	"FuzzPromiseSettings":   {"set-promise-grace"},
+	"FuzzSurveyWrites":      {"create-survey", "update-survey", "send-survey", "set-survey-settings", "record-survey-response"},
 }
 
 type fuzzServer struct {
@@ -135,7 +137,7 @@ func newFuzzServer(tb testing.TB, s *store.Store) *fuzzServer {
 		ids: map[string]string{"accounts": acc.ID, "contacts": con.ID, "interactions": in.ID, "cases": cs.ID, "users": sam.ID,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing",
 			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID, "deals": dl.ID, "products": prod.ID, "orders": ord.ID, "tasks": tk.ID,
-			"competitors": rival.ID}}
+			"competitors": rival.ID, "surveys": survey.FollowUpID}}
 	for _, item := range h.API.OpenAPI().Paths {
 		for _, o := range []*huma.Operation{item.Post, item.Put, item.Patch} {
 			if o != nil {
@@ -209,6 +211,7 @@ func FuzzGoodwillWrites(f *testing.F)    { fuzzWrites(f, "FuzzGoodwillWrites") }
 func FuzzDealWrites(f *testing.F)        { fuzzWrites(f, "FuzzDealWrites") }
 func FuzzTaskWrites(f *testing.F)        { fuzzWrites(f, "FuzzTaskWrites") }
 func FuzzPromiseSettings(f *testing.F)   { fuzzWrites(f, "FuzzPromiseSettings") }
+func FuzzSurveyWrites(f *testing.F)      { fuzzWrites(f, "FuzzSurveyWrites") }
 
 // TestFuzzTargetsCoverEveryWrite fails when a write operation with a body
 // is in no fuzz target.

@@ -14,6 +14,7 @@ import (
 
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
+	"tandem/internal/survey"
 )
 
 // The bad text every string input is tried with. Each is a JSON string
@@ -64,7 +65,8 @@ func newWalker(t *testing.T, s *store.Store) *walker {
 		ids: map[string]string{"accounts": acc, "contacts": con, "interactions": in, "cases": cs, "users": sam, "tokens": tok,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing", "sessions": "01a20535-0000-7000-8000-000000000000",
 			"notifications": "01a20535-0000-7000-8000-000000000000", "policies": pol, "promises": pr, "goodwill": gw, "promotions": promo,
-			"products": prod, "orders": ord, "deals": dl, "tasks": tk, "competitors": rival},
+			"products": prod, "orders": ord, "deals": dl, "tasks": tk, "competitors": rival,
+			"surveys": survey.FollowUpID},
 		fieldID: map[string]string{"account_id": acc, "from_id": other, "contact_id": con, "assignee_id": c.userID, "owner_id": sam, "user_id": c.userID, "actor_id": c.userID,
 			"product_id": prod},
 	}

@@ -518,6 +518,8 @@ func TestEveryRouteForEveryCaller(t *testing.T) {
 	addEngineRows(api, pages)
 	addCompetitorRows(api, pages)
 	addPromiseRows(api, pages)
+	addSurveyRows(api, pages)
+	addScoreRows(api, pages)
 	var ops []string
 	for path, item := range h.API.OpenAPI().Paths {
 		for method, o := range map[string]*huma.Operation{"GET": item.Get, "POST": item.Post, "PUT": item.Put, "PATCH": item.Patch, "DELETE": item.Delete} {

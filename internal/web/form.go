@@ -30,6 +30,7 @@ var fieldRules = map[string]fieldRule{
 	"solution":    {text.Long, true}, // a case's solution
 	"reason":      {2000, true},      // why a case is closed unconfirmed or reopened
 	"note":        {2000, true},      // the customer's note on a resolution link
+	"comment":     {2000, true},      // a customer's comment in a follow-up survey
 	"holidays":    {text.Long, true}, // a calendar's holidays, one a line
 	"statement":   {1000, true},      // a service policy in plain words
 	"rule":        {2000, true},      // a service policy's CEL rule

@@ -282,6 +282,7 @@ func (x *site) forms() map[string]form {
 	maps.Copy(out, x.taskForms())
 	maps.Copy(out, x.competitorForms())
 	maps.Copy(out, x.promiseForms())
+	maps.Copy(out, x.surveyForms())
 	return out
 }
 

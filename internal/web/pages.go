@@ -16,6 +16,7 @@ import (
 	"tandem/internal/fault"
 	"tandem/internal/httpauth"
 	"tandem/internal/store"
+	"tandem/internal/survey"
 	"tandem/internal/text"
 )
 
@@ -251,6 +252,7 @@ type accountPage struct {
 	Tasks        accountTasks       // the account's open tasks and the form to add one (tasks.go)
 	Signals      competitor.Signals // shopping signals of the last 90 days (competitors.go)
 	Wallet       accountWallet      // the estimated spend in our category (competitors.go)
+	Scores       *accountScores     // survey scores and the last answers (scores.go)
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -330,6 +332,11 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
+	scores, err := s.accountScoresOf(ctx, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	signals, err := s.shoppingSignals(r, actor, id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -340,7 +347,7 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
-	v.Data = accountPage{Tasks: tasks, Orders: orders, Signals: signals, Wallet: wallet, Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
+	v.Data = accountPage{Tasks: tasks, Scores: scores, Signals: signals, Wallet: wallet, Orders: orders, Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
 		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names,
 		Promises: accountPromises{List: promises, Kinds: promiseKinds, Currencies: currencyCodes, CanMake: actor.Can(access.MakePromises, false),
 			CanExcept: actor.Can(access.ExceptPolicies, false)},
@@ -473,13 +480,22 @@ func (s *site) contact(w http.ResponseWriter, r *http.Request, actor access.Acto
 		s.fail(w, r, err)
 		return
 	}
+	// A survey just sent from this page: its link, to paste into a chat.
+	var sent *survey.Invitation
+	if id := r.URL.Query().Get("survey"); id != "" {
+		if inv, err := s.app.SurveyLink(ctx, actor, id); err == nil && inv.ContactID == c.ID {
+			sent = &inv
+		}
+	}
 	s.render(w, r, http.StatusOK, "contact", view{Title: c.Name, Nav: "accounts", Users: s.userNames(r, actor), Notice: r.URL.Query().Get("notice"),
 		Data: struct {
 			Contact      customer.Contact
 			Account      customer.Account
 			Interactions []customer.Interaction
 			CanEdit      bool
-		}{c, acc, list, actor.Can(access.EditContacts, false)}})
+			Sent         *survey.Invitation
+			CanSend      bool
+		}{c, acc, list, actor.Can(access.EditContacts, false), sent, actor.Can(access.SendSurveys, false)}})
 }
 
 // search is the page of the header's search box: accounts, contacts and

@@ -26,6 +26,7 @@ import (
 	"tandem/internal/fault"
 	"tandem/internal/goodwill"
 	"tandem/internal/money"
+	"tandem/internal/survey"
 )
 
 //go:embed templates/*.html
@@ -38,14 +39,17 @@ type site struct {
 	app   *app.App
 	log   *slog.Logger
 	pages map[string]*template.Template
+	// surveyLimit bounds the posts anonymous visitors send to survey links.
+	surveyLimit *postLimit
 }
 
 // Register adds the pages to mux. It returns the page for an address that
 // names none (404), for the server to answer every such request with.
 func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
-	s := &site{app: a, log: log, pages: map[string]*template.Template{}}
+	s := &site{app: a, log: log, pages: map[string]*template.Template{}, surveyLimit: newSurveyLimit()}
 	// Every page is parsed with the layout and the parts pages share.
-	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html"}
+	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html",
+		"templates/account_scores.html"}
 	// So are the parts of the account and case pages in files of their
 	// own (templates/*_parts.html).
 	parts, _ := fs.Glob(templateFS, "templates/*_parts.html")
@@ -60,7 +64,7 @@ func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 			continue
 		}
 		s.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] =
-			template.Must(template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"when": s.when, "zone": s.zone}).ParseFS(templateFS, append(shared, n)...))
+			template.Must(template.New("layout.html").Funcs(funcs).Funcs(scoreFuncs).Funcs(template.FuncMap{"when": s.when, "zone": s.zone}).ParseFS(templateFS, append(shared, n)...))
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
@@ -169,6 +173,15 @@ func (s *site) routes() []route {
 		{"POST /promotions/{id}", s.signedIn(s.savePromotion)},
 		{"GET /r/{token}", s.resolutionPage},
 		{"POST /r/{token}", s.answerResolution},
+		// Follow-up surveys: the customer's page (no sign-in) and the
+		// owner's form for answers given on the phone.
+		{"GET /s/{token}", s.surveyPage},
+		{"POST /s/{token}", s.answerSurveyPage},
+		{"GET /follow-ups/{id}", s.signedIn(s.followUpPage)},
+		{"POST /follow-ups/{id}/answers", s.signedIn(s.recordFollowUpAnswers)},
+		{"GET /surveys", s.signedIn(s.surveys)},
+		{"POST /surveys/settings", s.signedIn(s.saveSurveySettings)},
+		{"POST /contacts/{id}/surveys", s.signedIn(s.sendSurvey)},
 		// The promise ledger.
 		{"POST /accounts/{id}/promises", s.signedIn(s.makePromise)},
 		{"GET /promises", s.signedIn(s.promiseList)},
@@ -192,6 +205,9 @@ func (s *site) routes() []route {
 		{"GET /competitors/{id}", s.signedIn(s.showCompetitor)},
 		{"POST /competitors/{id}", s.signedIn(s.saveCompetitor)},
 		{"POST /accounts/{id}/category-spend", s.signedIn(s.setWallet)},
+		// Survey scores and the answers behind them.
+		{"GET /surveys/results", s.signedIn(s.surveyResults)},
+		{"GET /surveys/results/answers", s.signedIn(s.scoreAnswers)},
 	}
 }
 
@@ -435,4 +451,23 @@ var funcs = template.FuncMap{
 	"major":     goodwill.Major,
 	"money":     func(m money.Money) string { return m.String() },
 	"lower":     strings.ToLower,
+	// dict makes a map of key, value pairs, for passing several values
+	// to a shared template.
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			m[k] = kv[i+1]
+		}
+		return m
+	},
+	// scale lists the choices of a survey scale (nps 0–10 …).
+	"scale": func(typ string) []int {
+		lo, hi, _ := survey.Scale(typ)
+		var out []int
+		for n := lo; n <= hi && hi > 0; n++ {
+			out = append(out, n)
+		}
+		return out
+	},
 }

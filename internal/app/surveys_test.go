@@ -1,0 +1,338 @@
+package app_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/cases"
+	"tandem/internal/customer"
+	"tandem/internal/deal"
+	"tandem/internal/event"
+	"tandem/internal/fault"
+	"tandem/internal/inbox"
+	"tandem/internal/store"
+	"tandem/internal/store/storetest"
+	"tandem/internal/survey"
+)
+
+type surveyFixture struct {
+	fixture
+	app     *app.App
+	acc     customer.Account
+	contact customer.Contact
+}
+
+func surveySetup(t *testing.T, s *store.Store) surveyFixture {
+	f := setup(t, s)
+	a := app.New(s, app.WithClock(func() time.Time { return *f.clock }), app.WithEmail("https://tandem.example/"))
+	ctx := context.Background()
+	acc, err := a.CreateAccount(ctx, f.sales, customer.Account{Name: "Contoso"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := a.CreateContact(ctx, f.sales, customer.Contact{AccountID: acc.ID, Name: "Ann Lee", Email: "ann@contoso.example"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return surveyFixture{fixture: f, app: a, acc: acc, contact: ct}
+}
+
+func tokenOf(t *testing.T, link string) string {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil || !strings.HasPrefix(u.Path, "/s/") || u.Host != "tandem.example" {
+		t.Fatalf("link %q", link)
+	}
+	return strings.TrimPrefix(u.Path, "/s/")
+}
+
+func answers(a, b, c, nps string) map[string]string {
+	return map[string]string{survey.KeyAsExpected: a, survey.KeyDeliveredAsPromised: b, survey.KeyMetExpectations: c, survey.KeyNPS: nps}
+}
+
+func TestSurveyTokens(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := surveySetup(t, s)
+		ctx := context.Background()
+		inv, err := f.app.SendSurvey(ctx, f.sales, survey.FollowUpID, f.contact.ID, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inv.Channel != survey.ChannelEmail || inv.Trigger != survey.Manual || inv.AccountID != f.acc.ID {
+			t.Fatalf("invitation %+v", inv)
+		}
+		tok := tokenOf(t, inv.URL)
+		ps, err := f.app.SurveyFor(ctx, tok)
+		if err != nil || ps.State != "open" || ps.ContactName != "Ann Lee" || len(ps.Template.Questions) != 5 || ps.OwnerName == "" {
+			t.Fatalf("survey %+v %v", ps, err)
+		}
+		// Forged: every part changed is a plain not found.
+		parts := strings.Split(tok, ".")
+		for _, bad := range []string{parts[0] + "." + parts[1] + ".AAAA" + parts[2][4:], "f" + parts[0][1:] + "." + parts[1] + "." + parts[2],
+			parts[0] + ".ffffffffffff." + parts[2], "nonsense", ""} {
+			_, err := f.app.SurveyFor(ctx, bad)
+			if e := wantKind(t, err, fault.NotFound); e.Message != "this survey link is not valid" {
+				t.Errorf("%q: %v", bad, e)
+			}
+		}
+		// Rotation: the old link still works, new links use the new key.
+		if _, err := f.app.RotateSurveyKeys(ctx, f.sales); fault.KindOf(err) != fault.Forbidden {
+			t.Errorf("sales rotate: %v", err)
+		}
+		kid, err := f.app.RotateSurveyKeys(ctx, f.admin)
+		if err != nil || kid == parts[1] {
+			t.Fatal(kid, err)
+		}
+		if _, err := f.app.SurveyFor(ctx, tok); err != nil {
+			t.Fatalf("old link after rotation: %v", err)
+		}
+		inv2, _ := f.app.SendSurvey(ctx, f.sales, survey.FollowUpID, f.contact.ID, f.acc.ID, "")
+		if !strings.Contains(inv2.URL, "."+kid+".") {
+			t.Errorf("new link %s not signed with new key %s", inv2.URL, kid)
+		}
+		// A second app (another process) verifies the rotated key too.
+		other := app.New(s, app.WithClock(func() time.Time { return *f.clock }))
+		if _, err := other.SurveyFor(ctx, tokenOf(t, inv2.URL)); err != nil {
+			t.Fatalf("other process: %v", err)
+		}
+		// Bad answers name their key and use nothing.
+		_, err = f.app.AnswerSurvey(ctx, access.Actor{}, app.AnswerInput{Token: tok, Answers: map[string]string{"nps": "11", "colour": "red"}})
+		e := wantKind(t, err, fault.Invalid)
+		got := map[string]bool{}
+		for _, fe := range e.Fields {
+			got[fe.Field] = true
+		}
+		for _, k := range []string{"nps", "colour", "as_expected"} {
+			if !got[k] {
+				t.Errorf("no problem under %s: %v", k, e.Fields)
+			}
+		}
+		// Single use.
+		r, err := f.app.AnswerSurvey(ctx, access.Actor{}, app.AnswerInput{Token: tok, Answers: answers("yes", "yes", "yes", "8")})
+		if err != nil || r.Outcome != survey.Neutral || r.CaseID != "" || r.DealID != "" || r.Channel != survey.ChannelWeb || r.OwnerID != f.sales.User.ID {
+			t.Fatalf("answer %+v %v", r, err)
+		}
+		_, err = f.app.AnswerSurvey(ctx, access.Actor{}, app.AnswerInput{Token: tok, Answers: answers("no", "no", "no", "0")})
+		wantKind(t, err, fault.Conflict)
+		if ps, _ := f.app.SurveyFor(ctx, tok); ps.State != "answered" {
+			t.Errorf("state after answer %q", ps.State)
+		}
+		// Expiry: 30 days.
+		f.tick(30*24*time.Hour + time.Second)
+		if ps, _ := f.app.SurveyFor(ctx, tokenOf(t, inv2.URL)); ps.State != "expired" {
+			t.Errorf("state after 30 days %q", ps.State)
+		}
+		_, err = f.app.AnswerSurvey(ctx, access.Actor{}, app.AnswerInput{Token: tokenOf(t, inv2.URL), Answers: answers("yes", "yes", "yes", "10")})
+		wantKind(t, err, fault.Conflict)
+		// The invitation email is readable plain text with the link.
+		emails, _ := f.app.Emails(ctx, f.sales, inv.ID)
+		if len(emails) != 1 || !strings.Contains(emails[0].Body, inv.URL) || !strings.Contains(emails[0].Body, "Have we delivered as promised?") {
+			t.Errorf("email %+v", emails)
+		}
+	})
+}
+
+func TestSurveyLoop(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := surveySetup(t, s)
+		ctx := context.Background()
+		send := func() string {
+			inv, err := f.app.SendSurvey(ctx, f.service, survey.FollowUpID, f.contact.ID, "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tokenOf(t, inv.URL)
+		}
+		// A "no" opens a case in the follow-up category and tells the owner.
+		r, err := f.app.AnswerSurvey(ctx, access.Actor{}, app.AnswerInput{Token: send(), Answers: answers("yes", "no", "yes", "9")})
+		if err != nil || r.Outcome != survey.Problem || r.CaseID == "" {
+			t.Fatalf("problem %+v %v", r, err)
+		}
+		c, err := f.app.Case(ctx, f.sales, r.CaseID)
+		if err != nil || c.Category != app.FollowUpCategory || !strings.Contains(c.Description, "Have we delivered as promised?\n> no") {
+			t.Fatalf("case %+v %v", c, err)
+		}
+		ns, _, _ := f.app.Notifications(ctx, f.sales, store.NotificationFilter{Kind: inbox.SurveyProblem}, store.Page{})
+		if len(ns) != 1 || ns[0].URL != "/cases/"+c.ID {
+			t.Fatalf("notifications %+v", ns)
+		}
+		// NPS ≤ 6 is a problem too.
+		if r, _ := f.app.AnswerSurvey(ctx, access.Actor{}, app.AnswerInput{Token: send(), Answers: answers("yes", "yes", "yes", "6")}); r.Outcome != survey.Problem {
+			t.Errorf("NPS 6: %+v", r)
+		}
+		// All yes and NPS ≥ 9 starts a deal for the owner.
+		r, err = f.app.AnswerSurvey(ctx, access.Actor{}, app.AnswerInput{Token: send(), Answers: answers("yes", "yes", "yes", "10")})
+		if err != nil || r.Outcome != survey.Happy || r.DealID == "" {
+			t.Fatalf("happy %+v %v", r, err)
+		}
+		d, err := f.app.Deal(ctx, f.sales, r.DealID)
+		if err != nil || d.Source != "service_follow_up" || d.Stage != "qualify" || d.OwnerID != f.sales.User.ID {
+			t.Fatalf("deal %+v %v", d, err)
+		}
+		ns, _, _ = f.app.Notifications(ctx, f.sales, store.NotificationFilter{Kind: inbox.NextSale}, store.Page{})
+		if len(ns) != 1 {
+			t.Fatalf("next sale %+v", ns)
+		}
+		// The timeline says it.
+		items, _, _ := f.app.Timeline(ctx, f.sales, f.acc.ID, event.Filter{}, store.Page{})
+		found := false
+		for _, it := range items {
+			if it.Event != nil && strings.Contains(event.Describe(it.Event, nil).Text, "answered the follow-up survey: NPS 10, everything as expected") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no timeline sentence among %d items", len(items))
+		}
+		// The API path names the invitation; the list filters.
+		inv, _ := f.app.SendSurvey(ctx, f.sales, survey.FollowUpID, f.contact.ID, "", "")
+		_, err = f.app.AnswerSurvey(ctx, f.sales, app.AnswerInput{InvitationID: inv.ID, Answers: map[string]string{"nps": "x"}})
+		wantKind(t, err, fault.Invalid)
+		if _, err := f.app.AnswerSurvey(ctx, f.sales, app.AnswerInput{InvitationID: inv.ID, Answers: answers("yes", "yes", "yes", "7")}); err != nil {
+			t.Fatal(err)
+		}
+		list, _, err := f.app.SurveyResponses(ctx, f.sales, store.ResponseFilter{AccountID: f.acc.ID}, store.Page{})
+		if err != nil || len(list) != 4 || len(list[0].Answers) != 4 {
+			t.Fatalf("responses %d %v", len(list), err)
+		}
+	})
+}
+
+func TestSurveyTemplateVersions(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := surveySetup(t, s)
+		ctx := context.Background()
+		tpl, err := f.app.SurveyTemplate(ctx, f.sales, survey.FollowUpID)
+		if err != nil || tpl.TemplateVersion != 1 {
+			t.Fatal(tpl, err)
+		}
+		name := "Follow-up (short)"
+		if _, err := f.app.UpdateSurveyTemplate(ctx, f.sales, tpl.ID, app.SurveyPatch{Name: &name}, 0); fault.KindOf(err) != fault.Forbidden {
+			t.Errorf("sales edit: %v", err)
+		}
+		// Unused: edited in place.
+		tpl, err = f.app.UpdateSurveyTemplate(ctx, f.admin, tpl.ID, app.SurveyPatch{Name: &name}, tpl.Version)
+		if err != nil || tpl.TemplateVersion != 1 {
+			t.Fatal(tpl, err)
+		}
+		inv, _ := f.app.SendSurvey(ctx, f.sales, survey.FollowUpID, f.contact.ID, "", "")
+		qs := append(tpl.Questions[:3:3], survey.Question{Key: "csat", Type: survey.CSAT, Label: "How satisfied are you?", Required: true})
+		tpl, err = f.app.UpdateSurveyTemplate(ctx, f.admin, tpl.ID, app.SurveyPatch{Questions: &qs}, tpl.Version)
+		if err != nil || tpl.TemplateVersion != 2 {
+			t.Fatal(tpl, err)
+		}
+		// The invitation sent before keeps its questions.
+		r, err := f.app.AnswerSurvey(ctx, access.Actor{}, app.AnswerInput{Token: tokenOf(t, inv.URL), Answers: answers("yes", "yes", "yes", "9")})
+		if err != nil || r.TemplateVersion != 1 {
+			t.Fatal(r, err)
+		}
+		bad := []survey.Question{{Key: "x", Type: "stars", Label: ""}}
+		_, err = f.app.UpdateSurveyTemplate(ctx, f.admin, tpl.ID, app.SurveyPatch{Questions: &bad}, tpl.Version)
+		wantKind(t, err, fault.Invalid)
+	})
+}
+
+func TestSurveyFollowUpAndFatigue(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := surveySetup(t, s)
+		ctx := context.Background()
+		c1, err := f.app.OpenCase(ctx, f.service, caseFor(f.acc.ID, f.contact.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fu, err := f.app.RunFollowUp(ctx, survey.CaseClosed, "case", c1.ID)
+		if err != nil || fu.TaskID == "" || fu.InvitationID == "" || fu.SuppressedReason != "" || fu.OwnerID != f.sales.User.ID {
+			t.Fatalf("follow-up %+v %v", fu, err)
+		}
+		// Once per cause.
+		again, err := f.app.RunFollowUp(ctx, survey.CaseClosed, "case", c1.ID)
+		if err != nil || again.ID != "" {
+			t.Fatalf("twice: %+v %v", again, err)
+		}
+		// A second cause within 14 days: the task, but the invitation held back with its reason.
+		f.tick(3 * 24 * time.Hour)
+		c2, _ := f.app.OpenCase(ctx, f.service, caseFor(f.acc.ID, f.contact.ID))
+		fu2, err := f.app.RunFollowUp(ctx, survey.CaseClosed, "case", c2.ID)
+		if err != nil || fu2.TaskID == "" || !strings.Contains(fu2.SuppressedReason, "3 days ago") || fu2.InvitationID == "" {
+			t.Fatalf("fatigued %+v %v", fu2, err)
+		}
+		// The owner records the call's answers on the follow-up: the loop runs, the task is done.
+		r, err := f.app.AnswerSurvey(ctx, f.sales, app.AnswerInput{FollowUpID: fu2.ID, Answers: answers("no", "yes", "yes", "8")})
+		if err != nil || r.Channel != survey.ChannelPhone || r.CaseID == "" || r.FollowUpID != fu2.ID {
+			t.Fatalf("phone %+v %v", r, err)
+		}
+		tk, _ := f.app.Task(ctx, f.sales, fu2.TaskID)
+		if tk.Open() {
+			t.Errorf("task still open: %+v", tk)
+		}
+		_, err = f.app.AnswerSurvey(ctx, f.sales, app.AnswerInput{FollowUpID: fu2.ID, Answers: answers("no", "yes", "yes", "8")})
+		wantKind(t, err, fault.Conflict)
+		// 14 days after the first: asked again.
+		f.tick(11 * 24 * time.Hour)
+		c3, _ := f.app.OpenCase(ctx, f.service, caseFor(f.acc.ID, f.contact.ID))
+		if fu3, err := f.app.RunFollowUp(ctx, survey.CaseClosed, "case", c3.ID); err != nil || fu3.SuppressedReason != "" {
+			t.Fatalf("after 14 days %+v %v", fu3, err)
+		}
+		// A trigger switched off makes nothing.
+		st, v, _ := f.app.SurveySettings(ctx, f.admin)
+		st.Triggers = []survey.TriggerSetting{{Trigger: survey.CaseClosed, On: false, DelayHours: 24, TemplateID: survey.FollowUpID}}
+		if _, _, err := f.app.SaveSurveySettings(ctx, f.admin, st, v); err != nil {
+			t.Fatal(err)
+		}
+		c4, _ := f.app.OpenCase(ctx, f.service, caseFor(f.acc.ID, f.contact.ID))
+		if fu4, err := f.app.RunFollowUp(ctx, survey.CaseClosed, "case", c4.ID); err != nil || fu4.ID != "" {
+			t.Fatalf("off: %+v %v", fu4, err)
+		}
+	})
+}
+
+func caseFor(accountID, contactID string) cases.Case {
+	return cases.Case{AccountID: accountID, ContactID: contactID, Subject: "Late delivery", Category: "billing", Priority: "normal"}
+}
+
+// triggerLog is a job queue that only notes what was scheduled.
+type triggerLog struct{ got []string }
+
+func (l *triggerLog) ScheduleSLACheck(context.Context, *store.Tx, string, time.Time) error {
+	return nil
+}
+func (l *triggerLog) ScheduleFollowUp(_ context.Context, _ *store.Tx, trigger, causeType, causeID string, at time.Time) error {
+	l.got = append(l.got, trigger+" "+causeType+" "+at.UTC().Format(time.RFC3339))
+	return nil
+}
+
+// TestSurveyTriggersFireInTheCausingTransaction: closing a case, winning
+// a deal and keeping a promise schedule their follow-up after the
+// trigger's delay.
+func TestSurveyTriggersFireInTheCausingTransaction(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := surveySetup(t, s)
+		ctx := context.Background()
+		log := &triggerLog{}
+		f.app.SetScheduler(log)
+		now := f.app.Now()
+		c, _ := f.app.OpenCase(ctx, f.service, caseFor(f.acc.ID, f.contact.ID))
+		yes := true
+		for _, tr := range []cases.Transition{{To: cases.Open}, {To: cases.Resolved, Solution: "Fixed"}, {To: cases.Closed, Confirmed: &yes}} {
+			if _, err := f.app.TransitionCase(ctx, f.service, c.ID, tr, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d, err := f.app.CreateDeal(ctx, f.sales, deal.Deal{AccountID: f.acc.ID, Title: "Renewal", Amount: euro(1000)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.app.MoveDeal(ctx, f.sales, d.ID, deal.Transition{To: deal.Won}, 0); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"case_closed case " + now.Add(24*time.Hour).Format(time.RFC3339), "deal_won deal " + now.Add(14*24*time.Hour).Format(time.RFC3339)}
+		if strings.Join(log.got, "|") != strings.Join(want, "|") {
+			t.Errorf("scheduled %v, want %v", log.got, want)
+		}
+	})
+}
