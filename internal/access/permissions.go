@@ -73,6 +73,13 @@ const (
 	RotateSurveyKeys Action = "rotate the keys that sign survey links"
 )
 
+// Actions on competitors and the share of wallet (everyone reads them
+// with ReadRecords).
+const (
+	EditCompetitors Action = "keep the competitors list"
+	EstimateWallet  Action = "estimate a customer's total spend in our category"
+)
+
 // Grant is one row of the permission table: who may do an action, whether
 // a role listed in Own may do it only on what they own or wrote, and the
 // token scope the action needs (a browser session has every scope).
@@ -135,6 +142,10 @@ var Table = []Grant{
 	{EditSurveys, []Role{Admin, Manager}, nil, ScopeWrite},
 	{SendSurveys, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
 	{RotateSurveyKeys, []Role{Admin}, nil, ScopeAdmin},
+	// Competitors and the share of wallet: sales estimate their own
+	// accounts' spend.
+	{EditCompetitors, []Role{Admin, Manager}, nil, ScopeWrite},
+	{EstimateWallet, []Role{Admin, Manager}, []Role{Sales}, ScopeWrite},
 }
 
 func grant(a Action) Grant {

@@ -175,6 +175,8 @@ func New(mux *http.ServeMux, a *app.App, log *slog.Logger) huma.API {
 	s.registerPromotions(api)
 	s.registerDeals(api)
 	s.registerSurveys(api)
+	s.registerTasks(api)
+	s.registerCompetitors(api)
 	describeOutputs(api)
 	return api
 }

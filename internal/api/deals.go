@@ -11,7 +11,6 @@ import (
 	"tandem/internal/deal"
 	"tandem/internal/fault"
 	"tandem/internal/goodwill"
-	"tandem/internal/promise"
 	"tandem/internal/store"
 )
 
@@ -146,7 +145,7 @@ func (s *server) registerDeals(api huma.API) {
 				return nil, s.problem(ctx, err)
 			}
 			d, err := s.app.CreateDeal(ctx, actor(ctx), deal.Deal{AccountID: b.AccountID, Title: b.Title,
-				Amount: promise.Money{Minor: b.Amount.AmountMinor, Currency: b.Amount.Currency}, Stage: b.Stage, ExpectedClose: day,
+				Amount: b.Amount, Stage: b.Stage, ExpectedClose: day,
 				Source: b.Source, OwnerID: b.OwnerID, CaseID: b.CaseID, InteractionID: b.InteractionID})
 			if err != nil {
 				return nil, s.problem(ctx, err)
@@ -178,7 +177,7 @@ func (s *server) registerDeals(api huma.API) {
 			b := in.Body
 			patch := app.DealPatch{Title: b.Title, Source: b.Source, OwnerID: b.OwnerID}
 			if b.Amount != nil {
-				patch.Amount = &promise.Money{Minor: b.Amount.AmountMinor, Currency: b.Amount.Currency}
+				patch.Amount = b.Amount
 			}
 			if b.ExpectedClose != nil {
 				day, err := parseDay("expected_close", *b.ExpectedClose)

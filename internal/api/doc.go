@@ -27,6 +27,8 @@ var tags = []*huma.Tag{
 	{Name: "Deals", Description: "Sales opportunities moving through the pipeline's stages"},
 	{Name: "Promises", Description: "The promise ledger: what sales and service promised customers, watched until kept"},
 	{Name: "Orders", Description: "Products, and what customers bought: lines, revenue, cost and margin, and delivery"},
+	{Name: "Tasks", Description: "What one person is to do by when, at an account and linked to what caused it; done tasks are on the timeline"},
+	{Name: "Competitors", Description: "Whom customers also buy from, and the signs that they shop elsewhere"},
 	{Name: "Operations", Description: "Liveness, readiness, metrics and this document"},
 }
 

@@ -10,6 +10,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/goodwill"
+	"tandem/internal/money"
 	"tandem/internal/promotion"
 	"tandem/internal/store"
 )
@@ -56,11 +57,9 @@ type goodwillBody struct {
 	Body GoodwillOut
 }
 
-// MoneyIn is an amount as the API takes it.
-type MoneyIn struct {
-	AmountMinor int64  `json:"amount_minor" example:"15000" doc:"In the currency's minor units (cents): 15000 is 150.00. A fraction or a negative amount is refused"`
-	Currency    string `json:"currency" enum:"AED,ARS,AUD,BGN,BHD,BRL,CAD,CHF,CLP,CNY,COP,CZK,DKK,EGP,EUR,GBP,HKD,HUF,IDR,ILS,INR,ISK,JPY,KRW,KWD,MXN,MYR,NGN,NOK,NZD,PHP,PLN,RON,SAR,SEK,SGD,THB,TRY,TWD,UAH,USD,ZAR" example:"EUR" doc:"ISO 4217 code, one of the currencies Tandem knows"`
-}
+// MoneyIn is an amount as the API takes it: the one money type
+// ({"amount_minor", "currency"}), its currency one of those Tandem knows.
+type MoneyIn = money.Money
 
 // LimitOut is one role's approval limit.
 type LimitOut struct {
@@ -147,7 +146,7 @@ func (s *server) registerGoodwill(api huma.API) {
 		}) (*goodwillBody, error) {
 			b := in.Body
 			g, err := s.app.RequestGoodwill(ctx, actor(ctx), goodwill.Goodwill{AccountID: b.AccountID, Kind: b.Kind,
-				Amount: goodwill.Money{Minor: b.Amount.AmountMinor, Currency: b.Amount.Currency}, Reason: b.Reason, PromiseID: b.PromiseID, CaseID: b.CaseID})
+				Amount: b.Amount, Reason: b.Reason, PromiseID: b.PromiseID, CaseID: b.CaseID})
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}

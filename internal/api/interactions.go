@@ -19,8 +19,8 @@ type InteractionInput struct {
 	Team       string    `json:"team,omitempty" enum:"sales,service" doc:"Defaults to the caller's team"`
 	Channel    string    `json:"channel" enum:"phone,email,meeting,video,chat,visit,letter,other"`
 	Direction  string    `json:"direction" enum:"in,out" doc:"in: the customer reached us; out: we reached them"`
-	Kind       string    `json:"kind,omitempty" enum:"touch,competitor_quote" doc:"competitor_quote: the customer is shopping elsewhere"`
-	Competitor string    `json:"competitor,omitempty" maxLength:"200" doc:"Required for competitor_quote"`
+	Kind       string    `json:"kind,omitempty" enum:"touch,competitor_quote,comparing" doc:"competitor_quote: the customer got a quote elsewhere (name the competitor); comparing: the customer says they compare offers (competitor optional)"`
+	Competitor string    `json:"competitor,omitempty" maxLength:"200" doc:"Required for competitor_quote, optional for comparing; matched to the competitors list by its normalised name and then spelled as the list does"`
 	Summary    string    `json:"summary" maxLength:"300"`
 	Body       string    `json:"body,omitempty" text:"multiline"`
 	Outcome    string    `json:"outcome,omitempty" enum:"positive,neutral,negative" doc:"Defaults to neutral"`
@@ -33,7 +33,7 @@ type InteractionPatchInput struct {
 	Team       *string    `json:"team,omitempty" enum:"sales,service"`
 	Channel    *string    `json:"channel,omitempty" enum:"phone,email,meeting,video,chat,visit,letter,other"`
 	Direction  *string    `json:"direction,omitempty" enum:"in,out"`
-	Kind       *string    `json:"kind,omitempty" enum:"touch,competitor_quote"`
+	Kind       *string    `json:"kind,omitempty" enum:"touch,competitor_quote,comparing"`
 	Competitor *string    `json:"competitor,omitempty" maxLength:"200"`
 	Summary    *string    `json:"summary,omitempty" maxLength:"300"`
 	Body       *string    `json:"body,omitempty" text:"multiline"`
@@ -57,7 +57,7 @@ func (s *server) registerInteractions(api huma.API) {
 			AccountID string `query:"account_id"`
 			ContactID string `query:"contact_id"`
 			Team      string `query:"team" enum:"sales,service,"`
-			Kind      string `query:"kind" enum:"touch,competitor_quote,"`
+			Kind      string `query:"kind" enum:"touch,competitor_quote,comparing,"`
 		}) (*listOut, error) {
 			items, next, err := s.app.Interactions(ctx, actor(ctx), store.InteractionFilter{AccountID: in.AccountID, ContactID: in.ContactID, Team: in.Team, Kind: in.Kind},
 				store.Page{Cursor: in.Cursor, Limit: in.Limit})

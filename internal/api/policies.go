@@ -224,7 +224,7 @@ func (s *server) registerPolicies(api huma.API) {
 		var f fault.Fields
 		d := app.PromiseDraft{Kind: b.Kind, DueAt: s.parseDue(b.DueAt, &f), Description: b.Description, AccountID: b.AccountID}
 		if b.Amount != nil {
-			d.AmountMinor, d.Currency = b.Amount.AmountMinor, b.Amount.Currency
+			d.AmountMinor, d.Currency = b.Amount.Minor, b.Amount.Currency
 			if d.Currency == "" {
 				f.Add("amount.currency", "say the currency of the amount")
 			}

@@ -64,6 +64,11 @@ func (a *App) SLAOf(c cases.Case) SLA {
 // refreshDue recomputes the stored due times after the clocks changed.
 func (a *App) refreshDue(c *cases.Case) {
 	cal, _ := a.sla()
+	a.refreshDueOn(c, cal)
+}
+
+// refreshDueOn is refreshDue on the calendar cal.
+func (a *App) refreshDueOn(c *cases.Case, cal sla.Calendar) {
 	fr, res := a.clocks(*c)
 	c.Clocks.FirstResponseDue = fr.Due(cal)
 	c.Clocks.ResolutionDue, c.Clocks.AtRiskAt = time.Time{}, time.Time{}
@@ -90,10 +95,15 @@ func (a *App) scheduleNextCheck(ctx context.Context, tx *store.Tx, c cases.Case)
 // scheduleCheckWithin schedules the case's next moment if it comes within
 // horizon (0: whenever it comes).
 func (a *App) scheduleCheckWithin(ctx context.Context, tx *store.Tx, c cases.Case, horizon time.Duration) error {
+	cal, _ := a.sla()
+	return a.scheduleCheckOn(ctx, tx, c, cal, horizon)
+}
+
+// scheduleCheckOn is scheduleCheckWithin on the calendar cal.
+func (a *App) scheduleCheckOn(ctx context.Context, tx *store.Tx, c cases.Case, cal sla.Calendar, horizon time.Duration) error {
 	if a.jobs == nil {
 		return nil
 	}
-	cal, _ := a.sla()
 	fr, res := a.clocks(c)
 	var moments []time.Time
 	if c.RespondedAt.IsZero() && (c.Status == cases.New || c.Status == cases.Open) {
@@ -150,55 +160,63 @@ func (a *App) CheckSLA(ctx context.Context, caseID string) error {
 		if err != nil {
 			return err
 		}
-		now := a.Now()
 		cal, _ := a.sla()
-		fr, res := a.clocks(c)
-		type alert struct {
-			bit   int
-			clock sla.Clock
-			state sla.State
-			kind  string
-			what  string
+		return a.checkSLA(ctx, tx, c, cal, 0)
+	})
+}
+
+// checkSLA is CheckSLA's work on a case read in tx, on the calendar cal;
+// it schedules the case's next moment if it comes within horizon (0:
+// whenever it comes).
+func (a *App) checkSLA(ctx context.Context, tx *store.Tx, c cases.Case, cal sla.Calendar, horizon time.Duration) error {
+	var err error
+	now := a.Now()
+	fr, res := a.clocks(c)
+	type alert struct {
+		bit   int
+		clock sla.Clock
+		state sla.State
+		kind  string
+		what  string
+	}
+	alerts := []alert{
+		{cases.AlertFirstResponseBreached, fr, sla.Breached, inbox.SLABreached, "first response is overdue"},
+		{cases.AlertFirstResponseAtRisk, fr, sla.AtRisk, inbox.SLAAtRisk, "first response is due soon"},
+		{cases.AlertResolutionBreached, res, sla.Breached, inbox.SLABreached, "resolution is overdue"},
+		{cases.AlertResolutionAtRisk, res, sla.AtRisk, inbox.SLAAtRisk, "resolution is due soon"},
+	}
+	before := c
+	var acc customer.Account
+	for _, al := range alerts {
+		if c.Clocks.Alerts&al.bit != 0 || al.clock.State(cal, now) != al.state {
+			continue
 		}
-		alerts := []alert{
-			{cases.AlertFirstResponseBreached, fr, sla.Breached, inbox.SLABreached, "first response is overdue"},
-			{cases.AlertFirstResponseAtRisk, fr, sla.AtRisk, inbox.SLAAtRisk, "first response is due soon"},
-			{cases.AlertResolutionBreached, res, sla.Breached, inbox.SLABreached, "resolution is overdue"},
-			{cases.AlertResolutionAtRisk, res, sla.AtRisk, inbox.SLAAtRisk, "resolution is due soon"},
+		if al.bit == cases.AlertFirstResponseAtRisk && c.Clocks.Alerts&cases.AlertFirstResponseBreached != 0 ||
+			al.bit == cases.AlertResolutionAtRisk && c.Clocks.Alerts&cases.AlertResolutionBreached != 0 {
+			continue
 		}
-		before := c
-		var acc customer.Account
-		for _, al := range alerts {
-			if c.Clocks.Alerts&al.bit != 0 || al.clock.State(cal, now) != al.state {
-				continue
-			}
-			if al.bit == cases.AlertFirstResponseAtRisk && c.Clocks.Alerts&cases.AlertFirstResponseBreached != 0 ||
-				al.bit == cases.AlertResolutionAtRisk && c.Clocks.Alerts&cases.AlertResolutionBreached != 0 {
-				continue
-			}
-			c.Clocks.Alerts |= al.bit
-			if err := a.record(ctx, tx, access.System, now, change{kind: "case." + al.kind, accountID: c.AccountID, subjectType: "case",
-				subjectID: c.ID, team: "service", after: map[string]any{"number": c.Number, "alert": al.what}}); err != nil {
-				return err
-			}
-			if acc.ID == "" {
-				if acc, err = tx.Account(ctx, c.AccountID); err != nil {
-					return err
-				}
-			}
-			if err := a.notifyOwner(ctx, tx, access.System, acc, inbox.Notification{Kind: al.kind, SubjectType: "case", SubjectID: c.ID,
-				URL: "/cases/" + c.ID, Message: fmt.Sprintf("case #%d: %s (%s)", c.Number, al.what, c.Subject)}, c.AssigneeID); err != nil {
-				return err
-			}
-		}
-		if err := a.scheduleCheckWithin(ctx, tx, c, 0); err != nil {
+		c.Clocks.Alerts |= al.bit
+		if err := a.record(ctx, tx, access.System, now, change{kind: "case." + al.kind, accountID: c.AccountID, subjectType: "case",
+			subjectID: c.ID, team: "service", after: map[string]any{"number": c.Number, "alert": al.what}}); err != nil {
 			return err
 		}
-		if c.Clocks.Alerts == before.Clocks.Alerts {
-			return nil
+		if acc.ID == "" {
+			if acc, err = tx.Account(ctx, c.AccountID); err != nil {
+				return err
+			}
 		}
-		return tx.SetCaseAlerts(ctx, c.ID, c.Clocks.Alerts)
-	})
+		if err := a.notifyOwner(ctx, tx, access.System, acc, inbox.Notification{Kind: al.kind, SubjectType: "case", SubjectID: c.ID,
+			URL: "/cases/" + c.ID, Message: fmt.Sprintf("case #%d: %s (%s)", c.Number, al.what, c.Subject)}, c.AssigneeID); err != nil {
+			return err
+		}
+	}
+	if err := a.scheduleCheckOn(ctx, tx, c, cal, horizon); err != nil {
+		return err
+	}
+	if c.Clocks.Alerts == before.Clocks.Alerts {
+		return nil
+	}
+	return tx.SetCaseAlerts(ctx, c.ID, c.Clocks.Alerts)
 }
 
 // CatchUpSLA checks the cases with a moment already past, once: for

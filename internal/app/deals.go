@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"tandem/internal/access"
+	"tandem/internal/competitor"
 	"tandem/internal/deal"
+	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
 	"tandem/internal/promise"
@@ -199,7 +201,7 @@ func (a *App) CreateDeal(ctx context.Context, actor access.Actor, in deal.Deal) 
 			msg += " (" + in.Amount.String() + ")"
 		}
 		return a.tell(ctx, tx, actor, inbox.Notification{Kind: inbox.NextSale, SubjectType: "deal", SubjectID: in.ID, AccountID: acc.ID,
-			URL: "/deals#deal-" + in.ID, Message: acc.Name + ": " + msg}, in.OwnerID)
+			URL: "/deals/" + in.ID, Message: acc.Name + ": " + msg}, in.OwnerID)
 	})
 	return in, err
 }
@@ -342,6 +344,9 @@ func (a *App) MoveDeal(ctx context.Context, actor access.Actor, id string, t dea
 		if err := d.Move(p, t, now); err != nil {
 			return err
 		}
+		if d.LostTo, err = canonicalCompetitor(ctx, tx, d.LostTo); err != nil {
+			return err
+		}
 		d.UpdatedAt, d.Version = now, before.Version+1
 		if err := tx.UpdateDeal(ctx, d, before.Version); err != nil {
 			return err
@@ -378,7 +383,8 @@ func (a *App) OpenPipeline(ctx context.Context, accountID string) (promise.Money
 	return out, nil
 }
 
-// DealBoard is the pipeline board: the stages' columns with their deals.
+// DealBoard is the pipeline board: the stages' columns with their first
+// BoardCards deals by expected close, and the count and totals of all.
 func (a *App) DealBoard(ctx context.Context, actor access.Actor, ownerID string) ([]deal.Column, deal.Pipeline, error) {
 	if err := actor.Require(access.ReadRecords, false); err != nil {
 		return nil, deal.Pipeline{}, err
@@ -387,12 +393,24 @@ func (a *App) DealBoard(ctx context.Context, actor access.Actor, ownerID string)
 	if err != nil {
 		return nil, deal.Pipeline{}, err
 	}
-	open, _, err := a.store.Deals(ctx, store.DealFilter{OwnerID: ownerID, OpenOnly: true, Sort: "expected_close"}, store.Page{Limit: 500})
+	var first []deal.Deal
+	for _, st := range p.Open() {
+		list, _, err := a.store.Deals(ctx, store.DealFilter{OwnerID: ownerID, Stage: st.Key, Sort: "expected_close"}, store.Page{Limit: BoardCards})
+		if err != nil {
+			return nil, p, err
+		}
+		first = append(first, list...)
+	}
+	sums, err := a.store.OpenStageSums(ctx, ownerID)
 	if err != nil {
 		return nil, p, err
 	}
-	return deal.Board(p, open), p, nil
+	return deal.BoardOf(p, first, sums), p, nil
 }
+
+// BoardCards is how many deals a board's column shows, the soonest to
+// close first; its count and totals are of all its deals.
+const BoardCards = 30
 
 // MyOpenDeals lists the actor's open deals by expected close, the
 // slipping ones (past their expected close) first.
@@ -477,6 +495,9 @@ type CompetitorReport struct {
 	From   time.Time               `json:"from"`
 	LostTo []store.CompetitorCount `json:"lost_to"`
 	Quotes []store.CompetitorCount `json:"quotes"`
+	// Tallies are the quotes, comparisons and lost deals per competitor
+	// of the list (names folded in by key), then the names not on it.
+	Tallies []competitor.Tally `json:"tallies"`
 }
 
 // Competitors reports the deals lost to each competitor and its quotes
@@ -494,5 +515,38 @@ func (a *App) Competitors(ctx context.Context, actor access.Actor, days int) (Co
 		return CompetitorReport{}, err
 	}
 	quotes, err := a.store.CompetitorQuotes(ctx, from)
-	return CompetitorReport{From: from, LostTo: lost, Quotes: quotes}, err
+	if err != nil {
+		return CompetitorReport{}, err
+	}
+	list, err := a.store.Competitors(ctx)
+	if err != nil {
+		return CompetitorReport{}, err
+	}
+	counts, err := a.store.ShoppingCounts(ctx, from)
+	return CompetitorReport{From: from, LostTo: lost, Quotes: quotes, Tallies: competitor.Fold(list, counts)}, err
+}
+
+// DealHistory is a deal's events, the newest first: when it was started,
+// changed, moved, won or lost, and by whom.
+func (a *App) DealHistory(ctx context.Context, actor access.Actor, id string) ([]event.Event, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, err
+	}
+	return a.store.SubjectEvents(ctx, "deal", id, 200)
+}
+
+// StartDealFromInteraction starts a service follow-up deal from an
+// interaction ("the customer is happy and asked about X"): linked to it,
+// at its account, owned as CreateDeal owns deals (the account's owner,
+// who is told, when service starts it).
+func (a *App) StartDealFromInteraction(ctx context.Context, actor access.Actor, interactionID, title string, amount promise.Money) (deal.Deal, error) {
+	if err := actor.Require(access.StartDeals, false); err != nil {
+		return deal.Deal{}, err
+	}
+	in, err := a.store.Interaction(ctx, interactionID)
+	if err != nil {
+		return deal.Deal{}, err
+	}
+	return a.CreateDeal(ctx, actor, deal.Deal{AccountID: in.AccountID, Title: title, Amount: amount, Source: deal.SourceServiceFollowUp,
+		InteractionID: in.ID})
 }

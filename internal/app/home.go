@@ -91,7 +91,8 @@ type Team struct {
 	Troubled                           []store.AccountCount // accounts with the most cases past their deadline
 }
 
-// UnconfirmedWindow is how far back the team's unconfirmed closes count.
+// UnconfirmedWindow is how far back the team's unconfirmed closes count,
+// from the start of that day in the team's zone.
 const UnconfirmedWindow = 30 * 24 * time.Hour
 
 // TeamOf returns how the service team stands; managers and admins only.
@@ -119,7 +120,9 @@ func (a *App) TeamOf(ctx context.Context, actor access.Actor) (Team, error) {
 		}
 		return strings.Compare(x.AssigneeID, y.AssigneeID)
 	})
-	t.UnconfirmedSince = now.Add(-UnconfirmedWindow)
+	// From the start of that day, as the list the figure links to reads it.
+	since := now.Add(-UnconfirmedWindow).In(a.Zone())
+	t.UnconfirmedSince = time.Date(since.Year(), since.Month(), since.Day(), 0, 0, 0, 0, a.Zone())
 	if t.Unconfirmed, err = a.store.CountCases(ctx, store.CaseFilter{Statuses: []cases.Status{cases.Closed}, Unconfirmed: true,
 		ClosedFrom: t.UnconfirmedSince, Now: now}); err != nil {
 		return Team{}, err

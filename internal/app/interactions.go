@@ -44,6 +44,9 @@ func (a *App) LogInteraction(ctx context.Context, actor access.Actor, in custome
 		if err != nil {
 			return err
 		}
+		if in.Competitor, err = canonicalCompetitor(ctx, tx, in.Competitor); err != nil {
+			return err
+		}
 		if err := tx.InsertInteraction(ctx, in); err != nil {
 			return err
 		}
@@ -149,6 +152,11 @@ func (a *App) UpdateInteraction(ctx context.Context, actor access.Actor, id stri
 		now := a.Now()
 		if _, err := a.validInteraction(ctx, tx, after, now); err != nil {
 			return err
+		}
+		if p.Competitor != nil {
+			if after.Competitor, err = canonicalCompetitor(ctx, tx, after.Competitor); err != nil {
+				return err
+			}
 		}
 		after.UpdatedAt, after.Version = now, before.Version+1
 		if err := tx.UpdateInteraction(ctx, after, before.Version); err != nil {

@@ -217,21 +217,19 @@ func (a *App) recordOrder(ctx context.Context, tx *store.Tx, actor access.Actor,
 	if len(in.Lines) == 0 {
 		f.Add("lines", "an order has at least one line")
 	}
-	products := map[string]order.Product{}
+	var ids []string
+	for _, l := range in.Lines {
+		if l.ProductID != "" {
+			ids = append(ids, l.ProductID)
+		}
+	}
+	products, perr := tx.ProductsByID(ctx, ids) // one read for every line
+	if perr != nil {
+		return o, perr
+	}
 	for i, l := range in.Lines {
 		at := fmt.Sprintf("lines[%d]", i)
 		p, ok := products[l.ProductID]
-		if !ok && l.ProductID != "" {
-			var err error
-			p, err = tx.Product(ctx, l.ProductID)
-			switch {
-			case fault.KindOf(err) == fault.NotFound:
-			case err != nil:
-				return o, err
-			default:
-				products[l.ProductID], ok = p, true
-			}
-		}
 		switch {
 		case l.ProductID == "":
 			f.Add(at+".product_id", "choose a product")
@@ -465,6 +463,7 @@ func (a *App) OrderPromise(ctx context.Context, actor access.Actor, orderID stri
 // valueReader is what the value reads from: the store, or a transaction.
 type valueReader interface {
 	OrderTallies(ctx context.Context, accountID string, since, until time.Time) ([]order.Tally, time.Time, error)
+	Wallet(ctx context.Context, accountID string) (*store.Wallet, error)
 }
 
 // openPipeline is the sum of an account's open deals (unweighted) in the
@@ -499,6 +498,14 @@ func (a *App) valueOf(ctx context.Context, q valueReader, accountID string) (ord
 		return order.Value{}, err
 	}
 	v := order.FromTallies(tallies, newest, DefaultCurrency)
+	wallet, err := q.Wallet(ctx, accountID)
+	if err != nil {
+		return v, err
+	}
+	if wallet != nil {
+		v.CategorySpend = &wallet.Spend
+		v.WithWallet(wallet.Spend)
+	}
 	v.OpenPipeline, err = a.openPipeline(ctx, q, accountID, v.Currency)
 	return v, err
 }

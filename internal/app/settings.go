@@ -122,13 +122,14 @@ func (a *App) Policy(ctx context.Context, actor access.Actor) (PolicySetting, er
 }
 
 // SaveCalendar replaces the service calendar. Cases opened from now on use
-// it; open cases keep the due times they have. version is the one the
+// it, and the open cases' due times are recomputed on it (redueOpenCases):
+// the first RedueBatch in this transaction, the rest by a job it enqueues. version is the one the
 // caller read (0 for the built-in default), or -1 to skip the check.
 func (a *App) SaveCalendar(ctx context.Context, actor access.Actor, in CalendarSetting, version int64) (CalendarSetting, error) {
 	if err := actor.Require(access.EditSLA, false); err != nil {
 		return CalendarSetting{}, err
 	}
-	if _, err := in.Spec.Compile(); err != nil {
+	if err := settingProblems(in.Name, func() error { _, err := in.Spec.Compile(); return err }); err != nil {
 		return CalendarSetting{}, err
 	}
 	out, err := a.saveSetting(ctx, actor, CalendarKey, in.Name, in.Spec, version)
@@ -136,17 +137,35 @@ func (a *App) SaveCalendar(ctx context.Context, actor access.Actor, in CalendarS
 	return in, err
 }
 
-// SavePolicy replaces the SLA policy, as SaveCalendar the calendar.
+// SavePolicy replaces the SLA policy, as SaveCalendar the calendar: the
+// open cases take its targets.
 func (a *App) SavePolicy(ctx context.Context, actor access.Actor, in PolicySetting, version int64) (PolicySetting, error) {
 	if err := actor.Require(access.EditSLA, false); err != nil {
 		return PolicySetting{}, err
 	}
-	if _, err := in.Spec.Compile(); err != nil {
+	if err := settingProblems(in.Name, func() error { _, err := in.Spec.Compile(); return err }); err != nil {
 		return PolicySetting{}, err
 	}
 	out, err := a.saveSetting(ctx, actor, PolicyKey, in.Name, in.Spec, version)
 	in.Version = out
 	return in, err
+}
+
+// settingProblems is every problem of a setting at once: its name's and
+// those compile finds in its spec.
+func settingProblems(name string, compile func() error) error {
+	var f fault.Fields
+	if name = strings.TrimSpace(name); name == "" || len(name) > 100 {
+		f.Add("name", "give it a name under 100 characters")
+	}
+	if err := compile(); err != nil {
+		e, ok := fault.As(err)
+		if !ok || e.Kind != fault.Invalid {
+			return err
+		}
+		f = append(f, e.Fields...)
+	}
+	return f.Err()
 }
 
 func (a *App) saveSetting(ctx context.Context, actor access.Actor, key, name string, spec any, version int64) (int64, error) {
@@ -172,8 +191,11 @@ func (a *App) saveSetting(ctx context.Context, actor access.Actor, key, name str
 			return err
 		}
 		saved = cur.Version + 1
-		return a.record(ctx, tx, actor, now, change{kind: "sla." + key + "_changed", subjectType: "sla_" + key, subjectID: key, offTimeline: true,
-			before: json.RawMessage(cur.Spec), after: json.RawMessage(b)})
+		if err := a.record(ctx, tx, actor, now, change{kind: "sla." + key + "_changed", subjectType: "sla_" + key, subjectID: key, offTimeline: true,
+			before: json.RawMessage(cur.Spec), after: json.RawMessage(b)}); err != nil {
+			return err
+		}
+		return a.redueOpenCases(ctx, tx)
 	})
 	if err == nil {
 		a.settings.mu.Lock()

@@ -51,13 +51,16 @@ type Contact struct {
 const (
 	Touch           = "touch"
 	CompetitorQuote = "competitor_quote"
-	TeamSales       = "sales"
-	TeamService     = "service"
+	// Comparing is the customer saying they compare offers, with or
+	// without naming whom with: a shopping signal without a quote.
+	Comparing   = "comparing"
+	TeamSales   = "sales"
+	TeamService = "service"
 )
 
 var (
 	Teams      = []string{TeamSales, TeamService}
-	Kinds      = []string{Touch, CompetitorQuote}
+	Kinds      = []string{Touch, CompetitorQuote, Comparing}
 	Directions = []string{"in", "out"}
 	Outcomes   = []string{"positive", "neutral", "negative"}
 	Channels   = []string{"phone", "email", "meeting", "video", "chat", "visit", "letter", "other"}

@@ -311,6 +311,46 @@ type Column struct {
 	Deals    []Deal
 	Total    []Money
 	Weighted []Money
+	// Count is how many deals the stage has; Deals may be only the first
+	// of them (BoardOf).
+	Count int
+}
+
+// StageSum is the open deals of one stage in one currency, added up.
+type StageSum struct {
+	Stage  string
+	Amount Money
+	Count  int
+}
+
+// BoardOf is Board from the first deals of each stage and the sums of
+// all of them: the columns' counts and totals are the stage's, whatever
+// number of cards is shown.
+func BoardOf(p Pipeline, first []Deal, sums []StageSum) []Column {
+	cols := Board(p, first)
+	index := map[string]int{}
+	for i, s := range p.Stages {
+		index[s.Key] = i
+		cols[i].Total, cols[i].Weighted, cols[i].Count = nil, nil, 0
+	}
+	for _, s := range sums {
+		i, ok := index[s.Stage]
+		if !ok {
+			continue
+		}
+		cols[i].Count += s.Count
+		cols[i].Total = append(cols[i].Total, s.Amount)
+	}
+	for i := range cols {
+		for _, m := range cols[i].Total {
+			cols[i].Weighted = append(cols[i].Weighted, weigh(m, cols[i].Stage.Probability))
+		}
+	}
+	return cols
+}
+
+func weigh(m Money, probability int) Money {
+	return Money{Minor: m.Minor/100*int64(probability) + m.Minor%100*int64(probability)/100, Currency: m.Currency}
 }
 
 // Board groups deals into the pipeline's columns, in the pipeline's
@@ -329,6 +369,7 @@ func Board(p Pipeline, deals []Deal) []Column {
 	}
 	for i := range cols {
 		cols[i].Total, cols[i].Weighted = Totals(cols[i].Deals, cols[i].Stage.Probability)
+		cols[i].Count = len(cols[i].Deals)
 	}
 	return cols
 }
@@ -346,7 +387,7 @@ func Totals(deals []Deal, probability int) (total, weighted []Money) {
 		total[i].Minor += d.Amount.Minor
 	}
 	for _, m := range total {
-		weighted = append(weighted, Money{Minor: m.Minor/100*int64(probability) + m.Minor%100*int64(probability)/100, Currency: m.Currency})
+		weighted = append(weighted, weigh(m, probability))
 	}
 	return total, weighted
 }

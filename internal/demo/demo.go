@@ -108,6 +108,12 @@ func (b *book) load(ctx context.Context, count int) error {
 	if err := b.surveys(ctx); err != nil {
 		return fmt.Errorf("demo surveys: %w", err)
 	}
+	if err := b.tasks(ctx); err != nil {
+		return fmt.Errorf("demo tasks: %w", err)
+	}
+	if err := b.competitors(ctx); err != nil {
+		return fmt.Errorf("demo competitors: %w", err)
+	}
 	// Everyone has read their inbox up to two days ago.
 	for _, actor := range b.actors {
 		if err := b.app.MarkAllRead(ctx, actor, b.now.Add(-48*time.Hour)); err != nil {

@@ -91,6 +91,8 @@ func Describe(e *Event, users map[string]string) Line {
 			return Line{Text: "Merged " + name + " into this account"}
 		case "owner_changed":
 			return Line{Text: "Owner changed", Changes: changes(before, after, users)}
+		case "wallet_estimated":
+			return describeWallet(after)
 		}
 		return Line{Text: "Account " + words(verb), Changes: changes(before, after, users)}
 	case "interaction":
@@ -103,7 +105,7 @@ func Describe(e *Event, users map[string]string) Line {
 		}
 	case "deal":
 		if text, ok := describeDeal(e, snap, users); ok {
-			return Line{Text: text, Link: "/deals#deal-" + e.SubjectID}
+			return Line{Text: text, Link: "/deals/" + e.SubjectID}
 		}
 	case "user", "session", "token", "sla", "case_category":
 		if text, ok := describeAccess(e, before, after, users); ok {
@@ -121,6 +123,8 @@ func Describe(e *Event, users map[string]string) Line {
 		if text, ok := describeTask(e, verb, snap, users); ok {
 			return Line{Text: text, Link: "/tasks/" + e.SubjectID}
 		}
+	case "competitor":
+		return describeCompetitor(e, verb, snap)
 	}
 	return Line{Text: Human(e.Kind)}
 }

@@ -5,6 +5,7 @@ package httpauth
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -15,6 +16,7 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/fault"
 	"tandem/internal/text"
 )
 
@@ -86,21 +88,42 @@ func Middleware(a *app.App, opts Options) func(http.Handler) http.Handler {
 			ctx := context.WithValue(r.Context(), originKey{}, opts.origin(r))
 			if h := r.Header.Get("Authorization"); h != "" {
 				if secret, ok := strings.CutPrefix(h, "Bearer "); ok {
-					if actor, err := a.TokenActor(ctx, strings.TrimSpace(secret)); err == nil {
+					actor, err := a.TokenActor(ctx, strings.TrimSpace(secret))
+					if err == nil {
 						ctx = access.WithCaller(ctx, access.Caller{Actor: actor})
+					} else if unchecked(w, r, err) {
+						return
 					}
 				}
 				next.ServeHTTP(w, r.WithContext(ctx))
 				return
 			}
 			if c, err := r.Cookie(CookieName); err == nil && c.Value != "" {
-				if actor, sess, err := a.SessionActor(ctx, c.Value); err == nil {
+				actor, sess, err := a.SessionActor(ctx, c.Value)
+				if err == nil {
 					ctx = access.WithCaller(ctx, access.Caller{Actor: actor, SessionID: sess.ID})
+				} else if unchecked(w, r, err) {
+					return
 				}
 			}
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+// unchecked answers a request whose credential could not be checked (the
+// database did not answer) with 503, and reports whether it did: such a
+// caller is not signed out, and is not told that their session has
+// ended. A credential that is unknown, expired or revoked is not an
+// error here; the request goes on without a caller.
+func unchecked(w http.ResponseWriter, r *http.Request, err error) bool {
+	if fault.KindOf(err) == fault.Unauthorized || r.Context().Err() != nil {
+		return false
+	}
+	slog.Default().Error("checking a credential failed", "path", r.URL.Path, "err", err)
+	w.Header().Set("Retry-After", "1")
+	http.Error(w, "Tandem could not check your sign-in just now. Try again in a moment.", http.StatusServiceUnavailable)
+	return true
 }
 
 // MaxRedirectTarget is the longest redirect target a request may name.

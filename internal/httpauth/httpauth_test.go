@@ -11,6 +11,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/httpauth"
+	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 )
 
@@ -104,6 +105,48 @@ func TestLocalTarget(t *testing.T) {
 		got := httpauth.LocalTarget(c.in, "/fallback")
 		if want := map[bool]string{true: c.in, false: "/fallback"}[c.ok]; got != want {
 			t.Errorf("LocalTarget(%q) = %q, want %q", c.in, got, want)
+		}
+	}
+}
+
+// TestUncheckedCredentialIsNotASignOut: a cookie or token Tandem does not
+// know goes on without a caller (the page then asks to sign in); one it
+// could not check, because the database did not answer, is a 503, never
+// "your session has ended".
+func TestUncheckedCredentialIsNotASignOut(t *testing.T) {
+	s, err := store.Open(context.Background(), t.TempDir(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(s)
+	reached := 0
+	h := httpauth.Middleware(a, httpauth.Options{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached++
+		if _, ok := access.CallerFrom(r.Context()); ok {
+			t.Error("an unknown credential made a caller")
+		}
+	}))
+	send := func(cookie bool) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/accounts", nil)
+		if cookie {
+			req.AddCookie(&http.Cookie{Name: httpauth.CookieName, Value: access.NewSecret("tds_")})
+		} else {
+			req.Header.Set("Authorization", "Bearer "+access.NewSecret("tdt_"))
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	for _, cookie := range []bool{true, false} {
+		if rec := send(cookie); rec.Code != http.StatusOK || reached == 0 {
+			t.Fatalf("an unknown credential (cookie %v): %d", cookie, rec.Code)
+		}
+	}
+	s.Close()
+	reached = 0
+	for _, cookie := range []bool{true, false} {
+		if rec := send(cookie); rec.Code != http.StatusServiceUnavailable || reached != 0 || rec.Header().Get("Retry-After") == "" {
+			t.Fatalf("a credential the database could not check (cookie %v): %d %q", cookie, rec.Code, rec.Body.String())
 		}
 	}
 }

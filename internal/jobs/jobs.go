@@ -90,6 +90,52 @@ func (w *forgetWorker) Work(ctx context.Context, job *river.Job[ForgetArgs]) err
 // ForgetEvery is how often what has expired is removed.
 const ForgetEvery = time.Hour
 
+// RedueArgs asks for the due times of the open cases after AfterID (in id
+// order) to be recomputed on the calendar and policy in force, a batch at
+// a time, after one of them changed.
+type RedueArgs struct {
+	AfterID string `json:"after_id"`
+}
+
+// Kind names the job.
+func (RedueArgs) Kind() string { return "sla_redue" }
+
+type redueWorker struct {
+	river.WorkerDefaults[RedueArgs]
+	app *app.App
+}
+
+func (w *redueWorker) Work(ctx context.Context, job *river.Job[RedueArgs]) error {
+	return w.app.RedueAfter(ctx, job.Args.AfterID)
+}
+
+// ScheduleRedue enqueues, in the transaction tx, the recomputing of the
+// open cases after afterID.
+func (q *Queue) ScheduleRedue(ctx context.Context, tx *store.Tx, afterID string) error {
+	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), RedueArgs{AfterID: afterID}, nil)
+	return err
+}
+
+// OptimizeArgs asks for the query planner's statistics to be brought up
+// to date where the book has grown or shrunk (store.Optimize).
+type OptimizeArgs struct{}
+
+// Kind names the job.
+func (OptimizeArgs) Kind() string { return "store_optimize" }
+
+type optimizeWorker struct {
+	river.WorkerDefaults[OptimizeArgs]
+	st *store.Store
+}
+
+func (w *optimizeWorker) Work(ctx context.Context, job *river.Job[OptimizeArgs]) error {
+	return w.st.Optimize(ctx)
+}
+
+// OptimizeEvery is how often the planner's statistics are looked at; the
+// store also does at every start.
+const OptimizeEvery = time.Hour
+
 // EmailArgs asks for the outbox's due email to be sent.
 type EmailArgs struct{}
 
@@ -162,6 +208,8 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 	river.AddWorker(workers, &forgetWorker{app: a})
 	river.AddWorker(workers, &promiseWorker{app: a})
 	river.AddWorker(workers, &followUpWorker{app: a})
+	river.AddWorker(workers, &redueWorker{app: a})
+	river.AddWorker(workers, &optimizeWorker{st: st})
 	if cfg.extra != nil {
 		cfg.extra(workers)
 	}
@@ -178,6 +226,10 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 			river.NewPeriodicJob(river.PeriodicInterval(ForgetEvery), func() (river.JobArgs, *river.InsertOpts) {
 				return ForgetArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
+			// Not on start: opening the store has just done it.
+			river.NewPeriodicJob(river.PeriodicInterval(OptimizeEvery), func() (river.JobArgs, *river.InsertOpts) {
+				return OptimizeArgs{}, nil
+			}, nil),
 		}}
 	if cfg.Mailer != nil {
 		// A send every EmailEvery, enqueued by the leader. Not unique: a

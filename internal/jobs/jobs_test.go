@@ -280,3 +280,56 @@ func TestOutboxIsSentByTheQueue(t *testing.T) {
 		}
 	})
 }
+
+var _ app.DueScheduler = (*Queue)(nil)
+
+// TestPolicyChangeReachesEveryOpenCase changes the policy over more open
+// cases than one transaction recomputes: the save does the first batch,
+// the jobs it leaves the rest, and every open case takes the new target.
+func TestPolicyChangeReachesEveryOpenCase(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := app.New(s)
+		q, err := New(ctx, s, a, Config{Workers: 2, Log: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer q.Stop(ctx)
+		admin, _, _ := a.AddUser(ctx, access.System, app.NewUser{Email: "ada@example.com", Name: "Ada", Role: "admin", Password: "a long enough password"})
+		ada := access.Actor{User: admin, Scope: access.ScopeAdmin}
+		acc, err := a.CreateAccount(ctx, ada, customer.Account{Name: "Northwind"}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range app.RedueBatch + 20 {
+			if _, err := a.OpenCase(ctx, ada, cases.Case{AccountID: acc.ID, Subject: "Pallets short"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pol, _ := a.Policy(ctx, ada)
+		pol.Spec.Targets["normal"] = cases.TargetSpec{FirstResponse: "1h", Resolution: "24h"}
+		if _, err := a.SavePolicy(ctx, ada, pol, pol.Version); err != nil {
+			t.Fatal(err)
+		}
+		old := 0
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+			list, err := s.UnfinishedCases(ctx, "", 10_000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			old = 0
+			for _, c := range list {
+				if c.Clocks.FirstResponseTarget != time.Hour {
+					old++
+				}
+			}
+			if old == 0 {
+				return
+			}
+		}
+		t.Fatalf("%d open cases kept the old target", old)
+	})
+}

@@ -15,7 +15,7 @@ import (
 // Every amount of the API has this shape ({"amount_minor", "currency"}).
 type Money struct {
 	Minor    int64  `json:"amount_minor" minimum:"0" example:"120000" doc:"In the currency's minor units (cents): 120000 is 1,200.00"`
-	Currency string `json:"currency" example:"EUR" doc:"ISO 4217 code"`
+	Currency string `json:"currency" enum:"AED,ARS,AUD,BGN,BHD,BRL,CAD,CHF,CLP,CNY,COP,CZK,DKK,EGP,EUR,GBP,HKD,HUF,IDR,ILS,INR,ISK,JPY,KRW,KWD,MXN,MYR,NGN,NOK,NZD,PHP,PLN,RON,SAR,SEK,SGD,THB,TRY,TWD,UAH,USD,ZAR" example:"EUR" doc:"ISO 4217 code, one of the currencies Tandem knows"`
 }
 
 // currency is what Tandem knows of an ISO 4217 currency: its digits after

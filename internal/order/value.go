@@ -23,11 +23,15 @@ type Value struct {
 	AvgDaysBetweenOrders *float64    `json:"avg_days_between_orders"`
 	// OnOrder is the revenue of orders placed or shipped but not yet
 	// delivered, in the main currency.
-	OnOrder       money.Money `json:"on_order"`
-	OnOrderCount  int         `json:"on_order_count"`
-	OpenPipeline  money.Money `json:"open_pipeline"`
-	LeftOut       int         `json:"left_out_orders" doc:"Orders of the 12 months in other currencies than the main one, left out of the figures"`
-	ShareOfWallet *float64    `json:"share_of_wallet"`
+	OnOrder      money.Money `json:"on_order"`
+	OnOrderCount int         `json:"on_order_count"`
+	OpenPipeline money.Money `json:"open_pipeline"`
+	LeftOut      int         `json:"left_out_orders" doc:"Orders of the 12 months in other currencies than the main one, left out of the figures"`
+	// CategorySpend is sales' estimate of the customer's total spend in
+	// our category over 12 months; ShareOfWallet is Revenue12m over it,
+	// when it is in the value's currency (a fraction: 0.25 is 25 %).
+	CategorySpend *money.Money `json:"category_spend" doc:"Sales' estimate of the customer's yearly spend in our category; null when none was entered"`
+	ShareOfWallet *float64     `json:"share_of_wallet" doc:"revenue_12m / category_spend (0.25 is 25 %); null without an estimate in the value's currency"`
 }
 
 // Fact is what the value needs of one order.

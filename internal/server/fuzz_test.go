@@ -18,6 +18,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/cases"
+	"tandem/internal/competitor"
 	"tandem/internal/customer"
 	"tandem/internal/deal"
 	"tandem/internal/goodwill"
@@ -30,6 +31,7 @@ import (
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 	"tandem/internal/survey"
+	"tandem/internal/task"
 )
 
 // The fuzz targets send arbitrary bytes as the JSON body of the write
@@ -48,6 +50,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzGoodwillWrites":    {"request-goodwill", "approve-goodwill", "reject-goodwill", "set-goodwill-limits", "create-promotion", "update-promotion"},
 	"FuzzDealWrites":        {"create-deal", "update-deal", "move-deal", "set-pipeline"},
 	"FuzzSurveyWrites":      {"create-survey", "update-survey", "send-survey", "set-survey-settings", "record-survey-response"},
+	"FuzzTaskWrites":        {"create-task", "update-task", "move-task"},
 }
 
 type fuzzServer struct {
@@ -121,11 +124,20 @@ func newFuzzServer(tb testing.TB, s *store.Store) *fuzzServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tk, err := a.CreateTask(ctx, actor, task.Task{AccountID: acc.ID, Title: "Fuzz task", OwnerID: sam.ID, DueAt: a.Now().Add(24 * time.Hour)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rival, err := a.CreateCompetitor(ctx, actor, competitor.Competitor{Name: "Fuzz Rival", Active: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	f := &fuzzServer{base: srv.URL, token: secret, ops: map[string]*huma.Operation{},
 		ids: map[string]string{"accounts": acc.ID, "contacts": con.ID, "interactions": in.ID, "cases": cs.ID, "users": sam.ID,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing",
-			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID, "deals": dl.ID, "products": prod.ID, "orders": ord.ID,
-			"surveys": survey.FollowUpID}}
+			"policies": pol.ID, "promises": pr.ID, "goodwill": gw.ID, "promotions": promo.ID, "deals": dl.ID, "products": prod.ID, "orders": ord.ID, "tasks": tk.ID,
+			"competitors": rival.ID,
+			"surveys":     survey.FollowUpID}}
 	for _, item := range h.API.OpenAPI().Paths {
 		for _, o := range []*huma.Operation{item.Post, item.Put, item.Patch} {
 			if o != nil {
@@ -198,6 +210,7 @@ func FuzzPromiseWrites(f *testing.F)     { fuzzWrites(f, "FuzzPromiseWrites") }
 func FuzzGoodwillWrites(f *testing.F)    { fuzzWrites(f, "FuzzGoodwillWrites") }
 func FuzzDealWrites(f *testing.F)        { fuzzWrites(f, "FuzzDealWrites") }
 func FuzzSurveyWrites(f *testing.F)      { fuzzWrites(f, "FuzzSurveyWrites") }
+func FuzzTaskWrites(f *testing.F)        { fuzzWrites(f, "FuzzTaskWrites") }
 
 // TestFuzzTargetsCoverEveryWrite fails when a write operation with a body
 // is in no fuzz target.

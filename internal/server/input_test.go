@@ -58,11 +58,14 @@ func newWalker(t *testing.T, s *store.Store) *walker {
 	ord := c.do("POST", "/api/v1/orders", map[string]any{"account_id": acc, "lines": []any{map[string]any{"product_id": prod, "quantity": 1}}}).want(t, 201).str("id")
 	dl := c.do("POST", "/api/v1/deals", map[string]any{"account_id": acc, "title": "Walk deal", "amount": map[string]any{"amount_minor": 100, "currency": "EUR"}}).
 		want(t, 201).str("id")
+	tk := c.do("POST", "/api/v1/tasks", map[string]any{"account_id": acc, "title": "Walk task", "due_at": time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)}).
+		want(t, 201).str("id")
+	rival := c.do("POST", "/api/v1/competitors", map[string]any{"name": "Walk Rival"}).want(t, 201).str("id")
 	return &walker{t: t, c: c,
 		ids: map[string]string{"accounts": acc, "contacts": con, "interactions": in, "cases": cs, "users": sam, "tokens": tok,
 			"calendars": "default", "sla-policies": "default", "case-categories": "billing", "sessions": "01a20535-0000-7000-8000-000000000000",
 			"notifications": "01a20535-0000-7000-8000-000000000000", "policies": pol, "promises": pr, "goodwill": gw, "promotions": promo,
-			"products": prod, "orders": ord, "deals": dl, "surveys": survey.FollowUpID},
+			"products": prod, "orders": ord, "deals": dl, "tasks": tk, "competitors": rival, "surveys": survey.FollowUpID},
 		fieldID: map[string]string{"account_id": acc, "from_id": other, "contact_id": con, "assignee_id": c.userID, "owner_id": sam, "user_id": c.userID, "actor_id": c.userID,
 			"product_id": prod},
 	}

@@ -515,6 +515,9 @@ func TestEveryRouteForEveryCaller(t *testing.T) {
 	addDealRows(api, pages)
 	addOrderRows(api, pages)
 	addSurveyRows(api, pages)
+	addTaskRows(api, pages)
+	addEngineRows(api, pages)
+	addCompetitorRows(api, pages)
 	var ops []string
 	for path, item := range h.API.OpenAPI().Paths {
 		for method, o := range map[string]*huma.Operation{"GET": item.Get, "POST": item.Post, "PUT": item.Put, "PATCH": item.Patch, "DELETE": item.Delete} {

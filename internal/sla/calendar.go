@@ -67,26 +67,35 @@ func parseClock(s string) (int, error) {
 // Validate reports what is wrong with a calendar.
 func (c Calendar) Validate() error {
 	var f fault.Fields
-	if c.Location == nil {
+	c.check(&f, false, true)
+	return f.Err()
+}
+
+// check adds c's problems to f: a missing zone unless zoneTold (it was
+// already said why), spans that end before they start or overlap, each
+// under hours.<day>, and, when wholeWeek (every day was read), a week
+// without any working hours.
+func (c Calendar) check(f *fault.Fields, zoneTold, wholeWeek bool) {
+	if c.Location == nil && !zoneTold {
 		f.Add("time_zone", "choose a time zone such as Europe/Berlin")
 	}
 	total := 0
 	for d, spans := range c.Week {
+		field := "hours." + strings.ToLower(time.Weekday(d).String())
 		sorted := append([]Span(nil), spans...)
 		sort.Slice(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
 		for i, s := range sorted {
 			if s.Start < 0 || s.End > 24*60 || s.Start >= s.End {
-				f.Add("hours", fmt.Sprintf("%s: a span must start before it ends, within the day", time.Weekday(d)))
+				f.Add(field, "a span must start before it ends, within the day")
 			} else if i > 0 && s.Start < sorted[i-1].End {
-				f.Add("hours", fmt.Sprintf("%s: spans overlap", time.Weekday(d)))
+				f.Add(field, "spans overlap")
 			}
 			total += max(0, s.End-s.Start)
 		}
 	}
-	if total == 0 {
+	if total == 0 && wholeWeek {
 		f.Add("hours", "a calendar needs some working hours")
 	}
-	return f.Err()
 }
 
 // maxDays bounds the search for business time: ten years of days.

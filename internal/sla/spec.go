@@ -60,7 +60,7 @@ func (s CalendarSpec) Compile() (Calendar, error) {
 		}
 		spans, err := ParseSpans(s.Hours[name])
 		if err != nil {
-			f.Add("hours", name+": "+err.Error())
+			f.Add("hours."+strings.ToLower(name), err.Error())
 			continue
 		}
 		c.Week[d] = spans
@@ -72,11 +72,17 @@ func (s CalendarSpec) Compile() (Calendar, error) {
 		}
 		c.Holidays[h] = true
 	}
+	// The spans read are checked too, so that every problem is told at
+	// once, each beside its field.
+	hoursRead := true
+	for _, e := range f {
+		if strings.HasPrefix(e.Field, "hours") {
+			hoursRead = false
+		}
+	}
+	c.check(&f, true, hoursRead)
 	if err := f.Err(); err != nil {
 		return Calendar{}, err
 	}
-	if c.Location == nil {
-		c.Location = time.UTC
-	}
-	return c, c.Validate()
+	return c, nil
 }

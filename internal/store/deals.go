@@ -125,18 +125,19 @@ func (q q) OpenDealSums(ctx context.Context, accountID string) (map[string]int64
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rows.Close()
-	sums, counts := map[string]int64{}, map[string]int{}
-	for rows.Next() {
-		var cur string
-		var n int
-		var sum int64
-		if err := rows.Scan(&cur, &n, &sum); err != nil {
-			return nil, nil, err
-		}
-		sums[cur], counts[cur] = sum, n
+	list, err := collect(rows, func(sc interface{ Scan(...any) error }) (deal.StageSum, error) {
+		var s deal.StageSum
+		err := sc.Scan(&s.Amount.Currency, &s.Count, &s.Amount.Minor)
+		return s, err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	return sums, counts, rows.Err()
+	sums, counts := map[string]int64{}, map[string]int{}
+	for _, s := range list {
+		sums[s.Amount.Currency], counts[s.Amount.Currency] = s.Amount.Minor, s.Count
+	}
+	return sums, counts, nil
 }
 
 // WonDeals lists the deals won in [from, to) of a source ("" any), the
@@ -179,14 +180,33 @@ func (q q) competitorCounts(ctx context.Context, query string, args ...any) ([]C
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []CompetitorCount{}
-	for rows.Next() {
+	out, err := collect(rows, func(sc interface{ Scan(...any) error }) (CompetitorCount, error) {
 		var c CompetitorCount
-		if err := rows.Scan(&c.Competitor, &c.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
+		err := sc.Scan(&c.Competitor, &c.Count)
+		return c, err
+	})
+	if out == nil {
+		out = []CompetitorCount{}
 	}
-	return out, rows.Err()
+	return out, err
+}
+
+// OpenStageSums adds up the open deals (of one owner; "" everyone's) per
+// stage and currency, by the deals_owner and deals_stage indexes.
+func (q q) OpenStageSums(ctx context.Context, ownerID string) ([]deal.StageSum, error) {
+	var w where
+	w.add("stage NOT IN ('won', 'lost')")
+	if ownerID != "" {
+		w.add("owner_id = ?", ownerID)
+	}
+	rows, err := q.query(ctx, `SELECT stage, currency, COUNT(*), SUM(amount_minor) FROM deals`+w.String()+` GROUP BY stage, currency ORDER BY stage, currency`,
+		w.args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(sc interface{ Scan(...any) error }) (deal.StageSum, error) {
+		var s deal.StageSum
+		err := sc.Scan(&s.Stage, &s.Amount.Currency, &s.Count, &s.Amount.Minor)
+		return s, err
+	})
 }

@@ -217,3 +217,14 @@ func (q q) Audit(ctx context.Context, f AuditFilter, p Page) ([]event.Event, str
 	}
 	return out, next, nil
 }
+
+// SubjectEvents lists the events of one subject (a deal, an order), the
+// newest first, at most limit.
+func (q q) SubjectEvents(ctx context.Context, subjectType, subjectID string, limit int) ([]event.Event, error) {
+	rows, err := q.query(ctx, `SELECT `+eventCols+` FROM events WHERE subject_id = $1 AND subject_type = $2 ORDER BY id DESC LIMIT $3`,
+		subjectID, subjectType, limit)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanEvent)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"tandem/internal/fault"
@@ -70,6 +71,27 @@ func (q q) Products(ctx context.Context, activeOnly bool) ([]order.Product, erro
 		return nil, err
 	}
 	return collect(rows, scanProduct)
+}
+
+// ProductsByID returns the products of ids that exist, by id.
+func (q q) ProductsByID(ctx context.Context, ids []string) (map[string]order.Product, error) {
+	out := map[string]order.Product{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var w where
+	in := placeholders(&w, ids)
+	rows, err := q.query(ctx, `SELECT `+productCols+` FROM products WHERE id IN (`+in+`)`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	list, err := collect(rows, scanProduct)
+	for _, p := range list {
+		out[p.ID] = p
+	}
+	return out, err
 }
 
 const orderCols = `id, number, account_id, created_by_id, ordered_at, currency, lines, revenue_minor, cost_minor, status,
@@ -200,30 +222,51 @@ func (q q) Orders(ctx context.Context, f OrderFilter, p Page) ([]order.Order, st
 // up per currency by the indexes: those delivered in (since, until], those
 // still on order, and the newest order's time (zero: none). The rules of
 // what counts are order.FromTallies'.
+//
+// The delivered orders are added up one currency at a time, each a range
+// of orders_account_currency (account, status, currency, delivered_at)
+// that covers what it sums: no order row is read and nothing is sorted.
+// The next currency is a seek in the same index.
 func (q q) OrderTallies(ctx context.Context, accountID string, since, until time.Time) ([]order.Tally, time.Time, error) {
-	rows, err := q.query(ctx, `SELECT currency, 0, COUNT(*), SUM(revenue_minor), SUM(cost_minor), MIN(ordered_at), MAX(ordered_at) FROM orders
-		WHERE account_id = $1 AND status = 'delivered' AND delivered_at > $2 AND delivered_at <= $3 GROUP BY currency
-		UNION ALL
-		SELECT currency, 1, COUNT(*), SUM(revenue_minor), SUM(cost_minor), MIN(ordered_at), MAX(ordered_at) FROM orders
-		WHERE account_id = $1 AND status IN ('placed', 'shipped') GROUP BY currency`, accountID, ms(since), ms(until))
+	var out []order.Tally
+	for cur := ""; ; {
+		var next sql.NullString
+		if err := q.row(ctx, `SELECT MIN(currency) FROM orders WHERE account_id = $1 AND status = 'delivered' AND currency > $2`,
+			accountID, cur).Scan(&next); err != nil {
+			return nil, time.Time{}, err
+		}
+		if !next.Valid {
+			break
+		}
+		cur = next.String
+		t := order.Tally{Currency: cur}
+		var first, last sql.NullInt64
+		if err := q.row(ctx, `SELECT COUNT(*), COALESCE(SUM(revenue_minor), 0), COALESCE(SUM(cost_minor), 0), MIN(ordered_at), MAX(ordered_at)
+			FROM orders WHERE account_id = $1 AND status = 'delivered' AND currency = $2 AND delivered_at > $3 AND delivered_at <= $4`,
+			accountID, cur, ms(since), ms(until)).Scan(&t.Count, &t.Revenue, &t.Cost, &first, &last); err != nil {
+			return nil, time.Time{}, err
+		}
+		if t.Count > 0 {
+			t.First, t.Last = fromMS(first.Int64), fromMS(last.Int64)
+			out = append(out, t)
+		}
+	}
+	rows, err := q.query(ctx, `SELECT currency, COUNT(*), SUM(revenue_minor), SUM(cost_minor), MIN(ordered_at), MAX(ordered_at) FROM orders
+		WHERE account_id = $1 AND status IN ('placed', 'shipped') GROUP BY currency`, accountID)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	defer rows.Close()
-	var out []order.Tally
-	for rows.Next() {
-		var t order.Tally
-		var open int
+	open, err := collect(rows, func(sc interface{ Scan(...any) error }) (order.Tally, error) {
+		t := order.Tally{Open: true}
 		var first, last int64
-		if err := rows.Scan(&t.Currency, &open, &t.Count, &t.Revenue, &t.Cost, &first, &last); err != nil {
-			return nil, time.Time{}, err
-		}
-		t.Open, t.First, t.Last = open == 1, fromMS(first), fromMS(last)
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
+		err := sc.Scan(&t.Currency, &t.Count, &t.Revenue, &t.Cost, &first, &last)
+		t.First, t.Last = fromMS(first), fromMS(last)
+		return t, err
+	})
+	if err != nil {
 		return nil, time.Time{}, err
 	}
+	out = append(out, open...)
 	var newest int64
 	err = q.row(ctx, `SELECT ordered_at FROM orders WHERE account_id = $1 AND status <> 'cancelled' ORDER BY ordered_at DESC LIMIT 1`, accountID).Scan(&newest)
 	switch {

@@ -202,6 +202,10 @@ func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.Optimize(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("analysing the database: %w", err)
+	}
 	return s, nil
 }
 
@@ -543,4 +547,21 @@ func placeholders[S ~string](w *where, vals []S) string {
 func (w *where) next(arg any) string {
 	w.args = append(w.args, arg)
 	return fmt.Sprintf("$%d", len(w.args))
+}
+
+// Optimize brings the query planner's statistics up to date where they
+// have gone stale: on SQLite, PRAGMA optimize analyses each table never
+// analysed or grown or shrunk tenfold since (on a sample, so it takes
+// milliseconds on any book), and ANALYZE sqlite_schema then has every open
+// connection read the new statistics. PostgreSQL's autovacuum analyses
+// tables as they change, so there it does nothing. Open runs it after the
+// migrations, and a job every hour (jobs.OptimizeEvery) (docs/adr/0030-statistics-and-due-times.md).
+func (s *Store) Optimize(ctx context.Context) error {
+	if s.engine != SQLite {
+		return nil
+	}
+	return s.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.db.ExecContext(ctx, `PRAGMA optimize=0x10002; ANALYZE sqlite_schema`)
+		return err
+	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
@@ -249,4 +250,52 @@ func TestAuditReadsAsSentences(t *testing.T) {
 			t.Errorf("an export with to before from: %d", status)
 		}
 	})
+}
+
+// TestDeactivatingAnOwnerSaysWhatTheyOwn: the question before a user is
+// deactivated says how many accounts they own and links to those
+// accounts, to reassign them.
+func TestDeactivatingAnOwnerSaysWhatTheyOwn(t *testing.T) {
+	x := newSite(t, storetest.SQLite(t))
+	ctx := context.Background()
+	rep, _, err := x.a.AddUser(ctx, access.System, app.NewUser{Email: "rep@example.com", Name: "Rik", Role: "sales", Password: "a long enough password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Rik's first", "Rik's second"} {
+		if _, err := x.a.CreateAccount(ctx, x.admin, customer.Account{Name: name, OwnerID: rep.ID}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	status, page := x.post("/admin/users/"+rep.ID, url.Values{"version": {"1"}, "active": {"0"}}.Encode())
+	link := `<a href="/accounts?owner=` + rep.ID + `" id="confirm-first">Reassign Rik&#39;s 2 accounts</a>`
+	if status != http.StatusOK || !strings.Contains(page, "Rik owns 2 accounts, which stay theirs until you reassign them.") || !strings.Contains(page, link) {
+		t.Fatalf("%d %.3000s", status, page)
+	}
+	status, page = x.get("/accounts?owner=" + rep.ID)
+	if status != http.StatusOK || !strings.Contains(page, "2 accounts owned by Rik") || !strings.Contains(page, "Rik&#39;s second") {
+		t.Fatalf("their accounts: %d %.3000s", status, page)
+	}
+}
+
+// TestCalendarFormShowsEveryProblemAtOnce: a calendar with a bad name,
+// zone, two bad days and a bad holiday comes back with each problem
+// beside its field, all at once, and what was typed kept.
+func TestCalendarFormShowsEveryProblemAtOnce(t *testing.T) {
+	x := newSite(t, storetest.SQLite(t))
+	f := url.Values{"calendar_name": {" "}, "calendar_version": {"-1"}, "time_zone": {"Mars/Olympus"}, "hours.monday": {"9-5"},
+		"hours.tuesday": {"09:00-13:00,12:00-17:00"}, "hours.wednesday": {"09:00-17:00"}, "holidays": {"2026-13-01\nchristmas"}}
+	status, page := x.post("/settings/service/calendar", f.Encode())
+	if status != http.StatusUnprocessableEntity {
+		t.Fatalf("%d %.2000s", status, page)
+	}
+	for _, id := range []string{"calendar_name", "time_zone", "hours.monday", "hours.tuesday", "holidays"} {
+		if !strings.Contains(page, `id="`+id+`-error"`) || !strings.Contains(page, `aria-describedby="`+id+`-error"`) {
+			t.Errorf("no message beside %s", id)
+		}
+	}
+	if strings.Contains(page, `id="hours.wednesday-error"`) || !strings.Contains(page, `value="Mars/Olympus"`) || !strings.Contains(page, `value="9-5"`) ||
+		!strings.Contains(page, "christmas") || !strings.Contains(page, "2026-13-01") {
+		t.Errorf("a good day marked, or what was typed lost: %.6000s", page)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/cases"
+	"tandem/internal/competitor"
 	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/fault"
@@ -133,8 +134,10 @@ type queuePage struct {
 	Notice           string
 	Cases            []caseRow
 	Total            int
+	Shown            string // the rows of this page, "51–100", when the list has more than one page
 	Next             string
 	Agents           []access.User
+	Empty            string // what the filters asked for, said when nothing matches
 }
 
 func (s *site) renderQueue(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int) {
@@ -170,6 +173,7 @@ func (s *site) renderQueue(w http.ResponseWriter, r *http.Request, actor access.
 			nq[k] = v
 		}
 		nq.Set("cursor", next)
+		nq.Set("at", strconv.Itoa(pageStart(q, total)+len(list)))
 		nextURL = "/cases?" + nq.Encode()
 	}
 	for k, m := range errs {
@@ -188,7 +192,7 @@ func (s *site) renderQueue(w http.ResponseWriter, r *http.Request, actor access.
 	}
 	bq := url.Values{}
 	for k, vals := range q {
-		if k != "notice" && k != "cursor" {
+		if k != "notice" && k != "cursor" && k != "at" {
 			bq[k] = vals
 		}
 	}
@@ -208,8 +212,86 @@ func (s *site) renderQueue(w http.ResponseWriter, r *http.Request, actor access.
 		}
 		without = queueLinkOf(wq)
 	}
-	v.Data = queuePage{Back: queueLinkOf(bq), Notice: notice, Account: account, Without: without, Categories: cats, Cases: s.rows(r, actor, list), Total: total, Next: nextURL, Agents: agents}
+	qp := queuePage{Back: queueLinkOf(bq), Notice: notice, Account: account, Without: without, Categories: cats, Cases: s.rows(r, actor, list), Total: total, Next: nextURL, Agents: agents}
+	if at := pageStart(q, total); next != "" || at > 0 {
+		qp.Shown = shownRange(at, len(list))
+	}
+	if total == 0 {
+		qp.Empty = queueWords(q, f, account, agents)
+	}
+	v.Data = qp
 	s.render(w, r, status, "cases", v)
+}
+
+// queueViewNames say what each view of the queue holds.
+var queueViewNames = map[string]string{"": "open", "waiting": "waiting on the customer", "resolved": "resolved and awaiting confirmation",
+	"closed": "closed", "all": ""}
+
+// queueWords says in words what the queue's filters asked for, for the
+// message that nothing matches: "No open cases assigned to you and
+// unassigned." and, when two filters rule each other out, which.
+func queueWords(q url.Values, f store.CaseFilter, account string, agents []access.User) string {
+	view, ok := queueViewNames[q.Get("view")]
+	if !ok {
+		view = queueViewNames[""]
+	}
+	what := "cases"
+	if view != "" {
+		what = view + " cases"
+	}
+	if f.Category != "" {
+		what += " in " + f.Category
+	}
+	var with []string
+	switch f.SLAState {
+	case "breached":
+		with = append(with, "past the deadline")
+	case "at_risk":
+		with = append(with, "at risk")
+	case "on_track":
+		with = append(with, "on track")
+	}
+	mine := q.Get("mine") == "1"
+	switch {
+	case mine:
+		with = append(with, "assigned to you")
+	case f.AssigneeID != "":
+		name := "the chosen person"
+		for _, u := range agents {
+			if u.ID == f.AssigneeID {
+				name = u.Name
+			}
+		}
+		with = append(with, "assigned to "+name)
+	}
+	if f.Unassigned {
+		with = append(with, "unassigned")
+	}
+	if f.Unconfirmed {
+		with = append(with, "closed without the customer's confirmation")
+	}
+	if account != "" {
+		with = append(with, "at "+account)
+	}
+	if f.WithPromiseDue {
+		with = append(with, "at accounts with a promise due")
+	}
+	for _, b := range []struct {
+		k, words string
+	}{{"resolved_from", "resolved from"}, {"resolved_to", "resolved before"}, {"closed_from", "closed from"}} {
+		if v := strings.TrimSpace(q.Get(b.k)); v != "" {
+			with = append(with, b.words+" "+v)
+		}
+	}
+	out := "No " + what
+	if len(with) > 0 {
+		out += " " + strings.Join(with, " and ")
+	}
+	out += "."
+	if f.Unassigned && f.AssigneeID != "" {
+		out += " A case assigned to someone is not unassigned: untick one of the two."
+	}
+	return out
 }
 
 // assignCases gives the cases ticked in the queue to one agent.
@@ -243,18 +325,47 @@ func (s *site) assignCases(w http.ResponseWriter, r *http.Request, actor access.
 }
 
 func (s *site) newCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if r.URL.Query().Get("account_id") == "" {
+		s.pickCaseAccount(w, r, actor, "", http.StatusOK)
+		return
+	}
 	s.renderNewCase(w, r, actor, view{Form: url.Values{"account_id": {r.URL.Query().Get("account_id")}, "priority": {"normal"}}}, http.StatusOK)
+}
+
+// pickCaseAccount is the new-case page before an account is chosen: a
+// search for the account, whose results each open the form for it.
+func (s *site) pickCaseAccount(w http.ResponseWriter, r *http.Request, actor access.Actor, notice string, status int) {
+	q := r.URL.Query()
+	find := strings.TrimSpace(q.Get("account_q"))
+	var accounts []customer.Account
+	if find != "" {
+		page, err := s.app.AccountPage(r.Context(), actor, store.AccountFilter{Q: find}, store.Page{Limit: 20})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		accounts = page.Accounts
+	}
+	s.render(w, r, status, "case_pick", view{Title: "New case", Nav: "cases", Form: q, Data: struct {
+		Notice   string
+		Asked    bool
+		Accounts []customer.Account
+	}{notice, find != "", accounts}})
 }
 
 func (s *site) renderNewCase(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int) {
 	id := v.Form.Get("account_id")
 	if len(id) > text.ID || !text.Clean(id) {
-		s.fail(w, r, fault.NotFoundf("open a case from the account's page"))
+		s.pickCaseAccount(w, r, actor, "There is no such account; find the customer's account below.", http.StatusNotFound)
 		return
 	}
 	acc, err := s.app.Account(r.Context(), actor, id)
+	if fault.KindOf(err) == fault.NotFound {
+		s.pickCaseAccount(w, r, actor, "There is no such account; find the customer's account below.", http.StatusNotFound)
+		return
+	}
 	if err != nil {
-		s.fail(w, r, fault.NotFoundf("open a case from the account's page"))
+		s.fail(w, r, err)
 		return
 	}
 	contacts, _, err := s.app.Contacts(r.Context(), actor, acc.ID, store.Page{Limit: 200})
@@ -323,6 +434,7 @@ type casePage struct {
 	Promises      []promiseRow          // promises to this customer overdue or due soon
 	Promotions    []promotion.Promotion // running for the account: what the customer may refer to
 	Value         order.Value           // what the customer is worth (orders.go)
+	Signals       competitor.Signals    // shopping signals of the last 90 days (competitors.go)
 }
 
 // caseNotices say what an action did; the page adds whether it was
@@ -415,6 +527,10 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, actor access.A
 		return
 	}
 	if p.Value, err = s.app.AccountValue(ctx, actor, acc.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Signals, err = s.shoppingSignals(r, actor, acc.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

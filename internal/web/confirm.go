@@ -17,8 +17,12 @@ type confirmation struct {
 	Consequence string // what follows, in a sentence or two
 	Action      string // where the confirmed form posts
 	Fields      []struct{ Name, Value string }
-	Cancel      string // where Cancel goes
+	Cancel      string       // where Cancel goes
+	Link        *confirmLink // something to do first, if any
 }
+
+// confirmLink is a link a confirmation offers beside its question.
+type confirmLink struct{ URL, Text string }
 
 // Button says the action on the confirming button: "Deactivate Val Jones".
 func (c confirmation) Button() string { return strings.TrimSuffix(c.Question, "?") }

@@ -125,6 +125,10 @@ func (s *site) moveDeal(w http.ResponseWriter, r *http.Request, actor access.Act
 		s.renderBoard(w, r, actor, view{Errors: errs}, http.StatusUnprocessableEntity)
 		return
 	}
+	if f.Get("from") == "deal" {
+		s.moveDealFromPage(w, r, actor, f)
+		return
+	}
 	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 	d, err := s.app.MoveDeal(r.Context(), actor, r.PathValue("id"), deal.Transition{To: f.Get("to"), LostReason: f.Get("lost_reason"),
 		LostTo: f.Get("lost_to")}, version)

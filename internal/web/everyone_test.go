@@ -37,7 +37,7 @@ func (x *site) anonymous(method, path string) (int, string, http.Header) {
 // sign-in page when not); under /api/ it stays problem details.
 func TestUnknownAddresses(t *testing.T) {
 	x := newSite(t, storetest.SQLite(t))
-	for _, p := range []string{"/nothing", "/accounts/" + x.account.ID + "/nothing", "/Accounts", "/cases/new/x", "/search/x", "/favicon.ico"} {
+	for _, p := range []string{"/nothing", "/accounts/" + x.account.ID + "/nothing", "/Accounts", "/cases/new/x", "/search/x", "/favicon.png"} {
 		status, page := x.get(p)
 		if status != http.StatusNotFound || !strings.Contains(page, `<header class="top">`) || !strings.Contains(page, `<a href="/">Back to today</a>`) ||
 			!strings.Contains(page, "<title>Page not found · Tandem</title>") {
@@ -109,7 +109,7 @@ func TestAccountListPages(t *testing.T) {
 		}
 	}
 	status, page := x.get("/accounts?q=paged")
-	if status != http.StatusOK || !strings.Contains(page, "Showing 50 of 54 accounts") || strings.Contains(page, `rel="prev"`) {
+	if status != http.StatusOK || !strings.Contains(page, "Showing 1–50 of 54 accounts") || strings.Contains(page, `rel="prev"`) {
 		t.Fatalf("first page: %d %.3000s", status, page)
 	}
 	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(page)
@@ -118,7 +118,7 @@ func TestAccountListPages(t *testing.T) {
 	}
 	status, page = x.get(html.UnescapeString(next[1]))
 	prev := regexp.MustCompile(`<a href="([^"]+)" rel="prev">`).FindStringSubmatch(page)
-	if status != http.StatusOK || !strings.Contains(page, "Showing 4 of 54 accounts") || prev == nil || !strings.Contains(page, "Paged 53") {
+	if status != http.StatusOK || !strings.Contains(page, "Showing 51–54 of 54 accounts") || prev == nil || !strings.Contains(page, "Paged 53") {
 		t.Fatalf("second page: %d %.3000s", status, page)
 	}
 	status, page = x.get(html.UnescapeString(prev[1]))
@@ -161,5 +161,61 @@ func TestTimelineSaysWithWhom(t *testing.T) {
 	_, page := x.get("/accounts/" + x.account.ID)
 	if n := strings.Count(page, "· with "); n != 1 {
 		t.Errorf("%d lines name a contact, want 1", n)
+	}
+}
+
+// TestEmptyQueueSaysWhatWasAsked: a queue filter that finds nothing says
+// so in words, with the filters it was given, and when two of them rule
+// each other out (assigned to me, and unassigned), which.
+func TestEmptyQueueSaysWhatWasAsked(t *testing.T) {
+	x := newSite(t, storetest.SQLite(t))
+	status, page := x.get("/cases?mine=1&unassigned=1&sla=breached")
+	if status != http.StatusOK || !strings.Contains(page, `id="queue-empty"`) ||
+		!strings.Contains(page, "No open cases past the deadline and assigned to you and unassigned.") ||
+		!strings.Contains(page, "untick one of the two") || !strings.Contains(page, `<a href="/cases">Show all open work</a>`) {
+		t.Fatalf("%d %.4000s", status, page)
+	}
+}
+
+// TestOneSearchButtonPerPage: a page has one button called Search, the
+// header's; a list's own form filters.
+func TestOneSearchButtonPerPage(t *testing.T) {
+	x := newSite(t, storetest.SQLite(t))
+	search := regexp.MustCompile(`<button[^>]*>\s*Search\s*</button>`)
+	for _, path := range []string{"/", "/accounts", "/cases", "/search?q=north", "/inbox", "/goodwill", "/promotions", "/deals", "/audit", "/settings/service"} {
+		status, page := x.get(path)
+		if status != http.StatusOK {
+			t.Errorf("%s: %d", path, status)
+			continue
+		}
+		if n := len(search.FindAllString(page, -1)); n != 1 {
+			t.Errorf("%s has %d Search buttons", path, n)
+		}
+	}
+}
+
+// TestNewCaseWithoutAnAccountPicksOne: /cases/new without an account asks
+// for one, finds it by name and links to its form; an account that is
+// not there says so above the same search.
+func TestNewCaseWithoutAnAccountPicksOne(t *testing.T) {
+	x := newSite(t, storetest.SQLite(t))
+	status, page := x.get("/cases/new")
+	if status != http.StatusOK || !strings.Contains(page, `id="account_q"`) || strings.Contains(page, `id="pick-none"`) {
+		t.Fatalf("%d %.3000s", status, page)
+	}
+	status, page = x.get("/cases/new?account_q=northwind")
+	if status != http.StatusOK || !strings.Contains(page, `<a href="/cases/new?account_id=`+x.account.ID+`">New case for Northwind Traders</a>`) {
+		t.Fatalf("found: %d %.3000s", status, page)
+	}
+	status, page = x.get("/cases/new?account_q=nothing+like+it")
+	if status != http.StatusOK || !strings.Contains(page, `id="pick-none"`) {
+		t.Fatalf("none found: %d %.3000s", status, page)
+	}
+	status, page = x.get("/cases/new?account_id=01a20535-0000-7000-8000-000000000000")
+	if status != http.StatusNotFound || !strings.Contains(page, `id="pick-notice"`) || !strings.Contains(page, `id="account_q"`) {
+		t.Fatalf("no such account: %d %.3000s", status, page)
+	}
+	if status, page = x.get("/cases/new?account_id=" + x.account.ID); status != http.StatusOK || !strings.Contains(page, "New case for Northwind Traders") {
+		t.Fatalf("the form: %d %.3000s", status, page)
 	}
 }

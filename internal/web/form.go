@@ -62,6 +62,9 @@ var fieldRules = map[string]fieldRule{
 	"break_reason":             {2000, true},
 	"cancel_reason":            {2000, true},
 	"replacement_description":  {2000, true},
+	// Tasks: their notes (the add-a-task form's and the task page's).
+	"task_notes": {4000, true},
+	"notes":      {4000, true},
 }
 
 // ruleOf is the rule of a form field: its row in fieldRules, text.ID for

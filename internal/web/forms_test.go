@@ -279,6 +279,8 @@ func (x *site) forms() map[string]form {
 	maps.Copy(out, x.dealForms())
 	maps.Copy(out, x.orderForms())
 	maps.Copy(out, x.surveyForms())
+	maps.Copy(out, x.taskForms())
+	maps.Copy(out, x.competitorForms())
 	return out
 }
 

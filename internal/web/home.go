@@ -25,6 +25,8 @@ type homePage struct {
 	// Deals are a salesperson's open deals by expected close, the
 	// slipping ones (past it) first.
 	Deals []dealCard
+	// Tasks are the user's open tasks by due time, the overdue first.
+	Tasks taskSection
 }
 
 type deskPage struct {
@@ -49,6 +51,10 @@ func (s *site) home(w http.ResponseWriter, r *http.Request, actor access.Actor) 
 	}
 	p := homePage{Attention: att, Cases: s.rows(r, actor, att.Cases)}
 	if p.Promises, err = s.promisesDue(r, actor, store.PromiseFilter{MineOrOwnedBy: actor.User.ID}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Tasks, err = s.myTasks(r, actor); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -10,12 +10,14 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/cases"
+	"tandem/internal/competitor"
 	"tandem/internal/customer"
 	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/httpauth"
 	"tandem/internal/store"
 	"tandem/internal/survey"
+	"tandem/internal/text"
 )
 
 func (s *site) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -103,6 +105,8 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 	f := store.AccountFilter{Q: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort")}
 	if q.Get("mine") == "1" {
 		f.OwnerID = actor.User.ID
+	} else if o := q.Get("owner"); o != "" && len(o) <= text.ID && text.Clean(o) {
+		f.OwnerID = o // one person's accounts, to reassign them
 	}
 	switch q.Get("dir") {
 	case "", "asc":
@@ -120,7 +124,7 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 	// Links keep the search, "only mine" and the order.
 	link := func(set map[string]string) string {
 		nq := url.Values{}
-		for _, k := range []string{"q", "mine", "sort", "dir"} {
+		for _, k := range []string{"q", "mine", "owner", "sort", "dir"} {
 			if v := q.Get(k); v != "" {
 				nq.Set(k, v)
 			}
@@ -137,12 +141,14 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		}
 		return "/accounts?" + nq.Encode()
 	}
+	// at is where the page starts in the list, for saying so; links carry it.
+	at := pageStart(q, page.Total)
 	nextURL, prevURL := "", ""
 	if page.Next != "" {
-		nextURL = link(map[string]string{"cursor": page.Next})
+		nextURL = link(map[string]string{"cursor": page.Next, "at": strconv.Itoa(at + len(page.Accounts))})
 	}
 	if page.Prev != "" {
-		prevURL = link(map[string]string{"cursor": page.Prev})
+		prevURL = link(map[string]string{"cursor": page.Prev, "at": strconv.Itoa(max(at-50, 0))})
 	}
 	var cols []sortColumn
 	for _, c := range accountColumns {
@@ -155,7 +161,7 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		if desc {
 			dir = "desc"
 		}
-		col := sortColumn{Label: c.label, URL: link(map[string]string{"sort": c.key, "dir": dir, "cursor": ""})}
+		col := sortColumn{Label: c.label, URL: link(map[string]string{"sort": c.key, "dir": dir, "cursor": "", "at": ""})}
 		if current {
 			col.Sort = map[bool]string{false: "ascending", true: "descending"}[f.Desc]
 		}
@@ -170,19 +176,25 @@ func (s *site) accounts(w http.ResponseWriter, r *http.Request, actor access.Act
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "accounts", view{Title: "Accounts", Nav: "accounts", Form: q, Users: s.userNames(r, actor),
+	count := countText(at, len(page.Accounts), page.Total)
+	users := s.userNames(r, actor)
+	if f.OwnerID != "" && q.Get("mine") != "1" {
+		count += " owned by " + users[f.OwnerID]
+	}
+	s.render(w, r, http.StatusOK, "accounts", view{Title: "Accounts", Nav: "accounts", Form: q, Users: users,
 		Data: struct {
 			Accounts []customer.Account
 			Activity map[string]store.Activity
 			Columns  []sortColumn
-			Count    string // "Showing 50 of 1,234 accounts"
+			Count    string // "Showing 51–100 of 1,234 accounts"
 			Next     string
 			Prev     string
-		}{page.Accounts, activity, cols, countText(len(page.Accounts), page.Total), nextURL, prevURL}})
+		}{page.Accounts, activity, cols, count, nextURL, prevURL}})
 }
 
-// countText says how many of how many accounts a page shows.
-func countText(shown, total int) string {
+// countText says which of how many accounts a page shows: the rows from
+// at+1 on.
+func countText(at, shown, total int) string {
 	switch {
 	case total == 0:
 		return "No accounts"
@@ -191,7 +203,25 @@ func countText(shown, total int) string {
 	case shown == total:
 		return thousands(total) + " accounts"
 	}
-	return "Showing " + thousands(shown) + " of " + thousands(total) + " accounts"
+	return "Showing " + shownRange(at, shown) + " of " + thousands(total) + " accounts"
+}
+
+// shownRange is the rows a page shows, counted from 1: "51–100".
+func shownRange(at, shown int) string {
+	if shown == 0 {
+		return "none"
+	}
+	return thousands(at+1) + "–" + thousands(at+shown)
+}
+
+// pageStart reads where a page starts in its list (the at= its links
+// carry), within [0, total); anything else is the start.
+func pageStart(q url.Values, total int) int {
+	at, err := strconv.Atoi(q.Get("at"))
+	if err != nil || at < 0 || at >= total {
+		return 0
+	}
+	return at
 }
 
 // thousands writes n with a comma between each three digits: 12,345.
@@ -216,9 +246,12 @@ type accountPage struct {
 	Editable map[string]bool // the interactions on the page the person may correct
 	// ContactNames names, by id, the contacts the timeline's interactions were with.
 	ContactNames map[string]string
-	Promises     accountPromises // the account's promises still to be kept, and the form to make one
-	Goodwill     accountGoodwill // goodwill and the promotions running (goodwill.go)
-	Orders       accountOrders   // the account's value and last orders (orders.go)
+	Promises     accountPromises    // the account's promises still to be kept, and the form to make one
+	Goodwill     accountGoodwill    // goodwill and the promotions running (goodwill.go)
+	Orders       accountOrders      // the account's value and last orders (orders.go)
+	Tasks        accountTasks       // the account's open tasks and the form to add one (tasks.go)
+	Signals      competitor.Signals // shopping signals of the last 90 days (competitors.go)
+	Wallet       accountWallet      // the estimated spend in our category (competitors.go)
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -293,7 +326,22 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
-	v.Data = accountPage{Orders: orders, Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
+	tasks, err := s.accountTasksOf(r, actor, id, acc.OwnerID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	signals, err := s.shoppingSignals(r, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	wallet, err := s.walletOf(r, actor, id, acc.OwnerID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Data = accountPage{Tasks: tasks, Orders: orders, Signals: signals, Wallet: wallet, Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
 		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names,
 		Promises: accountPromises{List: promises, Kinds: promiseKinds, Currencies: currencyCodes, CanMake: actor.Can(access.MakePromises, false)},
 		Goodwill: gw}

@@ -253,9 +253,21 @@ func (s *site) updateUser(w http.ResponseWriter, r *http.Request, actor access.A
 			s.fail(w, r, err)
 			return
 		}
-		s.askToConfirm(w, r, "users", f, confirmation{Question: "Deactivate " + u.Name + "?",
+		c := confirmation{Question: "Deactivate " + u.Name + "?",
 			Consequence: u.Name + " is signed out at once and their API tokens stop working. You can reactivate them later.",
-			Cancel:      "/admin/users"})
+			Cancel:      "/admin/users"}
+		// The accounts they own keep them as owner until reassigned.
+		owned, err := s.app.AccountPage(r.Context(), actor, store.AccountFilter{OwnerID: u.ID}, store.Page{Limit: 1})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if n := owned.Total; n > 0 {
+			accounts := plural(n, "1 account", thousands(n)+" accounts")
+			c.Consequence += " " + u.Name + " owns " + accounts + ", which stay theirs until you reassign them."
+			c.Link = &confirmLink{URL: "/accounts?owner=" + url.QueryEscape(u.ID), Text: "Reassign " + u.Name + "'s " + accounts}
+		}
+		s.askToConfirm(w, r, "users", f, c)
 		return
 	}
 	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)

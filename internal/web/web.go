@@ -48,7 +48,15 @@ type site struct {
 func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
 	s := &site{app: a, log: log, pages: map[string]*template.Template{}, surveyLimit: newSurveyLimit()}
 	// Every page is parsed with the layout and the parts pages share.
-	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html", "templates/survey_parts.html"}
+	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html"}
+	// So are the parts of the account and case pages in files of their
+	// own (templates/*_parts.html).
+	parts, _ := fs.Glob(templateFS, "templates/*_parts.html")
+	for _, n := range parts {
+		if !slices.Contains(shared, n) {
+			shared = append(shared, n)
+		}
+	}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		if slices.Contains(shared, n) {
@@ -142,7 +150,10 @@ func (s *site) routes() []route {
 		{"GET /deals", s.signedIn(s.deals)},
 		{"GET /deals/board", s.signedIn(s.dealBoard)},
 		{"POST /deals/{id}/move", s.signedIn(s.moveDeal)},
+		{"GET /deals/{id}", s.signedIn(s.showDeal)},
+		{"POST /deals/{id}", s.signedIn(s.saveDeal)},
 		{"POST /cases/{id}/deals", s.signedIn(s.startDealFromCase)},
+		{"POST /interactions/{id}/deals", s.signedIn(s.startDealFromInteraction)},
 		{"POST /promotions", s.signedIn(s.savePromotion)},
 		{"POST /promotions/{id}", s.signedIn(s.savePromotion)},
 		{"GET /r/{token}", s.resolutionPage},
@@ -164,9 +175,17 @@ func (s *site) routes() []route {
 		// Products and orders.
 		{"GET /products", s.signedIn(s.products)},
 		{"POST /products", s.signedIn(s.saveProduct)},
+		{"GET /products/{id}", s.signedIn(s.showProduct)},
+		{"POST /products/{id}", s.signedIn(s.updateProduct)},
 		{"POST /accounts/{id}/orders", s.signedIn(s.recordOrder)},
 		{"GET /orders/{id}", s.signedIn(s.showOrder)},
 		{"POST /orders/{id}/transitions", s.signedIn(s.transitionOrder)},
+		// Competitors, shopping signals and the share of wallet.
+		{"GET /competitors", s.signedIn(s.competitors)},
+		{"POST /competitors", s.signedIn(s.addCompetitor)},
+		{"GET /competitors/{id}", s.signedIn(s.showCompetitor)},
+		{"POST /competitors/{id}", s.signedIn(s.saveCompetitor)},
+		{"POST /accounts/{id}/category-spend", s.signedIn(s.setWallet)},
 	}
 }
 
@@ -383,6 +402,7 @@ var funcs = template.FuncMap{
 	"list":    func(s ...string) []string { return s },
 	"rates":   func(name string, rates []app.ConfirmationRate) rateTable { return rateTable{name, rates} },
 	"percent": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
+	"whole":   func(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) },
 	"deref":   func(b *bool) bool { return b != nil && *b },
 	"due":     due,
 	// deadline names a case's next deadline and when it is.
