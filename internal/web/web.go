@@ -146,6 +146,13 @@ func (s *site) routes() []route {
 		{"POST /goodwill/{id}/approve", s.signedIn(s.decideGoodwill(true))},
 		{"POST /goodwill/{id}/reject", s.signedIn(s.decideGoodwill(false))},
 		{"GET /promotions", s.signedIn(s.promotions)},
+		// Tasks.
+		{"GET /tasks", s.signedIn(s.tasks)},
+		{"POST /tasks", s.signedIn(s.addTask)},
+		{"GET /tasks/{id}", s.signedIn(s.showTask)},
+		{"POST /tasks/{id}", s.signedIn(s.saveTask)},
+		{"POST /tasks/{id}/move", s.signedIn(s.moveTask)},
+		{"POST /accounts/{id}/tasks", s.signedIn(s.addAccountTask)},
 		// Deals and the pipeline.
 		{"GET /deals", s.signedIn(s.deals)},
 		{"GET /deals/board", s.signedIn(s.dealBoard)},
