@@ -229,7 +229,7 @@ func subcommands(t *testing.T) [][]string {
 	for _, c := range cmds {
 		names = append(names, strings.Join(c, " "))
 	}
-	if got := strings.Join(names, ","); got != "serve,migrate,user add,token create,clv fit,clv predict,backup,bench,version" {
+	if got := strings.Join(names, ","); got != "serve,migrate,user add,token create,clv fit,clv predict,survey-keys rotate,backup,bench,version" {
 		t.Fatalf("tandem --help lists %s", got)
 	}
 	return cmds

@@ -78,7 +78,7 @@ func usage() string {
 	var b strings.Builder
 	b.WriteString("usage: tandem COMMAND [flags]\n\ncommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(&b, "  %-14s %s\n", c.name, c.about)
+		fmt.Fprintf(&b, "  %-20s %s\n", c.name, c.about)
 	}
 	b.WriteString("\nRun \"tandem COMMAND --help\" for the flags of a command.")
 	return b.String()

@@ -15,6 +15,7 @@ import (
 	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
+	"tandem/internal/promise"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
 	"tandem/internal/survey"
@@ -330,7 +331,16 @@ func TestSurveyTriggersFireInTheCausingTransaction(t *testing.T) {
 		if _, err := f.app.MoveDeal(ctx, f.sales, d.ID, deal.Transition{To: deal.Won}, 0); err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"case_closed case " + now.Add(24*time.Hour).Format(time.RFC3339), "deal_won deal " + now.Add(14*24*time.Hour).Format(time.RFC3339)}
+		p, err := f.app.MakePromise(ctx, f.sales, promise.Promise{AccountID: f.acc.ID, Kind: promise.Callback, Description: "I call you back",
+			DueAt: now.Add(48 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.app.TransitionPromise(ctx, f.sales, p.ID, promise.Transition{To: promise.Kept, Evidence: "Called"}, nil, 0); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"case_closed case " + now.Add(24*time.Hour).Format(time.RFC3339), "deal_won deal " + now.Add(14*24*time.Hour).Format(time.RFC3339),
+			"promise_kept promise " + now.Add(24*time.Hour).Format(time.RFC3339)}
 		if strings.Join(log.got, "|") != strings.Join(want, "|") {
 			t.Errorf("scheduled %v, want %v", log.got, want)
 		}

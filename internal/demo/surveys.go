@@ -100,7 +100,7 @@ func (b *book) surveys(ctx context.Context) error {
 		}
 		// What came of it, long since: the problem fixed with the
 		// customer's agreement, the next sale won or lost.
-		if resp.CaseID != "" {
+		if resp.CaseID != "" && b.clock.Add(6*24*time.Hour).Before(b.now) {
 			for _, t := range []cases.Transition{{To: cases.Open}, {To: cases.Resolved, Solution: "Called the customer, found the cause and put it right."},
 				{To: cases.Closed, Confirmed: &yes}} {
 				b.clock = b.clock.Add(time.Duration(4+b.rng.IntN(40)) * time.Hour)
@@ -109,7 +109,7 @@ func (b *book) surveys(ctx context.Context) error {
 				}
 			}
 		}
-		if resp.DealID != "" {
+		if resp.DealID != "" && b.clock.AddDate(0, 0, 50).Before(b.now) {
 			b.clock = b.clock.AddDate(0, 0, 10+b.rng.IntN(40))
 			t := deal.Transition{To: deal.Won}
 			if b.rng.IntN(3) == 0 {

@@ -30,8 +30,8 @@ import (
 	"tandem/internal/server"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
-	"tandem/internal/task"
 	"tandem/internal/survey"
+	"tandem/internal/task"
 )
 
 // The fuzz targets send arbitrary bytes as the JSON body of the write

@@ -23,15 +23,15 @@ type causeLink struct {
 	URL   func(id string) string // nil: the task's account
 }
 
-// causeLinks links each type of cause to its record. A type not here (the
-// follow-up, until the follow-up pages add their entry) links to the
+// causeLinks links each type of cause to its record; a follow-up's page
+// is where its call's answers are recorded. A type not here links to the
 // task's account.
 var causeLinks = map[string]causeLink{
 	task.CauseCase:     {"a case", func(id string) string { return "/cases/" + id }},
 	task.CauseOrder:    {"an order", func(id string) string { return "/orders/" + id }},
 	task.CauseDeal:     {"a deal", func(id string) string { return "/deals#deal-" + id }},
 	task.CausePromise:  {"a promise", func(id string) string { return "/promises/" + id }},
-	task.CauseFollowUp: {"a follow-up", nil},
+	task.CauseFollowUp: {"a follow-up: record the answers", func(id string) string { return "/follow-ups/" + id }},
 }
 
 // taskFieldsOf is what the task_fields template needs: the form's view,
