@@ -182,10 +182,19 @@ func TestTaskChangesAndPrivacy(t *testing.T) {
 		}
 
 		acc, _ := f.app.CreateAccount(ctx, f.sales, customer.Account{Name: "Fabrikam", OwnerID: f.sales.User.ID}, false)
-		fu, err := f.app.CreateTask(ctx, access.System, task.Task{Kind: task.FollowUp, Title: "Call Fabrikam: the three questions", AccountID: acc.ID,
-			Cause: task.Cause{Type: task.CauseFollowUp, ID: "f-1"}, DueAt: now.Add(time.Hour)})
+		c, err := f.app.OpenCase(ctx, f.service, cases.Case{AccountID: acc.ID, Subject: "Late delivery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fu, err := f.app.CreateTask(ctx, access.System, task.Task{Title: "Call Fabrikam about the late delivery", AccountID: acc.ID,
+			Cause: task.Cause{Type: "case", ID: c.ID}, DueAt: now.Add(time.Hour)})
 		if err != nil || fu.OwnerID != f.sales.User.ID || fu.CreatedBy != "" {
-			t.Fatalf("Tandem's follow-up: %v %+v", err, fu)
+			t.Fatalf("Tandem's task goes to the account's owner: %v %+v", err, fu)
+		}
+		_, err = f.app.CreateTask(ctx, access.System, task.Task{Kind: task.FollowUp, Title: "Call Fabrikam: the three questions", AccountID: acc.ID,
+			Cause: task.Cause{Type: task.CauseFollowUp, ID: "f-1"}, DueAt: now.Add(time.Hour)})
+		if e := wantKind(t, err, fault.Invalid); len(e.Fields) != 1 || e.Fields[0].Field != "cause.id" {
+			t.Fatalf("a follow-up that is not there: %+v", e.Fields)
 		}
 		_, err = f.app.CreateTask(ctx, f.sales, task.Task{Kind: task.FollowUp, Title: "x", DueAt: now})
 		e = wantKind(t, err, fault.Invalid)
@@ -193,7 +202,7 @@ func TestTaskChangesAndPrivacy(t *testing.T) {
 			t.Fatalf("a follow-up needs an account and its follow-up: %+v", e.Fields)
 		}
 		// A cause finds its tasks.
-		byCause, _, _ := f.app.Tasks(ctx, f.sales, store.TaskFilter{Cause: task.Cause{Type: task.CauseFollowUp, ID: "f-1"}, AccountID: acc.ID}, store.Page{})
+		byCause, _, _ := f.app.Tasks(ctx, f.sales, store.TaskFilter{Cause: task.Cause{Type: "case", ID: c.ID}, AccountID: acc.ID}, store.Page{})
 		if len(byCause) != 1 {
 			t.Fatalf("by cause: %+v", byCause)
 		}
