@@ -52,18 +52,30 @@ func TestManagerWritesAPolicyAndAPromiseIsCheckedAsTyped(t *testing.T) {
 	}
 	screenshot(t, mia, "policy-rule-error")
 
-	var notice string
+	var notice, at string
 	if err := chromedp.Run(mia,
 		chromedp.SetValue(`#rule`, `promise.kind == "feature" && promise.due_in_days < 90`),
 		chromedp.Click(`//button[text()="Save the policy"]`),
 		chromedp.WaitVisible(`.notice[role=status]`),
 		chromedp.Text(`.notice[role=status]`, &notice),
+		chromedp.Location(&at),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(notice, "Policy saved") || !strings.Contains(at, "/policies/") {
+		t.Fatalf("after fixing the rule: %q at %s", notice, at)
+	}
+	// The saved policy's page comes first (with the open promises it now
+	// conflicts with); the list has it.
+	if err := chromedp.Run(mia,
+		chromedp.Navigate(base+"/policies"),
+		chromedp.WaitVisible(`table.policies`),
 		chromedp.Text(`table.policies`, &list),
 	); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(notice, "Policy saved") || !strings.Contains(list, "Feature dates") {
-		t.Fatalf("after fixing the rule: %q; list %q", notice, list)
+	if !strings.Contains(list, "Feature dates") {
+		t.Fatalf("the saved policy is not listed: %q", list)
 	}
 
 	// The try-out form: a rebate due in ten days, as it is typed.
