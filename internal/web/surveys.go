@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -142,7 +143,7 @@ func (s *site) recordFollowUpAnswers(w http.ResponseWriter, r *http.Request, act
 // per address and per link, a number of posts in a window. A good link
 // is used once, so a visitor who needs more is guessing or scripting.
 func newSurveyLimit() *postLimit {
-	return &postLimit{perIP: 300, perToken: 60, window: 10 * time.Minute, seen: map[string]*window{}}
+	return &postLimit{perIP: 300, perToken: 60, window: 10 * time.Minute, most: 100000, seen: map[string]*window{}}
 }
 
 type window struct {
@@ -154,36 +155,77 @@ type postLimit struct {
 	mu              sync.Mutex
 	perIP, perToken int
 	window          time.Duration
+	most            int // the most windows kept
 	seen            map[string]*window
 }
 
+// clientKey is the key an address is counted under: an IPv4 address as
+// it is, an IPv6 address by its /64, which one host or home is given
+// whole, so that a visitor cannot step through its addresses to be
+// counted afresh.
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return "ip:" + ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return "ip:" + a.String()
+	}
+	p, _ := a.WithZone("").Prefix(64)
+	return "ip:" + p.String()
+}
+
 // take counts one post from ip to token, returning how long to wait when
-// either is over its limit.
+// either is over its limit. A post from an address over its limit is not
+// counted against the link, so that such posts cannot fill the table;
+// when the table is full, the windows that have ended are dropped, then
+// the links', and the addresses' only as a last resort.
 func (l *postLimit) take(ip, token string, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.seen) > 100000 { // forget everything rather than grow without bound
-		l.seen = map[string]*window{}
-	}
 	if len(token) > 200 {
 		token = token[:200]
 	}
-	var wait time.Duration
-	for _, k := range []struct {
-		key   string
-		limit int
-	}{{"ip:" + ip, l.perIP}, {"token:" + token, l.perToken}} {
-		w := l.seen[k.key]
+	count := func(key string, limit int) time.Duration {
+		w := l.seen[key]
 		if w == nil || now.Sub(w.start) >= l.window {
+			if w == nil && len(l.seen) >= l.most {
+				l.prune(now)
+			}
 			w = &window{start: now}
-			l.seen[k.key] = w
+			l.seen[key] = w
 		}
 		w.n++
-		if w.n > k.limit {
-			wait = max(wait, w.start.Add(l.window).Sub(now))
+		if w.n > limit {
+			return w.start.Add(l.window).Sub(now)
+		}
+		return 0
+	}
+	if wait := count(clientKey(ip), l.perIP); wait > 0 {
+		return wait
+	}
+	return count("token:"+token, l.perToken)
+}
+
+// prune makes room in a full table.
+func (l *postLimit) prune(now time.Time) {
+	for k, w := range l.seen {
+		if now.Sub(w.start) >= l.window {
+			delete(l.seen, k)
 		}
 	}
-	return wait
+	if len(l.seen) < l.most {
+		return
+	}
+	for k := range l.seen {
+		if strings.HasPrefix(k, "token:") {
+			delete(l.seen, k)
+		}
+	}
+	if len(l.seen) >= l.most {
+		clear(l.seen)
+	}
 }
 
 // surveysPage is the surveys' page: the templates and their questions,
