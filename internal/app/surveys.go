@@ -708,6 +708,9 @@ func (a *App) AnswerSurvey(ctx context.Context, actor access.Actor, in AnswerInp
 		if fu.ID != "" {
 			fu.ResponseID = r.ID
 			if err := tx.UpdateFollowUp(ctx, fu); err != nil {
+				if fault.KindOf(err) == fault.Stale {
+					return ErrSurveyClosed // answered by someone else in the meantime
+				}
 				return err
 			}
 			if err := a.finishFollowUpTask(ctx, tx, actor, fu, now); err != nil {

@@ -95,3 +95,55 @@ func TestSurveyAnswersMatchTheirFollowUp(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowUpAnsweredOnce: two owners (or two tabs) recording the
+// answers of one follow-up at the same moment: one is recorded, the other
+// told it was answered, and the loop runs once — on both engines, where
+// PostgreSQL's transactions do not wait for each other's reads.
+func TestFollowUpAnsweredOnce(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := surveySetup(t, s)
+		ctx := context.Background()
+		bare, err := f.app.CreateAccount(ctx, f.sales, customer.Account{Name: "Northwind"}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for round := range 5 {
+			c, err := f.app.OpenCase(ctx, f.service, caseFor(bare.ID, ""))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fu, err := f.app.RunFollowUp(ctx, survey.CaseClosed, "case", c.ID)
+			if err != nil || fu.InvitationID != "" {
+				t.Fatalf("follow-up %+v %v", fu, err)
+			}
+			const n = 4
+			errs := make(chan error, n)
+			start := make(chan struct{})
+			for range n {
+				go func() {
+					<-start
+					_, err := f.app.AnswerSurvey(ctx, f.sales, app.AnswerInput{FollowUpID: fu.ID, Answers: answers("no", "yes", "yes", "3")})
+					errs <- err
+				}()
+			}
+			close(start)
+			ok := 0
+			for range n {
+				switch err := <-errs; {
+				case err == nil:
+					ok++
+				case fault.KindOf(err) != fault.Conflict:
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			rs, _, err := f.app.SurveyResponses(ctx, f.sales, store.ResponseFilter{AccountID: bare.ID}, store.Page{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != 1 || len(rs) != round+1 {
+				t.Fatalf("round %d: %d answers recorded, %d responses at the account; want 1 and %d", round, ok, len(rs), round+1)
+			}
+		}
+	})
+}
