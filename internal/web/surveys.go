@@ -28,9 +28,22 @@ type surveyView struct {
 // Opening it changes nothing (mail scanners open links); sending does. A
 // link Tandem did not sign is a plain 404; an answered or expired one
 // says so and names who to contact.
+//
+// Opening a link is not limited, but a link Tandem did not sign counts
+// against the visitor's address as a post does: else a guesser would
+// simply guess by opening links, which tell a good one from a bad one as
+// well as a post does.
 func (s *site) surveyPage(w http.ResponseWriter, r *http.Request) {
-	ps, err := s.app.SurveyFor(r.Context(), r.PathValue("token"))
+	ip, token, now := httpauth.OriginFrom(r.Context()).Client.IP, r.PathValue("token"), time.Now()
+	if wait := s.surveyLimit.held(ip, now); wait > 0 {
+		s.tooManySurveyTries(w, r, wait)
+		return
+	}
+	ps, err := s.app.SurveyFor(r.Context(), token)
 	if err != nil {
+		if fault.KindOf(err) == fault.NotFound {
+			s.surveyLimit.take(ip, token, now)
+		}
 		s.fail(w, r, err)
 		return
 	}
@@ -71,9 +84,7 @@ func surveyErrors(err error) (map[string]string, bool) {
 func (s *site) answerSurveyPage(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	if wait := s.surveyLimit.take(httpauth.OriginFrom(r.Context()).Client.IP, token, time.Now()); wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.render(w, r, http.StatusTooManyRequests, "error", view{Title: http.StatusText(http.StatusTooManyRequests),
-			Data: "Nothing was saved: too many tries from here. Wait a few minutes and send your answers again."})
+		s.tooManySurveyTries(w, r, wait)
 		return
 	}
 	f, err := s.postForm(w, r)
@@ -137,6 +148,12 @@ func (s *site) recordFollowUpAnswers(w http.ResponseWriter, r *http.Request, act
 		return
 	}
 	s.fail(w, r, err)
+}
+
+func (s *site) tooManySurveyTries(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+	s.render(w, r, http.StatusTooManyRequests, "error", view{Title: http.StatusText(http.StatusTooManyRequests),
+		Data: "Nothing was saved: too many tries from here. Wait a few minutes and open your link or send your answers again."})
 }
 
 // surveyLimit bounds what anonymous visitors may post to survey links:
@@ -206,6 +223,17 @@ func (l *postLimit) take(ip, token string, now time.Time) time.Duration {
 		return wait
 	}
 	return count("token:"+token, l.perToken)
+}
+
+// held returns how long an address over its limit must wait, without
+// counting anything.
+func (l *postLimit) held(ip string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if w := l.seen[clientKey(ip)]; w != nil && now.Sub(w.start) < l.window && w.n >= l.perIP {
+		return w.start.Add(l.window).Sub(now)
+	}
+	return 0
 }
 
 // prune makes room in a full table.
