@@ -640,6 +640,11 @@ func (a *App) AnswerSurvey(ctx context.Context, actor access.Actor, in AnswerInp
 				}
 				return err
 			}
+			// Named together, the invitation must be the follow-up's own:
+			// else one answer would close two customers' surveys.
+			if fu.ID != "" && (inv.ID != fu.InvitationID || (inv.FollowUpID != "" && inv.FollowUpID != fu.ID)) {
+				return (&fault.Fields{{Field: "invitation_id", Message: "this invitation is not the follow-up's; name one of the two"}}).Err()
+			}
 		}
 		r := survey.Response{ID: newID(), Channel: channel, RecordedByID: actor.User.ID, AnsweredAt: now}
 		var t survey.Template
@@ -703,6 +708,9 @@ func (a *App) AnswerSurvey(ctx context.Context, actor access.Actor, in AnswerInp
 		if fu.ID != "" {
 			fu.ResponseID = r.ID
 			if err := tx.UpdateFollowUp(ctx, fu); err != nil {
+				if fault.KindOf(err) == fault.Stale {
+					return ErrSurveyClosed // answered by someone else in the meantime
+				}
 				return err
 			}
 			if err := a.finishFollowUpTask(ctx, tx, actor, fu, now); err != nil {

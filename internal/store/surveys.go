@@ -217,10 +217,13 @@ func (tx *Tx) InsertFollowUp(ctx context.Context, f survey.FollowUp) (inserted b
 	return n == 1, err
 }
 
-// UpdateFollowUp writes a follow-up's links and reason.
+// UpdateFollowUp writes a follow-up's links and reason, when it is still
+// at the version read (f.Version): else a stale-version error, so that
+// two transactions that read the same follow-up cannot both answer it.
 func (tx *Tx) UpdateFollowUp(ctx context.Context, f survey.FollowUp) error {
 	res, err := tx.exec(ctx, `UPDATE survey_follow_ups SET task_id = $2, invitation_id = $3, suppressed_reason = $4, response_id = $5,
-		version = version + 1 WHERE id = $1`, f.ID, nullStr(f.TaskID), nullStr(f.InvitationID), f.SuppressedReason, nullStr(f.ResponseID))
+		version = version + 1 WHERE id = $1 AND version = $6`, f.ID, nullStr(f.TaskID), nullStr(f.InvitationID), f.SuppressedReason, nullStr(f.ResponseID),
+		f.Version)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -27,9 +28,22 @@ type surveyView struct {
 // Opening it changes nothing (mail scanners open links); sending does. A
 // link Tandem did not sign is a plain 404; an answered or expired one
 // says so and names who to contact.
+//
+// Opening a link is not limited, but a link Tandem did not sign counts
+// against the visitor's address as a post does: else a guesser would
+// simply guess by opening links, which tell a good one from a bad one as
+// well as a post does.
 func (s *site) surveyPage(w http.ResponseWriter, r *http.Request) {
-	ps, err := s.app.SurveyFor(r.Context(), r.PathValue("token"))
+	ip, token, now := httpauth.OriginFrom(r.Context()).Client.IP, r.PathValue("token"), time.Now()
+	if wait := s.surveyLimit.held(ip, now); wait > 0 {
+		s.tooManySurveyTries(w, r, wait)
+		return
+	}
+	ps, err := s.app.SurveyFor(r.Context(), token)
 	if err != nil {
+		if fault.KindOf(err) == fault.NotFound {
+			s.surveyLimit.take(ip, token, now)
+		}
 		s.fail(w, r, err)
 		return
 	}
@@ -70,9 +84,7 @@ func surveyErrors(err error) (map[string]string, bool) {
 func (s *site) answerSurveyPage(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	if wait := s.surveyLimit.take(httpauth.OriginFrom(r.Context()).Client.IP, token, time.Now()); wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.render(w, r, http.StatusTooManyRequests, "error", view{Title: http.StatusText(http.StatusTooManyRequests),
-			Data: "Nothing was saved: too many tries from here. Wait a few minutes and send your answers again."})
+		s.tooManySurveyTries(w, r, wait)
 		return
 	}
 	f, err := s.postForm(w, r)
@@ -138,11 +150,17 @@ func (s *site) recordFollowUpAnswers(w http.ResponseWriter, r *http.Request, act
 	s.fail(w, r, err)
 }
 
+func (s *site) tooManySurveyTries(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+	s.render(w, r, http.StatusTooManyRequests, "error", view{Title: http.StatusText(http.StatusTooManyRequests),
+		Data: "Nothing was saved: too many tries from here. Wait a few minutes and open your link or send your answers again."})
+}
+
 // surveyLimit bounds what anonymous visitors may post to survey links:
 // per address and per link, a number of posts in a window. A good link
 // is used once, so a visitor who needs more is guessing or scripting.
 func newSurveyLimit() *postLimit {
-	return &postLimit{perIP: 300, perToken: 60, window: 10 * time.Minute, seen: map[string]*window{}}
+	return &postLimit{perIP: 300, perToken: 60, window: 10 * time.Minute, most: 100000, seen: map[string]*window{}}
 }
 
 type window struct {
@@ -154,36 +172,88 @@ type postLimit struct {
 	mu              sync.Mutex
 	perIP, perToken int
 	window          time.Duration
+	most            int // the most windows kept
 	seen            map[string]*window
 }
 
+// clientKey is the key an address is counted under: an IPv4 address as
+// it is, an IPv6 address by its /64, which one host or home is given
+// whole, so that a visitor cannot step through its addresses to be
+// counted afresh.
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return "ip:" + ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return "ip:" + a.String()
+	}
+	p, _ := a.WithZone("").Prefix(64)
+	return "ip:" + p.String()
+}
+
 // take counts one post from ip to token, returning how long to wait when
-// either is over its limit.
+// either is over its limit. A post from an address over its limit is not
+// counted against the link, so that such posts cannot fill the table;
+// when the table is full, the windows that have ended are dropped, then
+// the links', and the addresses' only as a last resort.
 func (l *postLimit) take(ip, token string, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.seen) > 100000 { // forget everything rather than grow without bound
-		l.seen = map[string]*window{}
-	}
 	if len(token) > 200 {
 		token = token[:200]
 	}
-	var wait time.Duration
-	for _, k := range []struct {
-		key   string
-		limit int
-	}{{"ip:" + ip, l.perIP}, {"token:" + token, l.perToken}} {
-		w := l.seen[k.key]
+	count := func(key string, limit int) time.Duration {
+		w := l.seen[key]
 		if w == nil || now.Sub(w.start) >= l.window {
+			if w == nil && len(l.seen) >= l.most {
+				l.prune(now)
+			}
 			w = &window{start: now}
-			l.seen[k.key] = w
+			l.seen[key] = w
 		}
 		w.n++
-		if w.n > k.limit {
-			wait = max(wait, w.start.Add(l.window).Sub(now))
+		if w.n > limit {
+			return w.start.Add(l.window).Sub(now)
+		}
+		return 0
+	}
+	if wait := count(clientKey(ip), l.perIP); wait > 0 {
+		return wait
+	}
+	return count("token:"+token, l.perToken)
+}
+
+// held returns how long an address over its limit must wait, without
+// counting anything.
+func (l *postLimit) held(ip string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if w := l.seen[clientKey(ip)]; w != nil && now.Sub(w.start) < l.window && w.n >= l.perIP {
+		return w.start.Add(l.window).Sub(now)
+	}
+	return 0
+}
+
+// prune makes room in a full table.
+func (l *postLimit) prune(now time.Time) {
+	for k, w := range l.seen {
+		if now.Sub(w.start) >= l.window {
+			delete(l.seen, k)
 		}
 	}
-	return wait
+	if len(l.seen) < l.most {
+		return
+	}
+	for k := range l.seen {
+		if strings.HasPrefix(k, "token:") {
+			delete(l.seen, k)
+		}
+	}
+	if len(l.seen) >= l.most {
+		clear(l.seen)
+	}
 }
 
 // surveysPage is the surveys' page: the templates and their questions,
