@@ -45,8 +45,12 @@ func TestSurveyPage(t *testing.T) {
 		if status != http.StatusGone || !strings.Contains(page, "answered already") {
 			t.Errorf("used link: %d %.400s", status, page)
 		}
-		if status, _ := x.get(path[:len(path)-2] + "xx"); status != http.StatusNotFound {
-			t.Errorf("forged link: %d", status)
+		// A forged link tells the customer what to do, not the signed-in 404.
+		if status, page := x.get(path[:len(path)-2] + "xx"); status != http.StatusNotFound || !strings.Contains(page, `id="survey-broken"`) || strings.Contains(page, "Back to today") {
+			t.Errorf("forged link: %d %.400s", status, page)
+		}
+		if status, page := x.post(path[:len(path)-2]+"xx", url.Values{"nps": {"8"}}.Encode()); status != http.StatusNotFound || !strings.Contains(page, `id="survey-broken"`) {
+			t.Errorf("answers to a forged link: %d %.400s", status, page)
 		}
 	})
 }
