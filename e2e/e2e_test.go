@@ -739,7 +739,9 @@ func TestPagesFitAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"/", "/accounts", "/accounts/new", account, account + "/edit", contact, contact + "/edit", "/cases", "/cases/new", kase,
-		"/inbox", "/audit", "/admin/users", "/settings", "/settings/service", "/search?q=north", "/no/such/page"} {
+		"/inbox", "/audit", "/admin/users", "/settings", "/settings/service", "/search?q=north", "/no/such/page",
+		"/tasks", "/deals", "/deals/board", "/products", "/competitors", "/promises", "/promises/measures", "/promises/grace",
+		"/policies", "/promotions", "/goodwill", "/surveys", "/surveys/results", "/surveys/results/answers"} {
 		if err := chromedp.Run(ctx, chromedp.Navigate(base+path), chromedp.WaitReady(`main`)); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}

@@ -73,11 +73,12 @@ func TestCustomerSaysNoToTheSurvey(t *testing.T) {
 		t.Fatalf("no contact with email at %s: %+v", accs.Items[0].Name, cts)
 	}
 	var inv struct {
-		URL     string `json:"url"`
-		Channel string `json:"channel"`
+		URL        string  `json:"url"`
+		Channel    string  `json:"channel"`
+		AnsweredAt *string `json:"answered_at"`
 	}
 	apiCall(t, c, "POST", base+"/api/v1/surveys/"+survey.FollowUpID+"/send", `{"contact_id":"`+contact+`","trigger":"order_delivered"}`, 201, &inv)
-	if inv.Channel != "email" || !strings.HasPrefix(inv.URL, base+"/s/") {
+	if inv.Channel != "email" || !strings.HasPrefix(inv.URL, base+"/s/") || inv.AnsweredAt != nil { // not 0001-01-01 while open
 		t.Fatalf("invitation %+v", inv)
 	}
 

@@ -47,7 +47,7 @@ type Invitation struct {
 	SuppressedReason string    `json:"suppressed_reason,omitempty" example:"Ann Lee was asked 3 days ago; at most one survey per 14 days"`
 	CreatedByID      string    `json:"created_by_id,omitempty"`
 	ExpiresAt        time.Time `json:"expires_at"`
-	AnsweredAt       time.Time `json:"answered_at"`
+	AnsweredAt       time.Time `json:"answered_at,omitzero" doc:"When it was answered; absent until then"`
 	ResponseID       string    `json:"response_id,omitempty"`
 	CreatedAt        time.Time `json:"created_at"`
 	Version          int64     `json:"version"`

@@ -586,7 +586,8 @@ func (s *site) caseRefused(w http.ResponseWriter, r *http.Request, actor access.
 			s.fail(w, r, err)
 			return
 		}
-		errs = map[string]string{"to": "someone changed this case meanwhile; here it is as it is now"}
+		// Nothing is marked below, so the summary says what happened.
+		errs = map[string]string{"form": "Nothing was saved: someone changed this case meanwhile; here it is as it is now."}
 	}
 	s.renderCase(w, r, actor, view{Errors: errs, Form: f}, http.StatusUnprocessableEntity)
 }

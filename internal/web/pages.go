@@ -484,6 +484,16 @@ func (s *site) contact(w http.ResponseWriter, r *http.Request, actor access.Acto
 	var sent *survey.Invitation
 	if id := r.URL.Query().Get("survey"); id != "" {
 		if inv, err := s.app.SurveyLink(ctx, actor, id); err == nil && inv.ContactID == c.ID {
+			// Without email set up the link is relative; pasted into a
+			// chat it must be whole, so it gets the address this page
+			// was reached at.
+			if strings.HasPrefix(inv.URL, "/") {
+				scheme := "http://"
+				if httpauth.OriginFrom(ctx).Secure {
+					scheme = "https://"
+				}
+				inv.URL = scheme + r.Host + inv.URL
+			}
 			sent = &inv
 		}
 	}

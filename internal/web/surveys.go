@@ -22,6 +22,18 @@ type surveyView struct {
 	Thanks    bool
 	Outcome   string
 	OwnerName string
+	// Broken is a link Tandem did not sign, or one cut short in copying.
+	Broken bool
+}
+
+// brokenSurveyLink answers a survey link that is not one of ours: the
+// customer reads what to do, not the signed-in 404 with its link home.
+func (s *site) brokenSurveyLink(w http.ResponseWriter, r *http.Request, err error) {
+	if fault.KindOf(err) != fault.NotFound {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusNotFound, "survey", view{Title: "This survey link does not work", Data: surveyView{Broken: true}})
 }
 
 // surveyPage is where a customer answers a survey from their link.
@@ -44,7 +56,7 @@ func (s *site) surveyPage(w http.ResponseWriter, r *http.Request) {
 		if fault.KindOf(err) == fault.NotFound {
 			s.surveyLimit.take(ip, token, now)
 		}
-		s.fail(w, r, err)
+		s.brokenSurveyLink(w, r, err)
 		return
 	}
 	status := http.StatusOK
@@ -97,7 +109,7 @@ func (s *site) answerSurveyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	ps, perr := s.app.SurveyFor(r.Context(), token)
 	if perr != nil {
-		s.fail(w, r, perr)
+		s.brokenSurveyLink(w, r, perr)
 		return
 	}
 	switch {

@@ -2,11 +2,16 @@ package web_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
+	"tandem/internal/app"
+	"tandem/internal/server"
 	"tandem/internal/survey"
 )
 
@@ -45,8 +50,40 @@ func TestSurveyPage(t *testing.T) {
 		if status != http.StatusGone || !strings.Contains(page, "answered already") {
 			t.Errorf("used link: %d %.400s", status, page)
 		}
-		if status, _ := x.get(path[:len(path)-2] + "xx"); status != http.StatusNotFound {
-			t.Errorf("forged link: %d", status)
+		// A forged link tells the customer what to do, not the signed-in 404.
+		if status, page := x.get(path[:len(path)-2] + "xx"); status != http.StatusNotFound || !strings.Contains(page, `id="survey-broken"`) || strings.Contains(page, "Back to today") {
+			t.Errorf("forged link: %d %.400s", status, page)
+		}
+		if status, page := x.post(path[:len(path)-2]+"xx", url.Values{"nps": {"8"}}.Encode()); status != http.StatusNotFound || !strings.Contains(page, `id="survey-broken"`) {
+			t.Errorf("answers to a forged link: %d %.400s", status, page)
+		}
+	})
+}
+
+// TestSentSurveyLinkIsWhole: the link the contact page offers to paste
+// into a chat is a whole address: the public one when email is set up,
+// else the one the page was reached at.
+func TestSentSurveyLinkIsWhole(t *testing.T) {
+	engines(t, func(t *testing.T, x *site) {
+		noEmail := httptest.NewServer(server.New(app.New(x.s), slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{}))
+		defer noEmail.Close()
+		for base, want := range map[string]string{x.srv.URL: `<a href="https://tandem.example/s/`, noEmail.URL: `<a href="` + noEmail.URL + `/s/`} {
+			inv, err := x.a.SendSurvey(context.Background(), x.admin, survey.FollowUpID, x.contact.ID, "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, _ := http.NewRequest(http.MethodGet, base+"/contacts/"+x.contact.ID+"?survey="+inv.ID, nil)
+			req.AddCookie(&http.Cookie{Name: "tandem_session", Value: x.cookie})
+			status, page := x.send(req)
+			i := strings.Index(page, `id="survey-sent"`)
+			if status != 200 || i < 0 {
+				t.Fatalf("contact page: %d, no survey-sent notice", status)
+			}
+			notice := page[i:]
+			notice = notice[:strings.Index(notice, "</p>")]
+			if !strings.Contains(notice, want) {
+				t.Errorf("the link to paste is not %s…: %s", want, notice)
+			}
 		}
 	})
 }
