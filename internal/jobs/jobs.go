@@ -254,7 +254,13 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 		}, &river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	if cfg.Workers > 0 {
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
+		// Follow-ups have a queue of their own with few workers: a trigger
+		// firing for thousands of causes at once (10,000 orders delivered
+		// in one go) neither holds up the SLA and promise checks behind it
+		// nor fills the database's single writer with follow-ups while
+		// people work (docs/performance.md, the follow-up drain).
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers},
+			FollowUpQueue: {MaxWorkers: min(cfg.Workers, FollowUpWorkers)}}
 	}
 	client, err := river.NewClient(driver(st), rc)
 	if err != nil {
@@ -335,11 +341,18 @@ func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs])
 	return err
 }
 
+// FollowUpQueue is the River queue follow-ups run in, FollowUpWorkers
+// at a time.
+const FollowUpQueue = "follow_up"
+
+// FollowUpWorkers is how many follow-ups run at once in a process.
+const FollowUpWorkers = 2
+
 // ScheduleFollowUp enqueues, in the transaction tx, a trigger's
 // follow-up of its cause at a moment; one cause is followed up once by
 // each trigger (the app makes it once even if the job runs twice).
 func (q *Queue) ScheduleFollowUp(ctx context.Context, tx *store.Tx, trigger, causeType, causeID string, at time.Time) error {
 	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), FollowUpArgs{Trigger: trigger, CauseType: causeType, CauseID: causeID},
-		&river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		&river.InsertOpts{Queue: FollowUpQueue, ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
 }

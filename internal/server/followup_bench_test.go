@@ -1,0 +1,305 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"tandem/internal/access"
+	"tandem/internal/app"
+	"tandem/internal/customer"
+	"tandem/internal/jobs"
+	"tandem/internal/load"
+	"tandem/internal/mail"
+	"tandem/internal/mail/mailtest"
+	"tandem/internal/money"
+	"tandem/internal/order"
+	"tandem/internal/server"
+	"tandem/internal/store/storetest"
+	"tandem/internal/survey"
+)
+
+// drainOrders is how many orders are delivered at once.
+const drainOrders = 10_000
+
+// BenchmarkFollowUpDrain delivers 10,000 orders at once on SQLite with
+// the order_delivered trigger on and its delay 0, and measures what the
+// follow-ups that fire cost the people using Tandem meanwhile. The book:
+// 10,000 accounts (owned by 10 salespeople), each with a contact with an
+// email address and one placed order; the job queue runs as `serve` runs
+// it (River, 10 workers) and sends the outbox to a real SMTP server
+// (mailtest). Interactive load is paced, as people are: 16 clients, each
+// one request every 50 ms (320/s), half reading an account
+// (GET /api/v1/accounts/{id}), half logging an interaction
+// (POST /api/v1/interactions). It is measured for a fixed window alone,
+// then from the moment the deliveries start until the drain is over (every
+// follow-up job completed, every invitation received by the SMTP server).
+// The deliveries go through the API (POST /api/v1/orders/{id}/transitions,
+// 8 clients); 500 orders delivered first with the trigger off give the
+// transition's latency without it.
+//
+// Run it alone: go test -run '^$' -bench FollowUpDrain -benchtime 1x ./internal/server/
+func BenchmarkFollowUpDrain(b *testing.B) {
+	for range b.N {
+		benchFollowUpDrain(b)
+	}
+}
+
+func benchFollowUpDrain(b *testing.B) {
+	b.StopTimer()
+	s := storetest.SQLite(b)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a := app.New(s, app.WithEmail("https://tandem.example"), app.WithLogger(quiet))
+	ctx := context.Background()
+	smtp := mailtest.Start(b)
+	sender, err := mail.New(smtp.URL, "tandem@example.com")
+	if err != nil {
+		b.Fatal(err)
+	}
+	q, err := jobs.New(ctx, s, a, jobs.Config{Workers: 10, Log: quiet, Mailer: sender})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	defer q.Stop(context.Background())
+
+	m, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: "mia@example.com", Name: "Mia", Role: "manager", Password: "a long enough password"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	manager := access.Actor{User: m, Scope: access.ScopeAdmin}
+	_, secret, _ := a.CreateToken(ctx, access.System, app.NewToken{UserID: m.ID})
+	var reps []access.Actor
+	for i := range 10 {
+		u, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: fmt.Sprintf("rep%d@example.com", i), Name: fmt.Sprintf("Rep %d", i), Role: "sales", Password: "a long enough password"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		reps = append(reps, access.Actor{User: u, Scope: access.ScopeWrite})
+	}
+	p, err := a.CreateProduct(ctx, manager, order.Product{SKU: "D-1", Name: "Drain product", UnitPrice: money.Money{Minor: 5000, Currency: "EUR"},
+		UnitCost: money.Money{Minor: 3000, Currency: "EUR"}, Active: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	settings, version, err := a.SurveySettings(ctx, manager)
+	if err != nil {
+		b.Fatal(err)
+	}
+	setTrigger := func(on bool) {
+		for i := range settings.Triggers {
+			if settings.Triggers[i].Trigger == survey.OrderDelivered {
+				settings.Triggers[i].On, settings.Triggers[i].DelayHours = on, 0
+			}
+		}
+		if settings, version, err = a.SaveSurveySettings(ctx, manager, settings, version); err != nil {
+			b.Fatal(err)
+		}
+	}
+	setTrigger(false)
+
+	// The book, 16 writers at once.
+	start := time.Now()
+	const extra = 500 // delivered with the trigger off, for the transition's own latency
+	accounts := make([]string, drainOrders+extra)
+	orders := make([]string, drainOrders+extra)
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	for w := range 16 {
+		wg.Go(func() {
+			for i := w; i < len(accounts); i += 16 {
+				rep := reps[i%len(reps)]
+				acc, err := a.CreateAccount(ctx, rep, customer.Account{Name: fmt.Sprintf("Drain %05d", i), OwnerID: rep.User.ID}, true)
+				if err == nil {
+					_, err = a.CreateContact(ctx, rep, customer.Contact{AccountID: acc.ID, Name: fmt.Sprintf("Buyer %05d", i), Email: fmt.Sprintf("buyer%05d@customer.example", i)}, true)
+				}
+				var o order.Order
+				if err == nil {
+					o, err = a.RecordOrder(ctx, rep, app.OrderInput{AccountID: acc.ID, Lines: []app.LineInput{{ProductID: p.ID, Quantity: 1}}})
+				}
+				if err != nil {
+					failed.Store(err)
+					return
+				}
+				accounts[i], orders[i] = acc.ID, o.ID
+			}
+		})
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("book: %d accounts, contacts and placed orders in %s", len(accounts), time.Since(start).Round(time.Second))
+
+	srv := httptest.NewServer(server.New(a, quiet, server.Options{}))
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+
+	// The transition alone, trigger off.
+	deliver := func(ids []string) load.Result {
+		var next atomic.Int64
+		res := load.Run(addr, secret, 8, time.Hour, len(ids), load.Shape{Name: "deliveries", Want: http.StatusOK, Next: func(c, i int) load.Request {
+			return load.Request{Method: "POST", Path: "/api/v1/orders/" + ids[next.Add(1)-1] + "/transitions", Body: []byte(`{"to":"delivered"}`)}
+		}})
+		if res.Errors > 0 {
+			b.Fatalf("%d deliveries failed, the first: %s", res.Errors, res.FirstError)
+		}
+		return res
+	}
+	off := deliver(orders[drainOrders:])
+	setTrigger(true)
+
+	// Interactive load alone.
+	const window = 10 * time.Second
+	alone := paced(b, srv.URL, secret, accounts, func() bool { return false }, window)
+
+	// The same while 10,000 orders are delivered and their follow-ups drain.
+	b.StartTimer()
+	var drained atomic.Bool
+	during := make(chan pacedResult, 1)
+	go func() { during <- paced(b, srv.URL, secret, accounts, drained.Load, 0) }()
+	t0 := time.Now()
+	on := deliver(orders[:drainOrders])
+	delivered := time.Since(t0)
+	jobsDone, emailsDone := waitDrain(b, s.JobsDB(), smtp, t0, 15*time.Minute)
+	drained.Store(true)
+	b.StopTimer()
+	d := <-during
+
+	slow := func(with, without float64) float64 { return 100 * (with/without - 1) }
+	b.ReportMetric(off.P50, "transition-off-p50-ms")
+	b.ReportMetric(off.P99, "transition-off-p99-ms")
+	b.ReportMetric(on.P50, "transition-on-p50-ms")
+	b.ReportMetric(on.P99, "transition-on-p99-ms")
+	b.ReportMetric(delivered.Seconds(), "deliver-s")
+	b.ReportMetric(jobsDone.Seconds(), "followups-done-s")
+	b.ReportMetric(emailsDone.Seconds(), "drain-s")
+	b.ReportMetric(alone.p50, "alone-p50-ms")
+	b.ReportMetric(alone.p99, "alone-p99-ms")
+	b.ReportMetric(alone.rate, "alone-req/s")
+	b.ReportMetric(d.p50, "during-p50-ms")
+	b.ReportMetric(d.p99, "during-p99-ms")
+	b.ReportMetric(d.rate, "during-req/s")
+	b.ReportMetric(slow(d.p50, alone.p50), "slowdown-p50-%")
+	b.ReportMetric(slow(d.p99, alone.p99), "slowdown-p99-%")
+	b.ReportMetric(slow(alone.rate, d.rate), "slowdown-rate-%")
+	b.Logf("transition p50/p99 %.2f/%.2f ms off, %.2f/%.2f ms on; delivered in %s, follow-ups done at %s, invitations sent at %s; "+
+		"interactive alone p50/p99 %.2f/%.2f ms %.0f/s (%d), during p50/p99 %.2f/%.2f ms %.0f/s (%d)",
+		off.P50, off.P99, on.P50, on.P99, delivered.Round(time.Millisecond), jobsDone.Round(time.Millisecond), emailsDone.Round(time.Millisecond),
+		alone.p50, alone.p99, alone.rate, alone.n, d.p50, d.p99, d.rate, d.n)
+}
+
+// waitDrain waits until every follow-up job is completed and every
+// invitation has reached the SMTP server, and says when each was so.
+func waitDrain(b *testing.B, jobsDB *sql.DB, smtp *mailtest.Server, t0 time.Time, limit time.Duration) (jobsDone, emailsDone time.Duration) {
+	for time.Since(t0) < limit {
+		if jobsDone == 0 {
+			var n int
+			if err := jobsDB.QueryRow(`SELECT count(*) FROM river_job WHERE kind = 'survey_follow_up' AND state = 'completed'`).Scan(&n); err != nil {
+				b.Fatal(err)
+			}
+			if n >= drainOrders {
+				jobsDone = time.Since(t0)
+			}
+		}
+		sent := 0
+		for _, m := range smtp.Messages() {
+			if strings.HasSuffix(m.To, "@customer.example") {
+				sent++
+			}
+		}
+		if jobsDone != 0 && sent >= drainOrders {
+			return jobsDone, time.Since(t0)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.Fatalf("not drained in %s", limit)
+	return
+}
+
+type pacedResult struct {
+	p50, p99, rate float64
+	n              int
+}
+
+// paced sends interactive requests from 16 clients, each one every 50 ms
+// (a late one goes at once), half GET /api/v1/accounts/{id}, half
+// POST /api/v1/interactions, for d or, when d is 0, until stop says so.
+func paced(b *testing.B, base, secret string, accounts []string, stop func() bool, d time.Duration) pacedResult {
+	const clients, every = 16, 50 * time.Millisecond
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	start := time.Now()
+	done := func() bool {
+		if d > 0 {
+			return time.Since(start) >= d
+		}
+		return stop()
+	}
+	tr := &http.Transport{MaxIdleConnsPerHost: clients}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr}
+	for c := range clients {
+		wg.Go(func() {
+			own := make([]time.Duration, 0, 1024)
+			next := time.Now().Add(time.Duration(c) * every / clients)
+			for i := 0; !done(); i++ {
+				if w := time.Until(next); w > 0 {
+					time.Sleep(w)
+				}
+				next = next.Add(every)
+				acc := accounts[(c*7919+i*31)%len(accounts)]
+				var req *http.Request
+				want := http.StatusOK
+				if c%2 == 0 {
+					req, _ = http.NewRequest("GET", base+"/api/v1/accounts/"+acc, nil)
+				} else {
+					req, _ = http.NewRequest("POST", base+"/api/v1/interactions", bytes.NewReader([]byte(`{"account_id":"`+acc+`","channel":"phone","direction":"out","summary":"Checked the delivery"}`)))
+					req.Header.Set("Content-Type", "application/json")
+					want = http.StatusCreated
+				}
+				req.Header.Set("Authorization", "Bearer "+secret)
+				t0 := time.Now()
+				res, err := hc.Do(req)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != want {
+					b.Errorf("%s %s: %d %s", req.Method, req.URL.Path, res.StatusCode, body)
+					return
+				}
+				own = append(own, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, own...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(lat)
+	q := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	return pacedResult{p50: q(0.5), p99: q(0.99), rate: float64(len(lat)) / elapsed.Seconds(), n: len(lat)}
+}
