@@ -264,8 +264,12 @@ func crashTest(t *testing.T, db ...string) {
 		t.Fatalf("too little was written to test anything: %d acknowledged writes, %d cases", acked, len(cases))
 	}
 
-	// The jobs queued in the commits survive: Sam hears of every case.
-	deadline := time.Now().Add(30 * time.Second)
+	// The jobs queued in the commits survive: Sam hears of every case. The
+	// wait is generous: after the last kill the new process waits out the
+	// old one's leadership before its periodic sends begin, and the outbox
+	// then drains a hundred at a time while other test packages share the
+	// cores. A lost job fails however long the wait.
+	deadline := time.Now().Add(90 * time.Second)
 	missing := cases
 	for len(missing) > 0 && time.Now().Before(deadline) {
 		time.Sleep(200 * time.Millisecond)
