@@ -80,12 +80,7 @@ func (s *site) addCompetitor(w http.ResponseWriter, r *http.Request, actor acces
 	name, website, notes := competitorForm(f)
 	c, err := s.app.CreateCompetitor(r.Context(), actor, competitor.Competitor{Name: name, Website: website, Notes: notes, Active: true})
 	if err != nil {
-		errs, ok := renameErrors(err, competitorRename)
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		again(errs)
+		s.refuse(w, r, err, competitorRename, again)
 		return
 	}
 	http.Redirect(w, r, "/competitors/"+c.ID+"?notice=added", http.StatusSeeOther)
@@ -167,12 +162,7 @@ func (s *site) saveCompetitor(w http.ResponseWriter, r *http.Request, actor acce
 	_, err := s.app.UpdateCompetitor(r.Context(), actor, r.PathValue("id"), app.CompetitorPatch{Name: &name, Website: &website, Notes: &notes,
 		Active: &active}, version)
 	if err != nil {
-		errs, ok := renameErrors(err, competitorRename)
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		again(errs)
+		s.refuse(w, r, err, competitorRename, again)
 		return
 	}
 	http.Redirect(w, r, "/competitors/"+r.PathValue("id")+"?notice=saved", http.StatusSeeOther)
@@ -226,12 +216,7 @@ func (s *site) setWallet(w http.ResponseWriter, r *http.Request, actor access.Ac
 		}
 	}
 	if _, err := s.app.SetWallet(r.Context(), actor, r.PathValue("id"), spend, strings.TrimSpace(f.Get("wallet_note"))); err != nil {
-		errs, ok := renameErrors(err, map[string]string{"category_spend.amount_minor": "category_spend", "note": "wallet_note"})
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		again(errs)
+		s.refuse(w, r, err, map[string]string{"category_spend.amount_minor": "category_spend", "note": "wallet_note"}, again)
 		return
 	}
 	http.Redirect(w, r, "/accounts/"+r.PathValue("id")+"?notice=wallet#account-value", http.StatusSeeOther)

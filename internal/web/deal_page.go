@@ -168,13 +168,8 @@ func (s *site) saveDeal(w http.ResponseWriter, r *http.Request, actor access.Act
 			s.renderDeal(w, r, actor, view{Errors: map[string]string{"form": staleDeal}}, http.StatusConflict)
 			return
 		}
-		errs, ok := renameErrors(err, map[string]string{"title": "deal_title", "amount.amount_minor": "deal_amount", "amount.currency": "deal_currency",
-			"owner_id": "deal_owner_id"})
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		again(errs)
+		s.refuse(w, r, err, map[string]string{"title": "deal_title", "amount.amount_minor": "deal_amount", "amount.currency": "deal_currency",
+			"owner_id": "deal_owner_id"}, again)
 		return
 	}
 	http.Redirect(w, r, "/deals/"+r.PathValue("id")+"?notice=saved", http.StatusSeeOther)

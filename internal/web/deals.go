@@ -204,6 +204,26 @@ func (s *site) deals(w http.ResponseWriter, r *http.Request, actor access.Actor)
 	s.render(w, r, status, "deals", view{Title: "Deals", Nav: "deals", Form: q, Errors: errs, Users: s.userNames(r, actor), Data: page})
 }
 
+// readDealAmount reads the next-sale forms' optional amount
+// (deal_amount, deal_currency; EUR when no currency is chosen).
+func readDealAmount(f url.Values, errs map[string]string) promise.Money {
+	cur := strings.ToUpper(strings.TrimSpace(f.Get("deal_currency")))
+	if cur == "" {
+		cur = "EUR"
+	}
+	amount := promise.Money{Currency: cur}
+	if !promise.KnownCurrency(cur) {
+		errs["deal_currency"] = "choose a currency, such as EUR"
+	} else if strings.TrimSpace(f.Get("deal_amount")) != "" {
+		m, err := promise.ParseMajor(f.Get("deal_amount"), cur)
+		if err != nil {
+			errs["deal_amount"] = strings.ToUpper(err.Error()[:1]) + err.Error()[1:]
+		}
+		amount = m
+	}
+	return amount
+}
+
 // startDealFromCase is the case page's "the customer asked about …" form.
 func (s *site) startDealFromCase(w http.ResponseWriter, r *http.Request, actor access.Actor) {
 	f, bad := s.postForm(w, r)
@@ -222,20 +242,7 @@ func (s *site) startDealFromCase(w http.ResponseWriter, r *http.Request, actor a
 		return
 	}
 	errs := map[string]string{}
-	cur := strings.ToUpper(strings.TrimSpace(f.Get("deal_currency")))
-	if cur == "" {
-		cur = "EUR"
-	}
-	amount := promise.Money{Currency: cur}
-	if !promise.KnownCurrency(cur) {
-		errs["deal_currency"] = "choose a currency, such as EUR"
-	} else if strings.TrimSpace(f.Get("deal_amount")) != "" {
-		m, err := promise.ParseMajor(f.Get("deal_amount"), cur)
-		if err != nil {
-			errs["deal_amount"] = strings.ToUpper(err.Error()[:1]) + err.Error()[1:]
-		}
-		amount = m
-	}
+	amount := readDealAmount(f, errs)
 	if len(errs) > 0 {
 		again(errs)
 		return

@@ -2,10 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"tandem/internal/access"
-	"tandem/internal/promise"
 )
 
 // withItem is a view and one item of it, for a part that needs both.
@@ -45,32 +43,14 @@ func (s *site) startDealFromInteraction(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	errs := map[string]string{}
-	cur := strings.ToUpper(strings.TrimSpace(f.Get("deal_currency")))
-	if cur == "" {
-		cur = "EUR"
-	}
-	amount := promise.Money{Currency: cur}
-	if !promise.KnownCurrency(cur) {
-		errs["deal_currency"] = "choose a currency, such as EUR"
-	} else if strings.TrimSpace(f.Get("deal_amount")) != "" {
-		m, err := promise.ParseMajor(f.Get("deal_amount"), cur)
-		if err != nil {
-			errs["deal_amount"] = strings.ToUpper(err.Error()[:1]) + err.Error()[1:]
-		}
-		amount = m
-	}
+	amount := readDealAmount(f, errs)
 	if len(errs) > 0 {
 		again(errs)
 		return
 	}
 	d, err := s.app.StartDealFromInteraction(r.Context(), actor, id, f.Get("deal_title"), amount)
 	if err != nil {
-		errs, ok := renameErrors(err, map[string]string{"title": "deal_title", "amount.amount_minor": "deal_amount", "amount.currency": "deal_currency"})
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		again(errs)
+		s.refuse(w, r, err, map[string]string{"title": "deal_title", "amount.amount_minor": "deal_amount", "amount.currency": "deal_currency"}, again)
 		return
 	}
 	http.Redirect(w, r, "/deals/"+d.ID+"?notice=started", http.StatusSeeOther)

@@ -89,12 +89,7 @@ func (s *site) recordOrder(w http.ResponseWriter, r *http.Request, actor access.
 	}
 	o, err := s.app.RecordOrder(r.Context(), actor, in)
 	if err != nil {
-		errs, ok := renameErrors(err, rename)
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		again(errs)
+		s.refuse(w, r, err, rename, again)
 		return
 	}
 	http.Redirect(w, r, "/orders/"+o.ID+"?notice=recorded", http.StatusSeeOther)
@@ -221,13 +216,8 @@ func (s *site) saveProduct(w http.ResponseWriter, r *http.Request, actor access.
 	}
 	p.UnitPrice, p.UnitCost = money.Money(*price), money.Money(*cost)
 	if _, err := s.app.CreateProduct(r.Context(), actor, p); err != nil {
-		errs, ok := renameErrors(err, map[string]string{"name": "product_name", "unit_price.amount_minor": "unit_price", "unit_cost.amount_minor": "unit_cost",
-			"unit_price.currency": "product_currency", "unit_cost.currency": "product_currency"})
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		again(errs)
+		s.refuse(w, r, err, map[string]string{"name": "product_name", "unit_price.amount_minor": "unit_price", "unit_cost.amount_minor": "unit_cost",
+			"unit_price.currency": "product_currency", "unit_cost.currency": "product_currency"}, again)
 		return
 	}
 	http.Redirect(w, r, "/products?notice=added", http.StatusSeeOther)

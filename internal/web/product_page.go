@@ -86,13 +86,8 @@ func (s *site) updateProduct(w http.ResponseWriter, r *http.Request, actor acces
 				http.StatusConflict)
 			return
 		}
-		errs, ok := renameErrors(err, map[string]string{"name": "product_name", "unit_price.amount_minor": "unit_price", "unit_cost.amount_minor": "unit_cost",
-			"unit_price.currency": "product_currency", "unit_cost.currency": "product_currency"})
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		again(errs)
+		s.refuse(w, r, err, map[string]string{"name": "product_name", "unit_price.amount_minor": "unit_price", "unit_cost.amount_minor": "unit_cost",
+			"unit_price.currency": "product_currency", "unit_cost.currency": "product_currency"}, again)
 		return
 	}
 	http.Redirect(w, r, "/products?notice=saved#product-"+r.PathValue("id"), http.StatusSeeOther)

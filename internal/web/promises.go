@@ -140,6 +140,17 @@ func (s *site) readDue(v, field string, errs map[string]string) time.Time {
 	return t
 }
 
+// refuse answers an app's refusal of a form: the form again with the
+// errors under its fields (rename maps the app's fields to the form's), or
+// the error page when the refusal is not about fields.
+func (s *site) refuse(w http.ResponseWriter, r *http.Request, err error, rename map[string]string, again func(map[string]string)) {
+	if errs, ok := renameErrors(err, rename); ok {
+		again(errs)
+		return
+	}
+	s.fail(w, r, err)
+}
+
 // renameErrors files an app's field errors under the form's field names:
 // rename maps an app field to a form field; others keep their name with
 // dots as underscores.
@@ -193,15 +204,10 @@ func (s *site) makePromise(w http.ResponseWriter, r *http.Request, actor access.
 	}
 	p, err := s.app.MakePromise(r.Context(), actor, in)
 	if err != nil {
-		errs, ok := renameErrors(err, map[string]string{"kind": "promise_kind", "description": "promise_description", "due_at": "promise_due_at",
+		s.refuse(w, r, err, map[string]string{"kind": "promise_kind", "description": "promise_description", "due_at": "promise_due_at",
 			"amount.amount_minor": "promise_amount", "amount.currency": "promise_currency", "contact_id": "promise_contact_id", "case_id": "promise_case_id",
 			"acknowledgement": "promise_acknowledgement", "backdated_reason": "promise_backdated_reason", "account_id": "form",
-			"promotion_id": "promise_promotion_id", "exception_reason": "promise_exception_reason"})
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		again(errs)
+			"promotion_id": "promise_promotion_id", "exception_reason": "promise_exception_reason"}, again)
 		return
 	}
 	http.Redirect(w, r, "/promises/"+p.ID+"?notice=made", http.StatusSeeOther)
@@ -339,12 +345,7 @@ func (s *site) updatePromise(w http.ResponseWriter, r *http.Request, actor acces
 	}
 	_, err := s.app.UpdatePromise(r.Context(), actor, r.PathValue("id"), patch, versionOf(f))
 	if err != nil {
-		errs, ok := renameErrors(err, map[string]string{"amount.amount_minor": "amount", "amount.currency": "currency", "status": "form"})
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		again(errs)
+		s.refuse(w, r, err, map[string]string{"amount.amount_minor": "amount", "amount.currency": "currency", "status": "form"}, again)
 		return
 	}
 	http.Redirect(w, r, "/promises/"+r.PathValue("id")+"?notice=saved", http.StatusSeeOther)
