@@ -79,7 +79,8 @@ const (
 // ReadRecords).
 const (
 	EditSurveys      Action = "create and edit survey templates and set the follow-up triggers"
-	SendSurveys      Action = "send a survey and record a customer's answers"
+	SendSurveys      Action = "send a survey"
+	RecordAnswers    Action = "record a customer's answers to a follow-up or survey"
 	RotateSurveyKeys Action = "rotate the keys that sign survey links"
 )
 
@@ -154,9 +155,12 @@ var Table = []Grant{
 	{EditCompetitors, []Role{Admin, Manager}, nil, ScopeWrite},
 	{EstimateWallet, []Role{Admin, Manager}, []Role{Sales}, ScopeWrite},
 	// Surveys: managers keep the templates and triggers; everyone sends
-	// them and records answers; admins rotate the signing keys.
+	// them; sales and service record the answers to their own follow-ups
+	// (the follow-up's or the account's owner, or who sent the survey),
+	// managers anyone's; admins rotate the signing keys.
 	{EditSurveys, []Role{Admin, Manager}, nil, ScopeWrite},
 	{SendSurveys, []Role{Admin, Manager, Sales, Service}, nil, ScopeWrite},
+	{RecordAnswers, []Role{Admin, Manager}, []Role{Sales, Service}, ScopeWrite},
 	{RotateSurveyKeys, []Role{Admin}, nil, ScopeAdmin},
 }
 

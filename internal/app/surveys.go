@@ -603,8 +603,8 @@ func (a *App) AnswerSurvey(ctx context.Context, actor access.Actor, in AnswerInp
 		}
 		actor = access.Actor{User: access.User{Name: "the customer", Active: true}, Scope: access.ScopeWrite}
 	} else {
-		if err := actor.Require(access.SendSurveys, false); err != nil {
-			return survey.Response{}, err
+		if !actor.Can(access.RecordAnswers, true) {
+			return survey.Response{}, actor.Require(access.RecordAnswers, true)
 		}
 		channel = survey.ChannelPhone
 		if in.FollowUpID == "" {
@@ -687,6 +687,11 @@ func (a *App) AnswerSurvey(ctx context.Context, actor access.Actor, in AnswerInp
 			return err
 		}
 		r.OwnerID = acc.OwnerID
+		if channel != survey.ChannelWeb {
+			if err := actor.Require(access.RecordAnswers, recordsOwn(actor, fu, inv, acc)); err != nil {
+				return fault.Forbiddenf("only the account's owner, the follow-up's owner, who sent the survey or a manager may record these answers")
+			}
+		}
 		var ct customer.Contact
 		if r.ContactID != "" {
 			if ct, err = tx.Contact(ctx, r.ContactID); err != nil && fault.KindOf(err) != fault.NotFound {
@@ -746,6 +751,13 @@ func (a *App) AnswerSurvey(ctx context.Context, actor access.Actor, in AnswerInp
 			team: "sales", after: responseSnap{Response: r, AccountName: acc.Name, ContactName: ct.Name, Summary: summary}})
 	})
 	return out, err
+}
+
+// recordsOwn says whether the answers the actor records are theirs to
+// record: they own the follow-up or the account, or sent the survey.
+func recordsOwn(actor access.Actor, fu survey.FollowUp, inv survey.Invitation, acc customer.Account) bool {
+	id := actor.User.ID
+	return id != "" && (id == fu.OwnerID || id == acc.OwnerID || id == inv.CreatedByID)
 }
 
 // responseSnap is what a survey response's event keeps.
@@ -883,6 +895,10 @@ type FollowUpForm struct {
 	ContactName string
 	Phone       string
 	Response    *survey.Response
+	// MayRecord says whether the actor may record the answers; when not,
+	// OwnerName says who may (with the managers).
+	MayRecord bool
+	OwnerName string
 }
 
 // FollowUpFormFor returns what the "record answers" form shows.
@@ -895,9 +911,9 @@ func (a *App) FollowUpFormFor(ctx context.Context, actor access.Actor, id string
 		return FollowUpForm{}, err
 	}
 	out := FollowUpForm{FollowUp: fu}
+	var inv survey.Invitation
 	if fu.InvitationID != "" {
-		inv, err := a.store.SurveyInvitation(ctx, fu.InvitationID)
-		if err != nil {
+		if inv, err = a.store.SurveyInvitation(ctx, fu.InvitationID); err != nil {
 			return out, err
 		}
 		out.Template, err = a.store.SurveyTemplateVersion(ctx, inv.TemplateID, inv.TemplateVersion)
@@ -912,6 +928,10 @@ func (a *App) FollowUpFormFor(ctx context.Context, actor access.Actor, id string
 		return out, err
 	}
 	out.AccountName = acc.Name
+	out.MayRecord = actor.Can(access.RecordAnswers, recordsOwn(actor, fu, inv, acc))
+	if owner, err := a.store.User(ctx, fu.OwnerID); err == nil {
+		out.OwnerName = owner.Name
+	}
 	if fu.ContactID != "" {
 		if ct, err := a.store.Contact(ctx, fu.ContactID); err == nil {
 			out.ContactName, out.Phone = ct.Name, ct.Phone

@@ -15,6 +15,7 @@ import (
 	"tandem/internal/event"
 	"tandem/internal/fault"
 	"tandem/internal/inbox"
+	"tandem/internal/order"
 	"tandem/internal/promise"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
@@ -308,7 +309,8 @@ func (l *triggerLog) ScheduleFollowUp(_ context.Context, _ *store.Tx, trigger, c
 }
 
 // TestSurveyTriggersFireInTheCausingTransaction: closing a case, winning
-// a deal and keeping a promise schedule their follow-up after the
+// a deal, keeping a promise and delivering an order (not shipping it)
+// schedule their follow-up after the
 // trigger's delay.
 func TestSurveyTriggersFireInTheCausingTransaction(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, s *store.Store) {
@@ -339,10 +341,78 @@ func TestSurveyTriggersFireInTheCausingTransaction(t *testing.T) {
 		if _, _, err := f.app.TransitionPromise(ctx, f.sales, p.ID, promise.Transition{To: promise.Kept, Evidence: "Called"}, nil, 0); err != nil {
 			t.Fatal(err)
 		}
+		prod, err := f.app.CreateProduct(ctx, f.admin, order.Product{SKU: "W-1", Name: "Widget", UnitPrice: eur(1000), UnitCost: eur(600), Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := f.app.RecordOrder(ctx, f.sales, app.OrderInput{AccountID: f.acc.ID, Lines: []app.LineInput{{ProductID: prod.ID, Quantity: 2}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.app.TransitionOrder(ctx, f.sales, o.ID, order.Shipped, time.Time{}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if len(log.got) != 3 {
+			t.Fatalf("shipping an order scheduled a follow-up: %v", log.got)
+		}
+		if _, err := f.app.TransitionOrder(ctx, f.sales, o.ID, order.Delivered, time.Time{}, 0); err != nil {
+			t.Fatal(err)
+		}
 		want := []string{"case_closed case " + now.Add(24*time.Hour).Format(time.RFC3339), "deal_won deal " + now.Add(14*24*time.Hour).Format(time.RFC3339),
-			"promise_kept promise " + now.Add(24*time.Hour).Format(time.RFC3339)}
+			"promise_kept promise " + now.Add(24*time.Hour).Format(time.RFC3339), "order_delivered order " + now.Add(72*time.Hour).Format(time.RFC3339)}
 		if strings.Join(log.got, "|") != strings.Join(want, "|") {
 			t.Errorf("scheduled %v, want %v", log.got, want)
+		}
+	})
+}
+
+// TestOnlyTheirOwnersRecordTheAnswers: sales and service record the
+// answers to a follow-up or survey that is theirs (they own it or the
+// account, or sent the survey); another seller is refused and nothing is
+// written; managers and admins record anyone's.
+func TestOnlyTheirOwnersRecordTheAnswers(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := surveySetup(t, s)
+		ctx := context.Background()
+		u, _, err := f.app.AddUser(ctx, access.System, app.NewUser{Email: "sue@example.com", Name: "Sue", Role: "sales", Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := access.Actor{User: u, Scope: access.ScopeWrite}
+		c, err := f.app.OpenCase(ctx, f.service, caseFor(f.acc.ID, f.contact.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fu, err := f.app.RunFollowUp(ctx, survey.CaseClosed, "case", c.ID)
+		if err != nil || fu.OwnerID != f.sales.User.ID {
+			t.Fatalf("follow-up %+v %v", fu, err)
+		}
+		_, err = f.app.AnswerSurvey(ctx, other, app.AnswerInput{FollowUpID: fu.ID, Answers: answers("no", "yes", "yes", "8")})
+		if e := wantKind(t, err, fault.Forbidden); !strings.Contains(e.Error(), "account's owner") {
+			t.Errorf("refusal %q", e.Error())
+		}
+		_, err = f.app.AnswerSurvey(ctx, other, app.AnswerInput{InvitationID: fu.InvitationID, Answers: answers("no", "yes", "yes", "8")})
+		wantKind(t, err, fault.Forbidden)
+		if got, _ := f.app.FollowUp(ctx, f.admin, fu.ID); got.ResponseID != "" {
+			t.Fatalf("a refused caller's answers were kept: %+v", got)
+		}
+		if tk, _ := f.app.Task(ctx, f.sales, fu.TaskID); !tk.Open() {
+			t.Fatalf("a refused caller completed the task: %+v", tk)
+		}
+		if rs, _, _ := f.app.SurveyResponses(ctx, f.admin, store.ResponseFilter{AccountID: f.acc.ID}, store.Page{}); len(rs) != 0 {
+			t.Fatalf("responses %+v", rs)
+		}
+		// A manager records them.
+		if r, err := f.app.AnswerSurvey(ctx, f.admin, app.AnswerInput{FollowUpID: fu.ID, Answers: answers("yes", "yes", "yes", "8")}); err != nil || r.RecordedByID != f.admin.User.ID {
+			t.Fatalf("manager %+v %v", r, err)
+		}
+		// Who sent a survey by hand records its answers, though the account is not theirs.
+		inv, err := f.app.SendSurvey(ctx, other, survey.FollowUpID, f.contact.ID, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.app.AnswerSurvey(ctx, other, app.AnswerInput{InvitationID: inv.ID, Answers: answers("yes", "yes", "yes", "8")}); err != nil {
+			t.Fatalf("sender: %v", err)
 		}
 	})
 }

@@ -89,7 +89,7 @@ func BenchmarkHome(b *testing.B) {
 }
 
 // session opens a browser session for a user without a password check.
-func session(b *testing.B, s *store.Store, userID string, now time.Time) string {
+func session(b testing.TB, s *store.Store, userID string, now time.Time) string {
 	secret := access.NewSecret("tds_")
 	err := s.InTx(context.Background(), func(tx *store.Tx) error {
 		return tx.InsertSession(context.Background(), store.Session{ID: uuid.Must(uuid.NewV7()).String(), UserID: userID, CreatedAt: now,

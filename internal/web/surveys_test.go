@@ -10,7 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"tandem/internal/access"
 	"tandem/internal/app"
+	"tandem/internal/cases"
+	"tandem/internal/customer"
 	"tandem/internal/server"
 	"tandem/internal/survey"
 )
@@ -84,6 +87,54 @@ func TestSentSurveyLinkIsWhole(t *testing.T) {
 			if !strings.Contains(notice, want) {
 				t.Errorf("the link to paste is not %s…: %s", want, notice)
 			}
+		}
+	})
+}
+
+// TestFollowUpFormIsTheOwners: the admin records a follow-up's answers;
+// a seller who owns neither the follow-up nor its account sees who does
+// instead of the form, and is refused when posting them anyway; nothing
+// is recorded.
+func TestFollowUpFormIsTheOwners(t *testing.T) {
+	engines(t, func(t *testing.T, x *site) {
+		ctx := context.Background()
+		sue, _, err := x.a.AddUser(ctx, access.System, app.NewUser{Email: "sue@example.com", Name: "Sue", Role: "sales"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc, err := x.a.CreateAccount(ctx, x.admin, customer.Account{Name: "Sue's own", OwnerID: sue.ID}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := x.a.OpenCase(ctx, x.admin, cases.Case{AccountID: acc.ID, Subject: "Late"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fu, err := x.a.RunFollowUp(ctx, survey.CaseClosed, "case", c.ID)
+		if err != nil || fu.ID == "" {
+			t.Fatal(fu, err)
+		}
+		path := "/follow-ups/" + fu.ID
+		if status, page := x.get(path); status != 200 || !strings.Contains(page, `id="record-answers"`) {
+			t.Fatalf("the owner's follow-up: %d, no form", status)
+		}
+		cookie := session(x.t, x.s, x.user.ID, x.a.Now())
+		as := func(method, path, body string) (int, string) {
+			req, _ := http.NewRequest(method, x.srv.URL+path, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.AddCookie(&http.Cookie{Name: "tandem_session", Value: cookie})
+			return x.send(req)
+		}
+		status, page := as(http.MethodGet, path, "")
+		if status != 200 || strings.Contains(page, `id="record-answers"`) || !strings.Contains(page, `id="follow-up-not-yours"`) || !strings.Contains(page, "Sue, the account's owner, or a manager records") {
+			t.Errorf("another seller's view: %d %s", status, page[strings.Index(page, "<main"):])
+		}
+		answers := url.Values{"as_expected": {"yes"}, "delivered_as_promised": {"yes"}, "met_expectations": {"yes"}, "nps": {"8"}}.Encode()
+		if status, _ := as(http.MethodPost, path+"/answers", answers); status != http.StatusForbidden {
+			t.Errorf("another seller's answers: %d", status)
+		}
+		if got, _ := x.a.FollowUp(context.Background(), x.admin, fu.ID); got.ResponseID != "" {
+			t.Errorf("the refused answers were recorded: %+v", got)
 		}
 	})
 }
