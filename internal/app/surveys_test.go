@@ -251,6 +251,10 @@ func TestSurveyFollowUpAndFatigue(t *testing.T) {
 		if err != nil || fu.TaskID == "" || fu.InvitationID == "" || fu.SuppressedReason != "" || fu.OwnerID != f.sales.User.ID {
 			t.Fatalf("follow-up %+v %v", fu, err)
 		}
+		// The call is on the owner's list: no "gave you a task" notice beside it.
+		if ns, _, _ := f.app.Notifications(ctx, f.sales, store.NotificationFilter{Kind: inbox.TaskAssigned}, store.Page{}); len(ns) != 0 {
+			t.Errorf("a follow-up's task was notified: %+v", ns)
+		}
 		// Once per cause.
 		again, err := f.app.RunFollowUp(ctx, survey.CaseClosed, "case", c1.ID)
 		if err != nil || again.ID != "" {

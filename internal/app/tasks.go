@@ -181,9 +181,11 @@ func activeUser(ctx context.Context, tx *store.Tx, id string, f *fault.Fields) e
 	return nil
 }
 
-// tellAssigned tells a task's owner someone else gave it to them.
+// tellAssigned tells a task's owner someone else gave it to them. A task
+// Tandem made itself (a follow-up's call) is not news: it is on their
+// list, and a bulk trigger would otherwise send one notice per task.
 func (a *App) tellAssigned(ctx context.Context, tx *store.Tx, actor access.Actor, t task.Task, acc customer.Account) error {
-	if t.OwnerID == actor.User.ID {
+	if t.OwnerID == actor.User.ID || actor.User.ID == "" {
 		return nil
 	}
 	msg := actorName(actor) + " gave you a task: “" + t.Title + "”, due " + t.DueAt.In(a.Zone()).Format("Mon 2 Jan 15:04")
