@@ -241,6 +241,34 @@ func (s *server) registerSurveys(api huma.API) {
 			return &responseBody{Body: r}, nil
 		})
 
+	register(api, op("list-follow-ups", http.MethodGet, "/api/v1/follow-ups",
+		"An account's follow-ups, the newest first (at most 100, no further pages): the trigger and its cause, who was asked, "+
+			"the call task, the invitation or why it was held back, and once answered the response with its case or deal", tag),
+		func(ctx context.Context, in *struct {
+			AccountID string `query:"account_id" required:"true" maxLength:"100" doc:"The account whose follow-ups to list"`
+			Limit     int    `query:"limit" minimum:"1" maximum:"100" default:"20"`
+		}) (*struct{ Body List[app.FollowUpLine] }, error) {
+			list, err := s.app.AccountFollowUps(ctx, actor(ctx), in.AccountID, in.Limit)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			out := &struct{ Body List[app.FollowUpLine] }{}
+			out.Body.Items = list
+			if out.Body.Items == nil {
+				out.Body.Items = []app.FollowUpLine{}
+			}
+			return out, nil
+		})
+
+	register(api, op("get-follow-up", http.MethodGet, "/api/v1/follow-ups/{id}", "Get a follow-up", tag),
+		func(ctx context.Context, in *IDParam) (*struct{ Body survey.FollowUp }, error) {
+			fu, err := s.app.FollowUp(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return &struct{ Body survey.FollowUp }{Body: fu}, nil
+		})
+
 	register(api, op("record-survey-response", http.MethodPost, "/api/v1/survey-responses",
 		"Record answers for an invitation or a follow-up (a follow-up call): the loop runs as for the customer's own answers — a problem opens a case "+
 			"and tells the owner (survey_problem), a happy customer starts the next sale (next_sale). A bad answer is a 422 naming answers.<key>", tag),

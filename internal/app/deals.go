@@ -255,6 +255,16 @@ type DealPatch struct {
 	OwnerID       *string // managers only
 }
 
+// MayChangeDeal says whether the actor may change a deal (nil) or why
+// not, for a form that reads what was typed before it changes the deal.
+func (a *App) MayChangeDeal(ctx context.Context, actor access.Actor, id string) error {
+	d, err := a.store.Deal(ctx, id)
+	if err != nil {
+		return err
+	}
+	return actor.Require(access.EditDeals, d.OwnerID == actor.User.ID)
+}
+
 // UpdateDeal changes an open deal's fields (its owner, managers, admins).
 func (a *App) UpdateDeal(ctx context.Context, actor access.Actor, id string, patch DealPatch, version int64) (deal.Deal, error) {
 	var out deal.Deal

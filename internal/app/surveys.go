@@ -677,21 +677,19 @@ func (a *App) AnswerSurvey(ctx context.Context, actor access.Actor, in AnswerInp
 				return err
 			}
 		}
-		answers, err := t.Read(in.Answers)
-		if err != nil {
-			return err
-		}
-		r.Answers, r.Outcome = answers, survey.Outcome(answers)
 		acc, err := tx.AccountOwner(ctx, r.AccountID)
 		if err != nil {
 			return err
 		}
 		r.OwnerID = acc.OwnerID
-		if channel != survey.ChannelWeb {
-			if err := actor.Require(access.RecordAnswers, recordsOwn(actor, fu, inv, acc)); err != nil {
-				return fault.Forbiddenf("only the account's owner, the follow-up's owner, who sent the survey or a manager may record these answers")
-			}
+		if channel != survey.ChannelWeb && !actor.Can(access.RecordAnswers, recordsOwn(actor, fu, inv, acc)) {
+			return fault.Forbiddenf("only the account's owner, the follow-up's owner, who sent the survey or a manager may record these answers")
 		}
+		answers, err := t.Read(in.Answers)
+		if err != nil {
+			return err
+		}
+		r.Answers, r.Outcome = answers, survey.Outcome(answers)
 		var ct customer.Contact
 		if r.ContactID != "" {
 			if ct, err = tx.Contact(ctx, r.ContactID); err != nil && fault.KindOf(err) != fault.NotFound {
@@ -776,7 +774,7 @@ func causeLine(r survey.Response) string {
 	case "case":
 		return "It followed the closing of case " + r.CauseID + " (/cases/" + r.CauseID + ")."
 	case "deal":
-		return "It followed the deal won " + r.CauseID + " (/deals#deal-" + r.CauseID + ")."
+		return "It followed the deal won " + r.CauseID + " (/deals/" + r.CauseID + ")."
 	case "promise":
 		return "It followed the promise kept " + r.CauseID + " (/promises/" + r.CauseID + ")."
 	}
@@ -830,7 +828,7 @@ func (a *App) surveyDeal(ctx context.Context, tx *store.Tx, actor access.Actor, 
 		return d, err
 	}
 	return d, a.tell(ctx, tx, actor, inbox.Notification{Kind: inbox.NextSale, SubjectType: "deal", SubjectID: d.ID, AccountID: acc.ID,
-		URL: "/deals#deal-" + d.ID, Message: truncate(acc.Name+": "+strings.TrimSuffix(who, " at "+acc.Name)+" answered the follow-up survey: "+summary+
+		URL: "/deals/" + d.ID, Message: truncate(acc.Name+": "+strings.TrimSuffix(who, " at "+acc.Name)+" answered the follow-up survey: "+summary+
 			". Start the next sale while they are happy.", 300)},
 		owner)
 }
@@ -884,6 +882,60 @@ func (a *App) FollowUp(ctx context.Context, actor access.Actor, id string) (surv
 		return survey.FollowUp{}, err
 	}
 	return a.store.FollowUp(ctx, id)
+}
+
+// FollowUpLine is a follow-up as an account's list shows it: who was
+// asked and, once answered, the response and what came of it.
+type FollowUpLine struct {
+	survey.FollowUp
+	ContactName string           `json:"contact_name,omitempty"`
+	Response    *survey.Response `json:"response,omitempty"`
+}
+
+// MaxFollowUps is the most follow-ups one list returns.
+const MaxFollowUps = 100
+
+// AccountFollowUps lists an account's follow-ups, the newest first (at
+// most MaxFollowUps), each with its contact's name and its response.
+func (a *App) AccountFollowUps(ctx context.Context, actor access.Actor, accountID string, limit int) ([]FollowUpLine, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, err
+	}
+	if _, err := a.store.AccountOwner(ctx, accountID); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > MaxFollowUps {
+		limit = MaxFollowUps
+	}
+	list, err := a.store.FollowUps(ctx, accountID, limit)
+	if err != nil {
+		return nil, err
+	}
+	var contacts, responses []string
+	for _, fu := range list {
+		if fu.ContactID != "" {
+			contacts = append(contacts, fu.ContactID)
+		}
+		if fu.ResponseID != "" {
+			responses = append(responses, fu.ResponseID)
+		}
+	}
+	names, err := a.ContactNames(ctx, actor, contacts)
+	if err != nil {
+		return nil, err
+	}
+	byID, err := a.store.SurveyResponsesByID(ctx, responses)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FollowUpLine, len(list))
+	for i, fu := range list {
+		out[i] = FollowUpLine{FollowUp: fu, ContactName: names[fu.ContactID]}
+		if r, ok := byID[fu.ResponseID]; ok {
+			out[i].Response = &r
+		}
+	}
+	return out, nil
 }
 
 // FollowUpForm is what the owner's "record answers" form needs: the

@@ -279,6 +279,16 @@ func (a *App) changeTask(ctx context.Context, actor access.Actor, id string, ver
 	return out, err
 }
 
+// MayChangeTask says whether the actor may change a task (nil) or why
+// not, for a form that reads what was typed before it changes the task.
+func (a *App) MayChangeTask(ctx context.Context, actor access.Actor, id string) error {
+	t, err := a.store.Task(ctx, id)
+	if err != nil {
+		return err
+	}
+	return actor.Require(access.EditTasks, ownsTask(actor, t))
+}
+
 // UpdateTask changes an open task's title, notes, due time or owner (its
 // owner, its creator, managers, admins). A new owner is told.
 func (a *App) UpdateTask(ctx context.Context, actor access.Actor, id string, patch TaskPatch, version int64) (task.Task, error) {

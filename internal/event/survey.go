@@ -56,7 +56,7 @@ func surveyLink(e *Event, verb string, snap map[string]any) string {
 			return "/cases/" + id
 		}
 		if id, _ := snap["deal_id"].(string); id != "" {
-			return "/deals#deal-" + id
+			return "/deals/" + id
 		}
 	case "follow_up":
 		return "/follow-ups/" + e.SubjectID

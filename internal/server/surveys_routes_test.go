@@ -52,6 +52,11 @@ func addSurveyRows(api, pages map[string]row) {
 		"POST /api/v1/survey-keys/rotate":   {fixed("/api/v1/survey-keys/rotate", ""), apiAdmin(200)},
 		"GET /api/v1/survey-responses":      {fixed("/api/v1/survey-responses?trigger=manual&from=2026-01-01", ""), apiRead},
 		"GET /api/v1/survey-responses/{id}": {fixed("/api/v1/survey-responses/01a20535-0000-7000-8000-000000000000", ""), rule{ok: 404, scope: apiRead.scope, out: 401}},
+		"GET /api/v1/follow-ups": {func(w *world) (string, string) {
+			w.newFollowUp()
+			return "/api/v1/follow-ups?account_id=" + w.account.ID, ""
+		}, apiRead},
+		"GET /api/v1/follow-ups/{id}": {func(w *world) (string, string) { return "/api/v1/follow-ups/" + w.newFollowUp(), "" }, apiRead},
 		"POST /api/v1/survey-responses": {func(w *world) (string, string) {
 			return "/api/v1/survey-responses", `{"invitation_id":"` + w.newInvitation().ID + `","answers":{"as_expected":"yes","delivered_as_promised":"yes",` +
 				`"met_expectations":"yes","nps":"8"}}`

@@ -246,6 +246,31 @@ func (q q) FollowUps(ctx context.Context, accountID string, limit int) ([]survey
 	return collect(rows, scanFollowUp)
 }
 
+// SurveyResponsesByID returns the responses with these ids, with their
+// answers, by id.
+func (q q) SurveyResponsesByID(ctx context.Context, ids []string) (map[string]survey.Response, error) {
+	out := map[string]survey.Response{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var w where
+	w.add("id IN (" + placeholders(&w, ids) + ")")
+	rows, err := q.query(ctx, `SELECT `+responseCols+` FROM survey_responses`+w.String(), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	list, err := collect(rows, scanResponse)
+	if err != nil {
+		return nil, err
+	}
+	answers, err := q.surveyAnswers(ctx, ids)
+	for _, r := range list {
+		r.Answers = answers[r.ID]
+		out[r.ID] = r
+	}
+	return out, err
+}
+
 const responseCols = `id, invitation_id, follow_up_id, account_id, contact_id, owner_id, trigger, cause_type, cause_id, template_id, template_version,
 	channel, recorded_by_id, outcome, case_id, deal_id, answered_at`
 

@@ -118,6 +118,10 @@ const staleDeal = "Nothing was saved: someone changed this deal since you opened
 // saveDeal changes a deal from its page: title, amount, expected close
 // and (managers) owner.
 func (s *site) saveDeal(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if err := s.app.MayChangeDeal(r.Context(), actor, r.PathValue("id")); err != nil {
+		s.fail(w, r, err) // refused before what was typed is read
+		return
+	}
 	f, bad := s.postForm(w, r)
 	if f == nil {
 		return

@@ -110,7 +110,7 @@ func formProblems(f url.Values) map[string]string {
 		rule := ruleOf(k)
 		for _, v := range vs {
 			if p := text.Problem(v, rule.max, rule.multiline); p != "" {
-				errs[k] = strings.ToUpper(p[:1]) + p[1:] + "."
+				errs[k] = p // as the app's messages: lower-case, beside the field
 				named = append(named, event.FieldLabel(strings.TrimPrefix(k, "was_"))+" "+p)
 				break
 			}

@@ -187,6 +187,10 @@ func (s *site) renderProducts(w http.ResponseWriter, r *http.Request, actor acce
 
 // saveProduct adds a product from the products page.
 func (s *site) saveProduct(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if err := actor.Require(access.EditProducts, false); err != nil {
+		s.fail(w, r, err) // refused before what was typed is read
+		return
+	}
 	f, bad := s.postForm(w, r)
 	if f == nil {
 		return

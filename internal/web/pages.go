@@ -253,6 +253,7 @@ type accountPage struct {
 	Signals      competitor.Signals // shopping signals of the last 90 days (competitors.go)
 	Wallet       accountWallet      // the estimated spend in our category (competitors.go)
 	Scores       *accountScores     // survey scores and the last answers (scores.go)
+	FollowUps    []app.FollowUpLine // the last follow-ups, the newest first
 }
 
 func (s *site) account(w http.ResponseWriter, r *http.Request, actor access.Actor) {
@@ -347,7 +348,12 @@ func (s *site) renderAccount(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
-	v.Data = accountPage{Tasks: tasks, Scores: scores, Signals: signals, Wallet: wallet, Orders: orders, Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
+	followUps, err := s.app.AccountFollowUps(ctx, actor, id, 5)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Data = accountPage{FollowUps: followUps, Tasks: tasks, Scores: scores, Signals: signals, Wallet: wallet, Orders: orders, Account: acc, Contacts: contacts, Cases: s.rows(r, actor, open), Timeline: items, Team: team, Next: nextURL, Channels: customer.Channels,
 		Now: time.Now().In(s.app.Zone()).Format(localMinute), CanEdit: actor.Can(access.EditAccount, acc.OwnerID == actor.User.ID), Editable: editable, ContactNames: names,
 		Promises: accountPromises{List: promises, Kinds: promiseKinds, Currencies: currencyCodes, CanMake: actor.Can(access.MakePromises, false),
 			CanExcept: actor.Can(access.ExceptPolicies, false)},

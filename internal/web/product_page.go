@@ -45,6 +45,10 @@ func (s *site) renderProduct(w http.ResponseWriter, r *http.Request, actor acces
 // updateProduct saves the product page's form: every field, and whether
 // it is still sold (unticked: inactive, so it can no longer be ordered).
 func (s *site) updateProduct(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if err := actor.Require(access.EditProducts, false); err != nil {
+		s.fail(w, r, err) // refused before what was typed is read
+		return
+	}
 	f, bad := s.postForm(w, r)
 	if f == nil {
 		return

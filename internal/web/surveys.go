@@ -47,14 +47,14 @@ func (s *site) brokenSurveyLink(w http.ResponseWriter, r *http.Request, err erro
 // well as a post does.
 func (s *site) surveyPage(w http.ResponseWriter, r *http.Request) {
 	ip, token, now := httpauth.OriginFrom(r.Context()).Client.IP, r.PathValue("token"), time.Now()
-	if wait := s.surveyLimit.held(ip, now); wait > 0 {
-		s.tooManySurveyTries(w, r, wait)
+	if wait := s.linkLimit.held(ip, now); wait > 0 {
+		s.tooManyTries(w, r, wait)
 		return
 	}
 	ps, err := s.app.SurveyFor(r.Context(), token)
 	if err != nil {
 		if fault.KindOf(err) == fault.NotFound {
-			s.surveyLimit.take(ip, token, now)
+			s.linkLimit.take(ip, token, now)
 		}
 		s.brokenSurveyLink(w, r, err)
 		return
@@ -85,9 +85,9 @@ func surveyErrors(err error) (map[string]string, bool) {
 		return nil, false
 	}
 	if fe["form"] == "" {
-		fe["form"] = "Nothing was sent yet: some answers need another look. They are marked below; your other answers are kept."
+		fe["form"] = "Nothing was saved yet: some answers need another look. They are marked below; your other answers are kept."
 		if len(fe) == 2 {
-			fe["form"] = "Nothing was sent yet: one answer needs another look. It is marked below; your other answers are kept."
+			fe["form"] = "Nothing was saved yet: one answer needs another look. It is marked below; your other answers are kept."
 		}
 	}
 	return fe, true
@@ -95,18 +95,18 @@ func surveyErrors(err error) (map[string]string, bool) {
 
 func (s *site) answerSurveyPage(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if wait := s.surveyLimit.take(httpauth.OriginFrom(r.Context()).Client.IP, token, time.Now()); wait > 0 {
-		s.tooManySurveyTries(w, r, wait)
+	if wait := s.linkLimit.take(httpauth.OriginFrom(r.Context()).Client.IP, token, time.Now()); wait > 0 {
+		s.tooManyTries(w, r, wait)
 		return
 	}
-	f, err := s.postForm(w, r)
+	// The app checks the answers whole, the rules of text included, so
+	// that every message is beside its question at once: a comment too
+	// long does not hide a question left out.
+	f, _ := s.postForm(w, r)
 	if f == nil {
 		return
 	}
-	var resp survey.Response
-	if err == nil {
-		resp, err = s.app.AnswerSurvey(r.Context(), access.Actor{}, app.AnswerInput{Token: token, Answers: answersOf(f)})
-	}
+	resp, err := s.app.AnswerSurvey(r.Context(), access.Actor{}, app.AnswerInput{Token: token, Answers: answersOf(f)})
 	ps, perr := s.app.SurveyFor(r.Context(), token)
 	if perr != nil {
 		s.brokenSurveyLink(w, r, perr)
@@ -139,13 +139,11 @@ func (s *site) followUpPage(w http.ResponseWriter, r *http.Request, actor access
 
 func (s *site) recordFollowUpAnswers(w http.ResponseWriter, r *http.Request, actor access.Actor) {
 	id := r.PathValue("id")
-	f, err := s.postForm(w, r)
+	f, _ := s.postForm(w, r) // checked whole by the app, as on the customer's page
 	if f == nil {
 		return
 	}
-	if err == nil {
-		_, err = s.app.AnswerSurvey(r.Context(), actor, app.AnswerInput{FollowUpID: id, Answers: answersOf(f)})
-	}
+	_, err := s.app.AnswerSurvey(r.Context(), actor, app.AnswerInput{FollowUpID: id, Answers: answersOf(f)})
 	if err == nil {
 		http.Redirect(w, r, "/follow-ups/"+id, http.StatusSeeOther)
 		return
@@ -162,16 +160,18 @@ func (s *site) recordFollowUpAnswers(w http.ResponseWriter, r *http.Request, act
 	s.fail(w, r, err)
 }
 
-func (s *site) tooManySurveyTries(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+func (s *site) tooManyTries(w http.ResponseWriter, r *http.Request, wait time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 	s.render(w, r, http.StatusTooManyRequests, "error", view{Title: http.StatusText(http.StatusTooManyRequests),
 		Data: "Nothing was saved: too many tries from here. Wait a few minutes and open your link or send your answers again."})
 }
 
-// surveyLimit bounds what anonymous visitors may post to survey links:
-// per address and per link, a number of posts in a window. A good link
-// is used once, so a visitor who needs more is guessing or scripting.
-func newSurveyLimit() *postLimit {
+// newLinkLimit bounds what anonymous visitors may send to the links
+// customers get by email (survey and resolution links): per address and
+// per link, a number of posts (and openings of links Tandem did not sign)
+// in a window. A good link is used once, so a visitor who needs more is
+// guessing or scripting.
+func newLinkLimit() *postLimit {
 	return &postLimit{perIP: 300, perToken: 60, window: 10 * time.Minute, most: 100000, seen: map[string]*window{}}
 }
 

@@ -45,6 +45,14 @@ func TestSurveyPage(t *testing.T) {
 		if strings.Contains(page, `id="as_expected-error"`) {
 			t.Error("a good answer is marked")
 		}
+		// A comment too long does not hide a question left out: both are marked at once.
+		status, page = x.post(path, url.Values{"as_expected": {"yes"}, "delivered_as_promised": {"no"}, "nps": {"8"},
+			"comment": {strings.Repeat("late ", 500)}}.Encode())
+		for _, want := range []string{`id="comment-error">the answer must be at most 2000 characters`, `id="met_expectations-error">please answer`} {
+			if status != http.StatusUnprocessableEntity || !strings.Contains(page, want) {
+				t.Errorf("a long comment and a missing answer: %d, no %q", status, want)
+			}
+		}
 		status, page = x.post(path, url.Values{"as_expected": {"yes"}, "delivered_as_promised": {"no"}, "met_expectations": {"yes"}, "nps": {"8"}}.Encode())
 		if status != 200 || !strings.Contains(page, `id="survey-thanks"`) {
 			t.Errorf("answer: %d %.400s", status, page)
@@ -137,4 +145,51 @@ func TestFollowUpFormIsTheOwners(t *testing.T) {
 			t.Errorf("the refused answers were recorded: %+v", got)
 		}
 	})
+}
+
+// TestAccountPageListsFollowUps: the account page lists its follow-ups
+// with who was asked, waiting until answered, then what came of it.
+func TestAccountPageListsFollowUps(t *testing.T) {
+	engines(t, func(t *testing.T, x *site) {
+		path := "/accounts/" + x.account.ID
+		if _, page := x.get(path); !strings.Contains(page, `id="follow-ups-section"`) || !strings.Contains(page, "No follow-up yet") {
+			t.Fatal("no empty follow-ups section")
+		}
+		c, err := x.a.OpenCase(context.Background(), x.admin, cases.Case{AccountID: x.account.ID, ContactID: x.contact.ID, Subject: "Late"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fu, err := x.a.RunFollowUp(context.Background(), survey.CaseClosed, "case", c.ID)
+		if err != nil || fu.ID == "" {
+			t.Fatal(fu, err)
+		}
+		_, page := x.get(path)
+		item := between(page, `id="follow-up-`+fu.ID+`"`, "</li>")
+		for _, want := range []string{`href="/follow-ups/` + fu.ID + `"`, "Case closed", "Lee Chen", "waiting for the answers; the survey was sent"} {
+			if !strings.Contains(item, want) {
+				t.Errorf("waiting follow-up: no %q in %s", want, item)
+			}
+		}
+		answers := url.Values{"as_expected": {"yes"}, "delivered_as_promised": {"no"}, "met_expectations": {"yes"}, "nps": {"8"}}.Encode()
+		if status, _ := x.post("/follow-ups/"+fu.ID+"/answers", answers); status != http.StatusSeeOther {
+			t.Fatalf("record: %d", status)
+		}
+		_, page = x.get(path)
+		if item := between(page, `id="follow-up-`+fu.ID+`"`, "</li>"); !strings.Contains(item, "by phone: a <a href=\"/cases/") {
+			t.Errorf("answered follow-up: %s", item)
+		}
+	})
+}
+
+// between is the part of s from the first start to the next end.
+func between(s, start, end string) string {
+	i := strings.Index(s, start)
+	if i < 0 {
+		return ""
+	}
+	s = s[i:]
+	if j := strings.Index(s, end); j >= 0 {
+		return s[:j]
+	}
+	return s
 }

@@ -29,7 +29,7 @@ type causeLink struct {
 var causeLinks = map[string]causeLink{
 	task.CauseCase:     {"a case", func(id string) string { return "/cases/" + id }},
 	task.CauseOrder:    {"an order", func(id string) string { return "/orders/" + id }},
-	task.CauseDeal:     {"a deal", func(id string) string { return "/deals#deal-" + id }},
+	task.CauseDeal:     {"a deal", func(id string) string { return "/deals/" + id }},
 	task.CausePromise:  {"a promise", func(id string) string { return "/promises/" + id }},
 	task.CauseFollowUp: {"a follow-up: record the answers", func(id string) string { return "/follow-ups/" + id }},
 }
@@ -343,6 +343,10 @@ func (s *site) renderTask(w http.ResponseWriter, r *http.Request, actor access.A
 
 // saveTask changes a task's title, due day, owner or notes.
 func (s *site) saveTask(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if err := s.app.MayChangeTask(r.Context(), actor, r.PathValue("id")); err != nil {
+		s.fail(w, r, err) // refused before what was typed is read
+		return
+	}
 	f, bad := s.postForm(w, r)
 	if f == nil {
 		return
@@ -397,6 +401,10 @@ func (s *site) saveTask(w http.ResponseWriter, r *http.Request, actor access.Act
 // moveTask marks a task done, open again or cancelled, and goes back to
 // where the button was (back, a path of this site), or to the task.
 func (s *site) moveTask(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	if err := s.app.MayChangeTask(r.Context(), actor, r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	f, bad := s.postForm(w, r)
 	if f == nil {
 		return

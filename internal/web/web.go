@@ -39,14 +39,14 @@ type site struct {
 	app   *app.App
 	log   *slog.Logger
 	pages map[string]*template.Template
-	// surveyLimit bounds the posts anonymous visitors send to survey links.
-	surveyLimit *postLimit
+	// linkLimit bounds what anonymous visitors send to survey and resolution links.
+	linkLimit *postLimit
 }
 
 // Register adds the pages to mux. It returns the page for an address that
 // names none (404), for the server to answer every such request with.
 func Register(mux *http.ServeMux, a *app.App, log *slog.Logger) http.Handler {
-	s := &site{app: a, log: log, pages: map[string]*template.Template{}, surveyLimit: newSurveyLimit()}
+	s := &site{app: a, log: log, pages: map[string]*template.Template{}, linkLimit: newLinkLimit()}
 	// Every page is parsed with the layout and the parts pages share.
 	shared := []string{"templates/layout.html", "templates/candidates.html", "templates/interaction_fields.html", "templates/promise_parts.html", "templates/goodwill_parts.html", "templates/order_parts.html",
 		"templates/account_scores.html"}
