@@ -423,12 +423,51 @@ func (a *App) SendSurvey(ctx context.Context, actor access.Actor, templateID, co
 		if err != nil {
 			return err
 		}
+		settings, _, err := surveySettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		recent, err := surveyFatigue(ctx, tx, settings, ct, a.Now())
+		if err != nil {
+			return err
+		}
 		inv := survey.Invitation{TemplateID: t.ID, TemplateVersion: t.TemplateVersion, AccountID: acc.ID, ContactID: ct.ID, Trigger: trigger,
 			Channel: survey.ChannelLink, CreatedByID: actor.User.ID}
 		out, err = a.invite(ctx, tx, actor, inv, acc, ct, t)
+		out.RecentlyAsked = recent
 		return err
 	})
 	return out, err
+}
+
+// SurveyFatigue says, for a rep about to send a survey by hand, that the
+// contact was sent one within the fatigue limit ("" when not): a send by
+// hand goes all the same, but the rep should know.
+func (a *App) SurveyFatigue(ctx context.Context, actor access.Actor, contactID string) (string, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return "", err
+	}
+	ct, err := a.store.Contact(ctx, contactID)
+	if err != nil {
+		return "", err
+	}
+	settings, _, err := surveySettings(ctx, a.store)
+	if err != nil {
+		return "", err
+	}
+	return surveyFatigue(ctx, a.store, settings, ct, a.Now())
+}
+
+// surveyFatigue is why a contact would not be asked now by a trigger
+// ("" when they would).
+func surveyFatigue(ctx context.Context, q interface {
+	LastSurveySent(context.Context, string) (time.Time, error)
+}, settings survey.Settings, ct customer.Contact, now time.Time) (string, error) {
+	last, err := q.LastSurveySent(ctx, ct.ID)
+	if err != nil {
+		return "", err
+	}
+	return settings.Fatigue(ct.Name, last, now), nil
 }
 
 // invite writes an invitation (suppressed when it has a reason) and, when
@@ -1136,11 +1175,9 @@ func (a *App) RunFollowUp(ctx context.Context, trigger, causeType, causeID strin
 		case !a.EmailOn():
 			fu.SuppressedReason = "email is off"
 		default:
-			last, err := tx.LastSurveySent(ctx, ct.ID)
-			if err != nil {
+			if fu.SuppressedReason, err = surveyFatigue(ctx, tx, settings, ct, now); err != nil {
 				return err
 			}
-			fu.SuppressedReason = settings.Fatigue(ct.Name, last, now)
 		}
 		if ct.ID != "" && (ct.Email != "" || fu.SuppressedReason == "") {
 			inv := survey.Invitation{TemplateID: t.ID, TemplateVersion: t.TemplateVersion, AccountID: acc.ID, ContactID: ct.ID, Trigger: trigger,

@@ -53,6 +53,9 @@ type Invitation struct {
 	Version          int64     `json:"version"`
 	// URL is where the customer answers (absolute when email is set up).
 	URL string `json:"url,omitempty" example:"https://tandem.example.com/s/01HZX…"`
+	// RecentlyAsked, on a survey just sent by hand, says the contact was
+	// sent one within the fatigue limit (it went all the same).
+	RecentlyAsked string `json:"recently_asked,omitempty" example:"Ann Lee was sent a survey 3 days ago; at most one survey per contact every 14 days"`
 }
 
 // State says whether an invitation can still be answered.

@@ -503,6 +503,13 @@ func (s *site) contact(w http.ResponseWriter, r *http.Request, actor access.Acto
 			sent = &inv
 		}
 	}
+	recent := ""
+	if sent == nil {
+		if recent, err = s.app.SurveyFatigue(ctx, actor, c.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, "contact", view{Title: c.Name, Nav: "accounts", Users: s.userNames(r, actor), Notice: r.URL.Query().Get("notice"),
 		Data: struct {
 			Contact      customer.Contact
@@ -511,7 +518,8 @@ func (s *site) contact(w http.ResponseWriter, r *http.Request, actor access.Acto
 			CanEdit      bool
 			Sent         *survey.Invitation
 			CanSend      bool
-		}{c, acc, list, actor.Can(access.EditContacts, false), sent, actor.Can(access.SendSurveys, false)}})
+			Recent       string // the contact was sent a survey within the fatigue limit
+		}{c, acc, list, actor.Can(access.EditContacts, false), sent, actor.Can(access.SendSurveys, false), recent}})
 }
 
 // search is the page of the header's search box: accounts, contacts and

@@ -193,3 +193,27 @@ func between(s, start, end string) string {
 	}
 	return s
 }
+
+// TestContactPageSaysWhenRecentlyAsked: before a rep sends a survey by
+// hand, the contact page says the contact was sent one within the
+// fatigue limit; the API's answer to a send says so too.
+func TestContactPageSaysWhenRecentlyAsked(t *testing.T) {
+	engines(t, func(t *testing.T, x *site) {
+		path := "/contacts/" + x.contact.ID
+		if _, page := x.get(path); strings.Contains(page, `id="survey-recent"`) {
+			t.Fatal("a contact never asked is said to be asked recently")
+		}
+		first, err := x.a.SendSurvey(context.Background(), x.admin, survey.FollowUpID, x.contact.ID, "", "")
+		if err != nil || first.RecentlyAsked != "" {
+			t.Fatalf("first send: %+v %v", first, err)
+		}
+		_, page := x.get(path)
+		if note := between(page, `id="survey-recent"`, "</p>"); !strings.Contains(note, "Lee Chen was sent a survey today") || !strings.Contains(note, "goes all the same") {
+			t.Errorf("recently asked: %q", note)
+		}
+		again, err := x.a.SendSurvey(context.Background(), x.admin, survey.FollowUpID, x.contact.ID, "", "")
+		if err != nil || again.Channel != survey.ChannelEmail || !strings.Contains(again.RecentlyAsked, "was sent a survey today") {
+			t.Errorf("a second send by hand: %+v %v", again, err)
+		}
+	})
+}
