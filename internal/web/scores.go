@@ -15,6 +15,7 @@ import (
 	"tandem/internal/access"
 	"tandem/internal/app"
 	"tandem/internal/chart"
+	"tandem/internal/event"
 	"tandem/internal/score"
 	"tandem/internal/store"
 	"tandem/internal/survey"
@@ -326,8 +327,10 @@ var scoreFuncs = template.FuncMap{
 			return "Have we delivered as promised?"
 		case survey.KeyMetExpectations:
 			return "Have we met your expectations?"
+		case survey.KeyNPS:
+			return "NPS"
 		}
-		return strings.ReplaceAll(key, "_", " ")
+		return event.Human(key)
 	},
 	"shortq": func(key string) string {
 		switch key {
