@@ -764,6 +764,7 @@ func (a *App) AnswerSurvey(ctx context.Context, actor access.Actor, in AnswerInp
 			who = ct.Name + " at " + acc.Name
 		}
 		summary := survey.Summary(t, answers)
+		dealWasOpen := false
 		switch r.Outcome {
 		case survey.Problem:
 			c, err := a.surveyCase(ctx, tx, actor, r, t, acc, who, summary)
@@ -772,11 +773,11 @@ func (a *App) AnswerSurvey(ctx context.Context, actor access.Actor, in AnswerInp
 			}
 			r.CaseID = c.ID
 		case survey.Happy:
-			d, err := a.surveyDeal(ctx, tx, actor, r, acc, who, summary)
+			d, started, err := a.surveyDeal(ctx, tx, actor, acc, who, summary)
 			if err != nil {
 				return err
 			}
-			r.DealID = d.ID
+			r.DealID, dealWasOpen = d.ID, !started
 		}
 		if r.CaseID != "" || r.DealID != "" {
 			if err := tx.SetSurveyResponseOutcome(ctx, r.ID, r.CaseID, r.DealID); err != nil {
@@ -785,7 +786,7 @@ func (a *App) AnswerSurvey(ctx context.Context, actor access.Actor, in AnswerInp
 		}
 		out = r
 		return a.record(ctx, tx, actor, now, change{kind: "survey.answered", accountID: acc.ID, subjectType: "survey_response", subjectID: r.ID,
-			team: "sales", after: responseSnap{Response: r, AccountName: acc.Name, ContactName: ct.Name, Summary: summary}})
+			team: "sales", after: responseSnap{Response: r, AccountName: acc.Name, ContactName: ct.Name, Summary: summary, DealWasOpen: dealWasOpen}})
 	})
 	return out, err
 }
@@ -803,6 +804,8 @@ type responseSnap struct {
 	AccountName string `json:"account_name"`
 	ContactName string `json:"contact_name"`
 	Summary     string `json:"summary"`
+	// DealWasOpen: a happy answer found the next sale under way already.
+	DealWasOpen bool `json:"deal_was_open,omitempty"`
 }
 
 // causeLine names what a survey followed, for a case's description.
@@ -842,34 +845,45 @@ func (a *App) surveyCase(ctx context.Context, tx *store.Tx, actor access.Actor, 
 	return a.openCaseTx(ctx, tx, actor, c, &n)
 }
 
-// surveyDeal starts the next sale a happy answer calls for.
-func (a *App) surveyDeal(ctx context.Context, tx *store.Tx, actor access.Actor, r survey.Response, acc customer.Account, who, summary string) (deal.Deal, error) {
+// surveyDeal starts the next sale a happy answer calls for (started),
+// or finds the one under way.
+func (a *App) surveyDeal(ctx context.Context, tx *store.Tx, actor access.Actor, acc customer.Account, who, summary string) (d deal.Deal, started bool, err error) {
 	p, _, err := pipeline(ctx, tx)
 	if err != nil {
-		return deal.Deal{}, err
+		return deal.Deal{}, false, err
 	}
 	owner := acc.OwnerID
 	if owner == "" {
 		ms, err := tx.Managers(ctx)
 		if err != nil || len(ms) == 0 {
-			return deal.Deal{}, err
+			return deal.Deal{}, false, err
 		}
 		owner = ms[0]
 	}
 	now := a.Now()
-	d := deal.Deal{ID: newID(), AccountID: acc.ID, OwnerID: owner, Title: truncate("Next sale: "+acc.Name+" is happy", 200),
+	said := acc.Name + ": " + strings.TrimSuffix(who, " at "+acc.Name) + " answered the follow-up survey: " + summary + "."
+	// One next sale at a time: a second happy answer while the first's
+	// deal is open joins it, and its owner hears of it there.
+	open, _, err := tx.Deals(ctx, store.DealFilter{AccountID: acc.ID, Source: deal.SourceServiceFollowUp, OpenOnly: true}, store.Page{Limit: 1})
+	if err != nil {
+		return deal.Deal{}, false, err
+	}
+	if len(open) > 0 {
+		d = open[0]
+		return d, false, a.tell(ctx, tx, actor, inbox.Notification{Kind: inbox.NextSale, SubjectType: "deal", SubjectID: d.ID, AccountID: acc.ID,
+			URL: "/deals/" + d.ID, Message: truncate(said+" The next sale “"+d.Title+"” is under way: a good moment to move it on.", 300)}, d.OwnerID)
+	}
+	d = deal.Deal{ID: newID(), AccountID: acc.ID, OwnerID: owner, Title: truncate("Next sale: "+acc.Name+" is happy", 200),
 		Amount: deal.Money{Currency: "EUR"}, Stage: p.Open()[0].Key, Source: deal.SourceServiceFollowUp, CreatedByID: actor.User.ID,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	if err := tx.InsertDeal(ctx, d); err != nil {
-		return d, err
+		return d, false, err
 	}
 	if err := a.recordDeal(ctx, tx, actor, now, "deal.created", d, p); err != nil {
-		return d, err
+		return d, false, err
 	}
-	return d, a.tell(ctx, tx, actor, inbox.Notification{Kind: inbox.NextSale, SubjectType: "deal", SubjectID: d.ID, AccountID: acc.ID,
-		URL: "/deals/" + d.ID, Message: truncate(acc.Name+": "+strings.TrimSuffix(who, " at "+acc.Name)+" answered the follow-up survey: "+summary+
-			". Start the next sale while they are happy.", 300)},
-		owner)
+	return d, true, a.tell(ctx, tx, actor, inbox.Notification{Kind: inbox.NextSale, SubjectType: "deal", SubjectID: d.ID, AccountID: acc.ID,
+		URL: "/deals/" + d.ID, Message: truncate(said+" Start the next sale while they are happy.", 300)}, owner)
 }
 
 // finishFollowUpTask marks a follow-up's call done: it was answered.

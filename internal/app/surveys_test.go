@@ -191,6 +191,35 @@ func TestSurveyLoop(t *testing.T) {
 		if !found {
 			t.Errorf("no timeline sentence among %d items", len(items))
 		}
+		// A second happy answer while that deal is open joins it: no second deal.
+		again, err := f.app.AnswerSurvey(ctx, access.Actor{}, app.AnswerInput{Token: send(), Answers: answers("yes", "yes", "yes", "9")})
+		if err != nil || again.Outcome != survey.Happy || again.DealID != d.ID {
+			t.Fatalf("second happy %+v %v, want deal %s", again, err, d.ID)
+		}
+		ns, _, _ = f.app.Notifications(ctx, f.sales, store.NotificationFilter{Kind: inbox.NextSale}, store.Page{})
+		if len(ns) != 2 || !strings.Contains(ns[0].Message, "is under way") {
+			t.Fatalf("next sale notices %+v", ns)
+		}
+		open, _, _ := f.app.Deals(ctx, f.admin, store.DealFilter{AccountID: f.acc.ID, OpenOnly: true}, store.Page{})
+		if len(open) != 1 {
+			t.Fatalf("open deals %+v", open)
+		}
+		items, _, _ = f.app.Timeline(ctx, f.sales, f.acc.ID, event.Filter{}, store.Page{})
+		found = false
+		for _, it := range items {
+			found = found || it.Event != nil && strings.Contains(event.Describe(it.Event, nil).Text, "NPS 9, everything as expected; the next sale is under way already")
+		}
+		if !found {
+			t.Error("the timeline does not say the next sale was under way already")
+		}
+		// Once it is won, the next happy answer starts the next one.
+		if _, err := f.app.MoveDeal(ctx, f.sales, d.ID, deal.Transition{To: deal.Won}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if third, err := f.app.AnswerSurvey(ctx, access.Actor{}, app.AnswerInput{Token: send(), Answers: answers("yes", "yes", "yes", "10")}); err != nil ||
+			third.DealID == "" || third.DealID == d.ID {
+			t.Fatalf("after the deal was won %+v %v", third, err)
+		}
 		// The API path names the invitation; the list filters.
 		inv, _ := f.app.SendSurvey(ctx, f.sales, survey.FollowUpID, f.contact.ID, "", "")
 		_, err = f.app.AnswerSurvey(ctx, f.sales, app.AnswerInput{InvitationID: inv.ID, Answers: map[string]string{"nps": "x"}})
@@ -199,7 +228,7 @@ func TestSurveyLoop(t *testing.T) {
 			t.Fatal(err)
 		}
 		list, _, err := f.app.SurveyResponses(ctx, f.sales, store.ResponseFilter{AccountID: f.acc.ID}, store.Page{})
-		if err != nil || len(list) != 4 || len(list[0].Answers) != 4 {
+		if err != nil || len(list) != 6 || len(list[0].Answers) != 4 {
 			t.Fatalf("responses %d %v", len(list), err)
 		}
 	})

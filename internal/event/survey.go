@@ -25,7 +25,11 @@ func describeSurvey(e *Event, verb string, snap map[string]any) (string, bool) {
 		case "problem":
 			s += "; a case was opened"
 		case "happy":
-			s += "; the next sale was started"
+			if open, _ := snap["deal_was_open"].(bool); open {
+				s += "; the next sale is under way already"
+			} else {
+				s += "; the next sale was started"
+			}
 		}
 		return s, true
 	case "sent":
