@@ -61,21 +61,7 @@ func TestStatisticsFollowTheBook(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	plan := func() string {
 		query, args := breachedByAccount(now, 10)
-		rows, err := s.query(ctx, `EXPLAIN QUERY PLAN `+query, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, detail)
-		}
-		return strings.Join(out, "; ")
+		return explain(t, s, query, args)
 	}
 	if n := statRows(); n != 0 {
 		t.Fatalf("a new book has %d statistics of cases", n)
@@ -123,6 +109,80 @@ func TestStatisticsFollowTheBook(t *testing.T) {
 	}
 	got, err := s.BreachedByAccount(ctx, now, 10)
 	if err != nil || len(got) != 10 || got[0].Cases < got[9].Cases {
+		t.Fatalf("%v %+v", err, got)
+	}
+}
+
+// explain is SQLite's plan of a query, its steps joined by "; ".
+func explain(t *testing.T, s *Store, query string, args []any) string {
+	t.Helper()
+	rows, err := s.query(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, detail)
+	}
+	return strings.Join(out, "; ")
+}
+
+// TestScoresReadCoveringIndexes: the whole book's scores by month, by
+// owner and by trigger, and one owner's, read only covering indexes of
+// migration 00023, never the responses' or the answers' rows.
+func TestScoresReadCoveringIndexes(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	num := func(f float64) *float64 { return &f }
+	err = s.InTx(ctx, func(tx *Tx) error {
+		for i := range 20 {
+			a := customer.Account{ID: fmt.Sprintf("acc%02d", i), Name: fmt.Sprintf("Account %02d", i), Kind: "organization", Tier: "standard", CreatedAt: start, UpdatedAt: start}
+			if err := tx.InsertAccount(ctx, a, customer.KeysOf(a, "US")); err != nil {
+				return err
+			}
+		}
+		for i := range 2000 {
+			if err := tx.AddTestResponse(ctx, fmt.Sprintf("r%04d", i), fmt.Sprintf("acc%02d", i%20), "", []string{"case_closed", "deal_won"}[i%2],
+				start.Add(time.Duration(i)*time.Hour), TestAnswer{Key: "nps", Type: "nps", Number: num(float64(i % 11))},
+				TestAnswer{Key: "as_expected", Type: "yes_no", Number: num(float64(i % 2))}, TestAnswer{Key: "comment", Type: "text", Text: "Fine"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	year := ScoreFilter{From: start, To: start.AddDate(1, 0, 0)}
+	owner := year
+	owner.OwnerID = "o1"
+	for _, c := range []struct {
+		f  ScoreFilter
+		by string
+	}{{year, ScoreByMonth}, {year, ScoreByOwner}, {year, ScoreByTrigger}, {year, ScoreByNone}, {owner, ScoreByTrigger}} {
+		by := c.by
+		query, args := scoreCountsQuery(c.f, by)
+		p := explain(t, s, query, args)
+		if !regexp.MustCompile(`COVERING INDEX survey_responses_(\w+_)?scores`).MatchString(p) || !strings.Contains(p, "COVERING INDEX survey_answers_scores") {
+			t.Errorf("the book's scores by %q: %s", by, p)
+		}
+	}
+	got, err := s.ScoreCounts(ctx, year, ScoreByNone)
+	if err != nil || len(got) != 13 { // eleven NPS values, yes and no
 		t.Fatalf("%v %+v", err, got)
 	}
 }
