@@ -46,6 +46,8 @@ func addSurveyRows(api, pages map[string]row) {
 		}, apiWrite(201)},
 		"GET /api/v1/survey-settings":       {fixed("/api/v1/survey-settings", ""), apiRead},
 		"PUT /api/v1/survey-settings":       {fixed("/api/v1/survey-settings", surveySettingsBody), apiOnly(200, managers...)},
+		"GET /api/v1/yardstick-targets":     {fixed("/api/v1/yardstick-targets", ""), apiRead},
+		"PUT /api/v1/yardstick-targets":     {fixed("/api/v1/yardstick-targets", `{"targets":{"delivery_days":5,"first_response_hours":8}}`), apiOnly(200, managers...)},
 		"POST /api/v1/survey-keys/rotate":   {fixed("/api/v1/survey-keys/rotate", ""), apiAdmin(200)},
 		"GET /api/v1/survey-responses":      {fixed("/api/v1/survey-responses?trigger=manual&from=2026-01-01", ""), apiRead},
 		"GET /api/v1/survey-responses/{id}": {fixed("/api/v1/survey-responses/01a20535-0000-7000-8000-000000000000", ""), rule{ok: 404, scope: apiRead.scope, out: 401}},
