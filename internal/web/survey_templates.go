@@ -90,9 +90,9 @@ func readTemplate(f url.Values) (t survey.Template, rows []int, errs map[string]
 		if get("remove") != "" || strings.TrimSpace(q.Key+q.Label+q.Help+q.Metric+q.Unit) == "" {
 			continue
 		}
-		pos, err := strconv.Atoi(strings.TrimSpace(get("position")))
-		if p := strings.TrimSpace(get("position")); p == "" {
-			pos, err = i+1, nil
+		pos, err := i+1, error(nil)
+		if p := strings.TrimSpace(get("position")); p != "" {
+			pos, err = strconv.Atoi(p)
 		}
 		if err != nil || pos < 0 || pos > maxRows {
 			errs[rowField(i, "position")] = "give the place to ask it in as a number, such as 2"
