@@ -37,6 +37,20 @@ func questions(in []QuestionIn) []survey.Question {
 	return out
 }
 
+// yardstickTargets are the internal targets of the yardstick metrics.
+type yardstickTargets struct {
+	Targets map[string]float64 `json:"targets" maxProperties:"100" example:"{\"delivery_days\":7,\"first_response_hours\":24}" doc:"metric → target in the metric's unit: a positive number up to 100000"`
+}
+
+type targetsBody struct {
+	ETag string `header:"ETag"`
+	Body yardstickTargets
+}
+
+func newTargetsBody(m map[string]float64, version int64) *targetsBody {
+	return &targetsBody{ETag: etag(version), Body: yardstickTargets{Targets: m}}
+}
+
 // responseOut is a response as the API shows it.
 type responseBody struct {
 	Body survey.Response
@@ -179,6 +193,32 @@ func (s *server) registerSurveys(api huma.API) {
 				ETag string `header:"ETag"`
 				Body survey.Settings
 			}{etag(saved), st}, nil
+		})
+
+	register(api, op("get-yardstick-targets", http.MethodGet, "/api/v1/yardstick-targets",
+		"The internal target of each yardstick metric, in the metric's unit (default delivery_days 7, first_response_hours 24)", tag),
+		func(ctx context.Context, in *struct{}) (*targetsBody, error) {
+			m, v, err := s.app.YardstickTargetSetting(ctx, actor(ctx))
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return newTargetsBody(m, v), nil
+		})
+	register(api, op("set-yardstick-targets", http.MethodPut, "/api/v1/yardstick-targets",
+		"Save the yardstick targets (managers): the whole set; a metric left out has no target", tag),
+		func(ctx context.Context, in *struct {
+			Precondition
+			Body yardstickTargets
+		}) (*targetsBody, error) {
+			v := int64(-1)
+			if in.IfMatch != "" {
+				v = ifMatch(in.IfMatch)
+			}
+			m, saved, err := s.app.SaveYardstickTargets(ctx, actor(ctx), in.Body.Targets, v)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return newTargetsBody(m, saved), nil
 		})
 
 	rotate := op("rotate-survey-keys", http.MethodPost, "/api/v1/survey-keys/rotate",

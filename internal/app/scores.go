@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -223,15 +224,66 @@ func (a *App) scoreGroups(ctx context.Context, f store.ScoreFilter, by string) (
 
 // YardstickTargets returns the internal target of each yardstick metric.
 func (a *App) YardstickTargets(ctx context.Context) (map[string]float64, error) {
-	st, found, err := a.store.Setting(ctx, YardstickTargetsKey)
+	m, _, err := yardstickTargets(ctx, a.store)
+	return m, err
+}
+
+// YardstickTargetSetting returns the internal targets and their version
+// (0 while the defaults apply), for everyone who reads records.
+func (a *App) YardstickTargetSetting(ctx context.Context, actor access.Actor) (map[string]float64, int64, error) {
+	if err := actor.Require(access.ReadRecords, false); err != nil {
+		return nil, 0, err
+	}
+	return yardstickTargets(ctx, a.store)
+}
+
+func yardstickTargets(ctx context.Context, r settingReader) (map[string]float64, int64, error) {
+	st, found, err := r.Setting(ctx, YardstickTargetsKey)
 	if err != nil || !found {
-		return DefaultYardstickTargets, err
+		return maps.Clone(DefaultYardstickTargets), 0, err
 	}
 	var m map[string]float64
 	if err := json.Unmarshal(st.Spec, &m); err != nil {
-		return DefaultYardstickTargets, nil
+		return maps.Clone(DefaultYardstickTargets), st.Version, nil
 	}
-	return m, nil
+	return m, st.Version, nil
+}
+
+// SaveYardstickTargets saves the internal target of each yardstick metric
+// (managers): the whole set, a metric left out has no target. version is
+// the one read (0: the defaults), -1 to skip the check.
+func (a *App) SaveYardstickTargets(ctx context.Context, actor access.Actor, targets map[string]float64, version int64) (map[string]float64, int64, error) {
+	if err := actor.Require(access.EditSurveys, false); err != nil {
+		return nil, 0, err
+	}
+	if targets == nil {
+		targets = map[string]float64{}
+	}
+	if err := survey.ValidateTargets(targets); err != nil {
+		return nil, 0, err
+	}
+	var saved int64
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		cur, _, err := tx.Setting(ctx, YardstickTargetsKey)
+		if err != nil {
+			return err
+		}
+		if version < -1 || (version >= 0 && version != cur.Version) {
+			return fault.StaleVersion("yardstick targets")
+		}
+		b, _ := json.Marshal(targets)
+		now := a.Now()
+		if err := tx.SaveSetting(ctx, store.Setting{Key: YardstickTargetsKey, Name: "Yardstick targets", Spec: b, UpdatedAt: now}, cur.Version); err != nil {
+			return err
+		}
+		saved = cur.Version + 1
+		return a.record(ctx, tx, actor, now, change{kind: "survey.targets_changed", subjectType: "setting", subjectID: YardstickTargetsKey,
+			offTimeline: true, after: json.RawMessage(b)})
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return targets, saved, nil
 }
 
 func (a *App) yardsticks(ctx context.Context, f store.ScoreFilter) ([]score.Yardstick, error) {

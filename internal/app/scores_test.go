@@ -234,3 +234,39 @@ func TestScoreAnswers(t *testing.T) {
 		}
 	})
 }
+
+// TestSaveYardstickTargets: managers save the targets in one transaction
+// with its event; bad targets are refused naming the metric, a stale
+// version is refused, and a sales user cannot save.
+func TestSaveYardstickTargets(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := setup(t, s)
+		ctx := context.Background()
+		got, v, err := f.app.YardstickTargetSetting(ctx, f.sales)
+		if err != nil || v != 0 || got["delivery_days"] != 7 || got["first_response_hours"] != 24 {
+			t.Fatal(got, v, err)
+		}
+		if _, _, err := f.app.SaveYardstickTargets(ctx, f.sales, map[string]float64{"delivery_days": 5}, -1); fault.KindOf(err) != fault.Forbidden {
+			t.Errorf("sales save: %v", err)
+		}
+		_, _, err = f.app.SaveYardstickTargets(ctx, f.admin, map[string]float64{"delivery_days": 0, "setup_hours": 4}, 0)
+		if e := wantKind(t, err, fault.Invalid); len(e.Fields) != 1 || e.Fields[0].Field != "targets.delivery_days" {
+			t.Errorf("fields %+v", e.Fields)
+		}
+		saved, v, err := f.app.SaveYardstickTargets(ctx, f.admin, map[string]float64{"delivery_days": 5, "setup_hours": 4}, 0)
+		if err != nil || v != 1 || saved["setup_hours"] != 4 {
+			t.Fatal(saved, v, err)
+		}
+		if _, _, err := f.app.SaveYardstickTargets(ctx, f.admin, map[string]float64{"delivery_days": 6}, 0); fault.KindOf(err) != fault.Stale {
+			t.Errorf("stale save: %v", err)
+		}
+		got, err = f.app.YardstickTargets(ctx)
+		if err != nil || len(got) != 2 || got["delivery_days"] != 5 || got["first_response_hours"] != 0 {
+			t.Errorf("targets now %v %v", got, err)
+		}
+		evs, _, err := f.app.Audit(ctx, f.admin, store.AuditFilter{Kind: "survey.targets_changed"}, store.Page{})
+		if err != nil || len(evs) != 1 {
+			t.Errorf("events %v %v", evs, err)
+		}
+	})
+}

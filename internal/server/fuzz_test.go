@@ -51,7 +51,7 @@ var fuzzTargets = map[string][]string{
 	"FuzzDealWrites":        {"create-deal", "update-deal", "move-deal", "set-pipeline"},
 	"FuzzTaskWrites":        {"create-task", "update-task", "move-task"},
 	"FuzzPromiseSettings":   {"set-promise-grace"},
-	"FuzzSurveyWrites":      {"create-survey", "update-survey", "send-survey", "set-survey-settings", "record-survey-response"},
+	"FuzzSurveyWrites":      {"create-survey", "update-survey", "send-survey", "set-survey-settings", "record-survey-response", "set-yardstick-targets"},
 }
 
 type fuzzServer struct {

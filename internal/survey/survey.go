@@ -7,6 +7,7 @@ package survey
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -384,4 +385,25 @@ func Quote(t Template, answers []Answer) string {
 		fmt.Fprintf(&b, "%s\n> %s\n", q.Label, strings.ReplaceAll(v, "\n", "\n> "))
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// ValidateTargets reports what is wrong with the internal targets of the
+// yardstick metrics (metric → a number in the metric's unit): each metric
+// is named like a question key, each target a positive number up to
+// MaxYardstick. A target's problem is filed under targets.<metric>.
+func ValidateTargets(targets map[string]float64) error {
+	var f fault.Fields
+	if len(targets) > 100 {
+		f.Add("targets", "keep to 100 targets")
+	}
+	for _, m := range slices.Sorted(maps.Keys(targets)) {
+		if !keyOK(m) {
+			f.Add("targets", "name each metric in lower-case letters, digits and _, starting with a letter, such as “delivery_days”")
+			continue
+		}
+		if n := targets[m]; !(n > 0 && n <= MaxYardstick) {
+			f.Add("targets."+m, fmt.Sprintf("give a number above 0 and at most %d, such as 7", MaxYardstick))
+		}
+	}
+	return f.Err()
 }

@@ -121,3 +121,15 @@ func TestFatigue(t *testing.T) {
 		t.Errorf("never asked: %q", r)
 	}
 }
+
+func TestValidateTargets(t *testing.T) {
+	if err := ValidateTargets(map[string]float64{"delivery_days": 7, "first_response_hours": 0.5}); err != nil {
+		t.Fatal(err)
+	}
+	f := fields(ValidateTargets(map[string]float64{"delivery_days": 0, "setup_hours": -2, "Bad Key": 3, "big": MaxYardstick + 1}))
+	for _, k := range []string{"targets.delivery_days", "targets.setup_hours", "targets", "targets.big"} {
+		if f[k] == "" {
+			t.Errorf("no problem named for %s: %v", k, f)
+		}
+	}
+}

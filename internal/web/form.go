@@ -30,11 +30,27 @@ var fieldRules = map[string]fieldRule{
 	"solution":    {text.Long, true}, // a case's solution
 	"reason":      {2000, true},      // why a case is closed unconfirmed or reopened
 	"note":        {2000, true},      // the customer's note on a resolution link
-	"comment":     {2000, true},      // a customer's comment in a follow-up survey
-	"holidays":    {text.Long, true}, // a calendar's holidays, one a line
-	"statement":   {1000, true},      // a service policy in plain words
-	"rule":        {2000, true},      // a service policy's CEL rule
-	"terms":       {5000, true},      // a promotion's terms
+	// A survey template: its name and description, and the columns of its
+	// question rows (questions.3.label has the rule of questions.label).
+	"survey_name":        {100, false},
+	"survey_description": {1000, true},
+	"questions.key":      {40, false},
+	"questions.label":    {300, false},
+	"questions.help":     {300, false},
+	"questions.metric":   {40, false},
+	"questions.unit":     {40, false},
+	"questions.position": {3, false},
+	// The follow-up settings: days and hours.
+	"expiry_days":                 {4, false},
+	"fatigue_days":                {4, false},
+	"order_delivered.delay_hours": {5, false},
+	"case_closed.delay_hours":     {5, false},
+	"deal_won.delay_hours":        {5, false},
+	"promise_kept.delay_hours":    {5, false},
+	"holidays":                    {text.Long, true}, // a calendar's holidays, one a line
+	"statement":                   {1000, true},      // a service policy in plain words
+	"rule":                        {2000, true},      // a service policy's CEL rule
+	"terms":                       {5000, true},      // a promotion's terms
 	// One line, with the limits the API declares for the same fields.
 	"summary":          {300, false},
 	"email":            {254, false},
@@ -70,9 +86,15 @@ var fieldRules = map[string]fieldRule{
 
 // ruleOf is the rule of a form field: its row in fieldRules, text.ID for
 // an id (…_id), else one line of text.Short. An edit form's was_<field>
-// carries the field's value and has its limit.
+// carries the field's value and has its limit; a field of a numbered row
+// (questions.3.label) has its column's (questions.label).
 func ruleOf(name string) fieldRule {
 	name = strings.TrimPrefix(name, "was_")
+	if list, rest, ok := strings.Cut(name, "."); ok {
+		if row, col, ok := strings.Cut(rest, "."); ok && row != "" && strings.Trim(row, "0123456789") == "" {
+			name = list + "." + col
+		}
+	}
 	if r, ok := fieldRules[name]; ok {
 		return r
 	}
@@ -89,11 +111,11 @@ func maxLength(name string) int { return ruleOf(name).max }
 // fields at their limits need.
 const maxForm = 1 << 20
 
-// formProblems checks every field of a posted form: the message for each
-// field that breaks the rule, by field name, and under "form" one sentence
+// formProblems checks every field of a posted form by its rule (ruleFor):
+// the message for each field that breaks the rule, by field name, and under "form" one sentence
 // naming them all, which every page shows above its content. A field name
 // that is not text itself counts under "form" only.
-func formProblems(f url.Values) map[string]string {
+func formProblems(f url.Values, ruleFor func(string) fieldRule) map[string]string {
 	errs := map[string]string{}
 	var named []string
 	for k, vs := range f {
@@ -107,7 +129,7 @@ func formProblems(f url.Values) map[string]string {
 		if strings.HasPrefix(k, "was_") {
 			continue
 		}
-		rule := ruleOf(k)
+		rule := ruleFor(k)
 		for _, v := range vs {
 			if p := text.Problem(v, rule.max, rule.multiline); p != "" {
 				errs[k] = p // as the app's messages: lower-case, beside the field
@@ -141,7 +163,7 @@ func (s *site) postForm(w http.ResponseWriter, r *http.Request) (url.Values, err
 		s.fail(w, r, fault.New(fault.Invalid, "the form could not be read"))
 		return nil, nil
 	}
-	if errs := formProblems(r.PostForm); errs != nil {
+	if errs := formProblems(r.PostForm, ruleOf); errs != nil {
 		return r.PostForm, problemError(errs)
 	}
 	return r.PostForm, nil
@@ -161,7 +183,7 @@ func editProblems(f url.Values, fields []string) error {
 			delete(changed, k)
 		}
 	}
-	if errs := formProblems(changed); errs != nil {
+	if errs := formProblems(changed, ruleOf); errs != nil {
 		return problemError(errs)
 	}
 	return nil

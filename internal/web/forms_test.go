@@ -31,6 +31,7 @@ import (
 	"tandem/internal/server"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
+	"tandem/internal/survey"
 	"tandem/internal/text"
 	"tandem/internal/web"
 )
@@ -113,11 +114,15 @@ func newSite(t testing.TB, s *store.Store) *site {
 
 // newSession opens a browser session of the admin without the cost of a
 // password check.
-func (x *site) newSession() (secret, id string) {
+func (x *site) newSession() (secret, id string) { return x.sessionFor(x.admin.User.ID) }
+
+// sessionFor opens a browser session of a user: its cookie's secret and
+// its id.
+func (x *site) sessionFor(userID string) (secret, id string) {
 	now := x.a.Now()
 	secret, id = access.NewSecret("tds_"), uuid.Must(uuid.NewV7()).String()
 	err := x.s.InTx(context.Background(), func(tx *store.Tx) error {
-		return tx.InsertSession(context.Background(), store.Session{ID: id, UserID: x.admin.User.ID, CreatedAt: now, LastSeenAt: now,
+		return tx.InsertSession(context.Background(), store.Session{ID: id, UserID: userID, CreatedAt: now, LastSeenAt: now,
 			ExpiresAt: now.Add(app.SessionIdle), IP: "127.0.0.9"}, access.HashSecret(secret))
 	})
 	if err != nil {
@@ -127,22 +132,28 @@ func (x *site) newSession() (secret, id string) {
 }
 
 // post sends a form as the signed-in admin; body is sent as it is.
-func (x *site) post(path, body string) (int, string) {
+func (x *site) post(path, body string) (int, string) { return x.postAs(x.cookie, path, body) }
+
+// postAs sends a form in the browser session of a cookie.
+func (x *site) postAs(cookie, path, body string) (int, string) {
 	req, err := http.NewRequest(http.MethodPost, x.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		x.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: "tandem_session", Value: x.cookie})
+	req.AddCookie(&http.Cookie{Name: "tandem_session", Value: cookie})
 	return x.send(req)
 }
 
-func (x *site) get(path string) (int, string) {
+func (x *site) get(path string) (int, string) { return x.getAs(x.cookie, path) }
+
+// getAs opens a page in the browser session of a cookie.
+func (x *site) getAs(cookie, path string) (int, string) {
 	req, err := http.NewRequest(http.MethodGet, x.srv.URL+path, nil)
 	if err != nil {
 		x.t.Fatal(err)
 	}
-	req.AddCookie(&http.Cookie{Name: "tandem_session", Value: x.cookie})
+	req.AddCookie(&http.Cookie{Name: "tandem_session", Value: cookie})
 	return x.send(req)
 }
 
@@ -468,7 +479,8 @@ func TestFormsDeclareTheirLimits(t *testing.T) {
 	checked := map[string]bool{}
 	for _, path := range []string{"/accounts/new", "/accounts/" + x.account.ID, "/accounts/" + x.account.ID + "/edit", "/contacts/" + x.contact.ID + "/edit",
 		"/interactions/" + x.inter.ID + "/edit", "/cases/new?account_id=" + x.account.ID, "/cases/" + x.caseID, "/settings", "/admin/users",
-		"/settings/service", "/r/" + x.answer, "/login", "/policies", "/policies/" + x.policy(), "/promises/" + x.promise} {
+		"/settings/service", "/r/" + x.answer, "/login", "/policies", "/policies/" + x.policy(), "/promises/" + x.promise,
+		"/surveys", "/surveys/new", "/surveys/" + survey.YardstickID} {
 		status, page := x.get(path)
 		if path == "/login" { // signed out
 			req, _ := http.NewRequest(http.MethodGet, x.srv.URL+path, nil)

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -269,18 +271,30 @@ func (l *postLimit) prune(now time.Time) {
 }
 
 // surveysPage is the surveys' page: the templates and their questions,
-// and the follow-up settings, which managers change.
+// the follow-up settings and the yardstick targets, which managers change.
 type surveysPage struct {
 	Templates []survey.Template
 	Settings  survey.Settings
 	Version   int64
+	Metrics   []metricRow // the yardstick metrics, each with a target field
 	CanEdit   bool
 }
+
+// metricRow is a yardstick metric of the templates (or one with a
+// target), in its unit.
+type metricRow struct{ Metric, Unit string }
 
 func (s *site) surveys(w http.ResponseWriter, r *http.Request, actor access.Actor) {
 	s.renderSurveys(w, r, actor, view{Notice: r.URL.Query().Get("notice")}, http.StatusOK)
 }
 
+// targetField is a field of the yardstick targets' form.
+func targetField(name string) bool {
+	return name == "targets_version" || strings.HasPrefix(name, "targets.")
+}
+
+// renderSurveys shows the surveys' page; v.Form, when set, is one of its
+// forms as posted, and the other form shows what is saved.
 func (s *site) renderSurveys(w http.ResponseWriter, r *http.Request, actor access.Actor, v view, status int) {
 	ts, err := s.app.SurveyTemplates(r.Context(), actor)
 	if err != nil {
@@ -292,20 +306,110 @@ func (s *site) renderSurveys(w http.ResponseWriter, r *http.Request, actor acces
 		s.fail(w, r, err)
 		return
 	}
+	targets, targetsVersion, err := s.app.YardstickTargetSetting(r.Context(), actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	saved := url.Values{"expiry_days": {strconv.Itoa(st.ExpiryDays)}, "fatigue_days": {strconv.Itoa(st.FatigueDays)},
+		"targets_version": {strconv.FormatInt(targetsVersion, 10)}}
+	for _, name := range survey.Triggers[1:] {
+		t, _ := st.Trigger(name)
+		if t.On {
+			saved.Set(name+".on", "1")
+		}
+		saved.Set(name+".delay_hours", strconv.Itoa(t.DelayHours))
+		saved.Set(name+".template_id", t.TemplateID)
+	}
+	metrics := yardstickMetrics(ts, targets)
+	for _, m := range metrics {
+		if n, ok := targets[m.Metric]; ok {
+			saved.Set("targets."+m.Metric, strconv.FormatFloat(n, 'f', -1, 64))
+		}
+	}
 	if v.Form == nil {
-		v.Form = url.Values{"expiry_days": {strconv.Itoa(st.ExpiryDays)}, "fatigue_days": {strconv.Itoa(st.FatigueDays)}}
-		for _, name := range survey.Triggers[1:] {
-			t, _ := st.Trigger(name)
-			if t.On {
-				v.Form.Set(name+".on", "1")
+		v.Form = saved
+	} else {
+		posted := v.Form.Has("targets_version")
+		for k, vs := range saved {
+			if targetField(k) != posted {
+				v.Form[k] = vs
 			}
-			v.Form.Set(name+".delay_hours", strconv.Itoa(t.DelayHours))
-			v.Form.Set(name+".template_id", t.TemplateID)
 		}
 	}
 	v.Title, v.Nav = "Surveys", "surveys"
-	v.Data = surveysPage{Templates: ts, Settings: st, Version: version, CanEdit: actor.Can(access.EditSurveys, false)}
+	v.Data = surveysPage{Templates: ts, Settings: st, Version: version, Metrics: metrics, CanEdit: actor.Can(access.EditSurveys, false)}
 	s.render(w, r, status, "surveys", v)
+}
+
+// yardstickMetrics are the metrics the templates' yardsticks ask for and
+// those with a target, by name.
+func yardstickMetrics(ts []survey.Template, targets map[string]float64) []metricRow {
+	units := map[string]string{}
+	for m := range targets {
+		units[m] = ""
+	}
+	for _, t := range ts {
+		for _, q := range t.Questions {
+			if q.Type == survey.Yardstick && units[q.Metric] == "" {
+				units[q.Metric] = q.Unit
+			}
+		}
+	}
+	var out []metricRow
+	for _, m := range slices.Sorted(maps.Keys(units)) {
+		out = append(out, metricRow{m, units[m]})
+	}
+	return out
+}
+
+const staleTargets = "Nothing was saved: someone saved the targets since you opened this page. What you typed is kept below: save again to replace theirs."
+
+// saveYardstickTargets saves the internal target of each yardstick metric
+// (managers); a field left empty is no target.
+func (s *site) saveYardstickTargets(w http.ResponseWriter, r *http.Request, actor access.Actor) {
+	f, err := s.postForm(w, r)
+	if f == nil {
+		return
+	}
+	if err == nil {
+		var fields fault.Fields
+		targets := map[string]float64{}
+		for k, vs := range f {
+			m, ok := strings.CutPrefix(k, "targets.")
+			if v := strings.TrimSpace(vs[len(vs)-1]); ok && v != "" {
+				n, perr := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
+				if perr != nil {
+					fields.Add(k, "give a number, such as 7")
+				}
+				targets[m] = n
+			}
+		}
+		err = fields.Err()
+		if err == nil {
+			version, _ := strconv.ParseInt(f.Get("targets_version"), 10, 64)
+			_, _, err = s.app.SaveYardstickTargets(r.Context(), actor, targets, version)
+		}
+	}
+	status := http.StatusUnprocessableEntity
+	errs, _, ok := formErrors(err)
+	if fault.KindOf(err) == fault.Stale {
+		_, now, _ := s.app.YardstickTargetSetting(r.Context(), actor)
+		f.Set("targets_version", strconv.FormatInt(now, 10))
+		errs, ok, status = map[string]string{"form": staleTargets}, true, http.StatusConflict
+	}
+	if err != nil {
+		if !ok {
+			s.fail(w, r, err)
+			return
+		}
+		if errs["form"] == "" {
+			errs["form"] = "Nothing was saved: correct what is marked below."
+		}
+		s.renderSurveys(w, r, actor, view{Form: f, Errors: errs}, status)
+		return
+	}
+	http.Redirect(w, r, "/surveys?notice="+url.QueryEscape("Saved: the yardstick targets."), http.StatusSeeOther)
 }
 
 // saveSurveySettings saves how long links work, the fatigue limit and each
