@@ -642,8 +642,8 @@ func (a *App) AnswerSurvey(ctx context.Context, actor access.Actor, in AnswerInp
 		}
 		actor = access.Actor{User: access.User{Name: "the customer", Active: true}, Scope: access.ScopeWrite}
 	} else {
-		if !actor.Can(access.RecordAnswers, true) {
-			return survey.Response{}, actor.Require(access.RecordAnswers, true)
+		if err := actor.Require(access.RecordAnswers, true); err != nil { // whose answers they are is checked below
+			return survey.Response{}, err
 		}
 		channel = survey.ChannelPhone
 		if in.FollowUpID == "" {
