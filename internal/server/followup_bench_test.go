@@ -164,12 +164,12 @@ func benchFollowUpDrain(b *testing.B) {
 
 	// Interactive load alone.
 	const window = 10 * time.Second
-	alone := paced(b, srv.URL, secret, accounts, func() bool { return false }, window)
+	alone := paced(b, srv.URL, secret, accounts, func() bool { return false }, window).all()
 
 	// The same while 10,000 orders are delivered and their follow-ups drain.
 	b.StartTimer()
 	var drained atomic.Bool
-	during := make(chan pacedResult, 1)
+	during := make(chan pacedRun, 1)
 	go func() { during <- paced(b, srv.URL, secret, accounts, drained.Load, 0) }()
 	t0 := time.Now()
 	on := deliver(orders[:drainOrders])
@@ -177,7 +177,10 @@ func benchFollowUpDrain(b *testing.B) {
 	jobsDone, emailsDone := waitDrain(b, s.JobsDB(), smtp, t0, 15*time.Minute)
 	drained.Store(true)
 	b.StopTimer()
-	d := <-during
+	run := <-during
+	d := run.all()
+	// The deliveries' 13 s or so, and the drain after them.
+	dd, dr := run.between(run.start, t0.Add(delivered)), run.between(t0.Add(delivered), run.end)
 
 	slow := func(with, without float64) float64 { return 100 * (with/without - 1) }
 	b.ReportMetric(off.P50, "transition-off-p50-ms")
@@ -193,13 +196,22 @@ func benchFollowUpDrain(b *testing.B) {
 	b.ReportMetric(d.p50, "during-p50-ms")
 	b.ReportMetric(d.p99, "during-p99-ms")
 	b.ReportMetric(d.rate, "during-req/s")
+	b.ReportMetric(dd.p50, "deliveries-p50-ms")
+	b.ReportMetric(dd.p99, "deliveries-p99-ms")
+	b.ReportMetric(dr.p50, "drain-p50-ms")
+	b.ReportMetric(dr.p99, "drain-p99-ms")
+	b.ReportMetric(dr.rate, "drain-req/s")
 	b.ReportMetric(slow(d.p50, alone.p50), "slowdown-p50-%")
 	b.ReportMetric(slow(d.p99, alone.p99), "slowdown-p99-%")
 	b.ReportMetric(slow(alone.rate, d.rate), "slowdown-rate-%")
+	b.ReportMetric(slow(dd.p99, alone.p99), "slowdown-deliveries-p99-%")
+	b.ReportMetric(slow(dr.p50, alone.p50), "slowdown-drain-p50-%")
+	b.ReportMetric(slow(dr.p99, alone.p99), "slowdown-drain-p99-%")
 	b.Logf("transition p50/p99 %.2f/%.2f ms off, %.2f/%.2f ms on; delivered in %s, follow-ups done at %s, invitations sent at %s; "+
-		"interactive alone p50/p99 %.2f/%.2f ms %.0f/s (%d), during p50/p99 %.2f/%.2f ms %.0f/s (%d)",
+		"interactive alone p50/p99 %.2f/%.2f ms %.0f/s (%d), during p50/p99 %.2f/%.2f ms %.0f/s (%d): "+
+		"while delivering %.2f/%.2f ms (%d), while draining %.2f/%.2f ms (%d)",
 		off.P50, off.P99, on.P50, on.P99, delivered.Round(time.Millisecond), jobsDone.Round(time.Millisecond), emailsDone.Round(time.Millisecond),
-		alone.p50, alone.p99, alone.rate, alone.n, d.p50, d.p99, d.rate, d.n)
+		alone.p50, alone.p99, alone.rate, alone.n, d.p50, d.p99, d.rate, d.n, dd.p50, dd.p99, dd.n, dr.p50, dr.p99, dr.n)
 }
 
 // waitDrain waits until every follow-up job is completed and every
@@ -235,13 +247,42 @@ type pacedResult struct {
 	n              int
 }
 
+// pacedRun is every interactive request of a run: when it went and how
+// long it took.
+type pacedRun struct {
+	start, end time.Time
+	at         []time.Time
+	took       []time.Duration
+}
+
+func (r pacedRun) all() pacedResult { return r.between(r.start, r.end) }
+
+// between is the latency and rate of the requests that went from from
+// until to.
+func (r pacedRun) between(from, to time.Time) pacedResult {
+	var lat []time.Duration
+	for i, at := range r.at {
+		if !at.Before(from) && at.Before(to) {
+			lat = append(lat, r.took[i])
+		}
+	}
+	slices.Sort(lat)
+	q := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	return pacedResult{p50: q(0.5), p99: q(0.99), rate: float64(len(lat)) / to.Sub(from).Seconds(), n: len(lat)}
+}
+
 // paced sends interactive requests from 16 clients, each one every 50 ms
 // (a late one goes at once), half GET /api/v1/accounts/{id}, half
 // POST /api/v1/interactions, for d or, when d is 0, until stop says so.
-func paced(b *testing.B, base, secret string, accounts []string, stop func() bool, d time.Duration) pacedResult {
+func paced(b *testing.B, base, secret string, accounts []string, stop func() bool, d time.Duration) pacedRun {
 	const clients, every = 16, 50 * time.Millisecond
 	var mu sync.Mutex
-	var lat []time.Duration
+	var run pacedRun
 	var wg sync.WaitGroup
 	start := time.Now()
 	done := func() bool {
@@ -255,7 +296,7 @@ func paced(b *testing.B, base, secret string, accounts []string, stop func() boo
 	hc := &http.Client{Transport: tr}
 	for c := range clients {
 		wg.Go(func() {
-			own := make([]time.Duration, 0, 1024)
+			at, took := make([]time.Time, 0, 1024), make([]time.Duration, 0, 1024)
 			next := time.Now().Add(time.Duration(c) * every / clients)
 			for i := 0; !done(); i++ {
 				if w := time.Until(next); w > 0 {
@@ -285,21 +326,14 @@ func paced(b *testing.B, base, secret string, accounts []string, stop func() boo
 					b.Errorf("%s %s: %d %s", req.Method, req.URL.Path, res.StatusCode, body)
 					return
 				}
-				own = append(own, time.Since(t0))
+				at, took = append(at, t0), append(took, time.Since(t0))
 			}
 			mu.Lock()
-			lat = append(lat, own...)
+			run.at, run.took = append(run.at, at...), append(run.took, took...)
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	slices.Sort(lat)
-	q := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
-	return pacedResult{p50: q(0.5), p99: q(0.99), rate: float64(len(lat)) / elapsed.Seconds(), n: len(lat)}
+	run.start, run.end = start, time.Now()
+	return run
 }
