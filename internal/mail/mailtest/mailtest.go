@@ -61,6 +61,19 @@ func (s *Server) Messages() []Received {
 	return append([]Received(nil), s.got...)
 }
 
+// Count returns how many of the messages so far match.
+func (s *Server) Count(match func(Received) bool) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, m := range s.got {
+		if match(m) {
+			n++
+		}
+	}
+	return n
+}
+
 // Wait waits up to d for n messages.
 func (s *Server) Wait(t testing.TB, n int, d time.Duration) []Received {
 	t.Helper()
