@@ -34,7 +34,9 @@ const AnswerWindow = 30 * 24 * time.Hour
 
 // Mailer delivers email; internal/mail's Sender is one.
 type Mailer interface {
-	Send(ctx context.Context, msgs ...mail.Message) error
+	// Send delivers msgs and returns the error of each, nil where it
+	// was delivered.
+	Send(ctx context.Context, msgs ...mail.Message) []error
 }
 
 // WithEmail turns email on: notifications and resolution requests go to
@@ -305,69 +307,128 @@ func (a *App) AnswerResolution(ctx context.Context, token string, resolved bool,
 	return out, err
 }
 
+// Outbox sending: a batch of emails is claimed in one transaction, sent
+// over one SMTP connection and recorded in one transaction; a run sends
+// batches while they come full, up to emailRun of them.
+const (
+	emailBatch = 100
+	emailRun   = 10
+	// emailLease is how long a claimed email is this sender's; sending a
+	// batch stops well inside it, so no other sender takes one still
+	// being sent.
+	emailLease = 5 * time.Minute
+)
+
 // SendDueEmails sends what the outbox holds whose time has come. A user's
 // notification goes only if they are active and still want that kind by
 // email; a failed delivery is tried again later, backing off, up to eight
 // times.
 func (a *App) SendDueEmails(ctx context.Context, m Mailer) (sent int, err error) {
-	now := a.Now()
-	due, err := a.store.DueEmails(ctx, now, 100)
-	if err != nil {
-		return 0, err
-	}
-	for _, e := range due {
-		var mine bool
-		if err := a.store.InTx(ctx, func(tx *store.Tx) error {
-			mine, err = tx.ClaimEmail(ctx, e.ID, now, now.Add(5*time.Minute))
-			return err
-		}); err != nil || !mine {
-			continue
-		}
-		e.Attempts++
-		to, ok, err := a.emailAddress(ctx, e)
-		switch {
-		case err != nil:
-			e.LastError = err.Error()
-		case !ok:
-			e.Status = "skipped"
-		default:
-			err = m.Send(ctx, mail.Message{To: to, Subject: e.Subject, Text: e.Body})
-			if err == nil {
-				e.Status, e.SentAt = "sent", a.Now()
-				sent++
-			} else {
-				e.LastError = truncate(err.Error(), 500)
-			}
-		}
-		if err != nil {
-			e.Status, e.NextAttemptAt = "pending", now.Add(30*time.Second<<min(e.Attempts-1, 10))
-			if e.Attempts >= 8 {
-				e.Status = "failed"
-			}
-			a.log.Warn("email not sent", "email", e.ID, "attempt", e.Attempts, "err", err)
-		}
-		if ferr := a.store.InTx(ctx, func(tx *store.Tx) error { return tx.FinishEmail(ctx, e) }); ferr != nil {
-			return sent, ferr
+	for range emailRun {
+		n, full, err := a.sendEmailBatch(ctx, m)
+		sent += n
+		if err != nil || !full {
+			return sent, err
 		}
 	}
 	return sent, nil
 }
 
+// sendEmailBatch claims, sends and records one batch; full says the
+// outbox may hold more that are due.
+func (a *App) sendEmailBatch(ctx context.Context, m Mailer) (sent int, full bool, err error) {
+	now := a.Now()
+	var batch []store.Email
+	if err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		batch, err = tx.ClaimEmails(ctx, now, now.Add(emailLease), emailBatch)
+		return err
+	}); err != nil || len(batch) == 0 {
+		return 0, false, err
+	}
+	var msgs []mail.Message
+	var going []*store.Email // the emails of msgs
+	to := recipients{}
+	for i := range batch {
+		e := &batch[i]
+		addr, ok, err := a.emailAddress(ctx, to, *e)
+		switch {
+		case err != nil:
+			a.emailFailed(e, now, err.Error())
+		case !ok:
+			e.Status = "skipped"
+		default:
+			msgs = append(msgs, mail.Message{To: addr, Subject: e.Subject, Text: e.Body})
+			going = append(going, e)
+		}
+	}
+	if len(msgs) > 0 {
+		sendCtx, cancel := context.WithTimeout(ctx, emailLease/2)
+		errs := m.Send(sendCtx, msgs...)
+		cancel()
+		for i, e := range going {
+			if errs[i] != nil {
+				a.emailFailed(e, now, truncate(errs[i].Error(), 500))
+				continue
+			}
+			e.Status, e.SentAt = "sent", a.Now()
+			sent++
+		}
+	}
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		for _, e := range batch {
+			if err := tx.FinishEmail(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return sent, len(batch) == emailBatch, err
+}
+
+// emailFailed records a failed attempt at an email claimed at now: tried
+// again after 30 s, 1 min, 2 min …, failed after the eighth.
+func (a *App) emailFailed(e *store.Email, now time.Time, why string) {
+	e.LastError = why
+	e.Status, e.NextAttemptAt = "pending", now.Add(30*time.Second<<min(e.Attempts-1, 10))
+	if e.Attempts >= 8 {
+		e.Status = "failed"
+	}
+	a.log.Warn("email not sent", "email", e.ID, "attempt", e.Attempts, "err", why)
+}
+
+// recipients holds the users a batch of email goes to, each read once
+// with their email preferences.
+type recipients map[string]recipient
+
+type recipient struct {
+	user  access.User
+	prefs map[string]bool
+}
+
 // emailAddress says where an email goes, and whether it still should.
-func (a *App) emailAddress(ctx context.Context, e store.Email) (string, bool, error) {
+func (a *App) emailAddress(ctx context.Context, to recipients, e store.Email) (string, bool, error) {
 	if e.ToUserID == "" {
 		return e.ToAddress, e.ToAddress != "", nil
 	}
-	u, err := a.store.User(ctx, e.ToUserID)
-	if err != nil || !u.Active {
-		return "", false, err
+	r, ok := to[e.ToUserID]
+	if !ok {
+		u, err := a.store.User(ctx, e.ToUserID)
+		if err != nil {
+			return "", false, err
+		}
+		r = recipient{user: u}
+		if u.Active {
+			if r.prefs, err = a.EmailPreferences(ctx, access.Actor{User: u}); err != nil {
+				return "", false, err
+			}
+		}
+		to[e.ToUserID] = r
 	}
-	prefs, err := a.EmailPreferences(ctx, access.Actor{User: u})
-	if err != nil {
-		return "", false, err
+	if !r.user.Active {
+		return "", false, nil
 	}
-	want, chosen := prefs[e.Kind]
-	return u.Email, want || !chosen, nil
+	want, chosen := r.prefs[e.Kind]
+	return r.user.Email, want || !chosen, nil
 }
 
 // Emails lists what was written to go out about a case or other subject.

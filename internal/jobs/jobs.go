@@ -38,6 +38,18 @@ func early(at time.Time) time.Time {
 	return time.Time{}
 }
 
+// waitFor waits, in a job scheduled early, for its moment.
+func waitFor(ctx context.Context, at time.Time) error {
+	if wait := time.Until(at); wait > 0 {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
 // SLACheckArgs asks for a case's SLA to be checked at a moment (when a clock
 // goes at risk or runs out).
 type SLACheckArgs struct {
@@ -54,12 +66,8 @@ type slaWorker struct {
 }
 
 func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLACheckArgs]) error {
-	if wait := time.Until(job.Args.At); wait > 0 {
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	if err := waitFor(ctx, job.Args.At); err != nil {
+		return err
 	}
 	return w.app.CheckSLA(ctx, job.Args.CaseID)
 }
@@ -302,12 +310,8 @@ type promiseWorker struct {
 }
 
 func (w *promiseWorker) Work(ctx context.Context, job *river.Job[PromiseCheckArgs]) error {
-	if wait := time.Until(job.Args.At); wait > 0 {
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	if err := waitFor(ctx, job.Args.At); err != nil {
+		return err
 	}
 	return w.app.CheckPromiseDue(ctx, job.Args.PromiseID)
 }
@@ -322,10 +326,12 @@ func (q *Queue) SchedulePromiseCheck(ctx context.Context, tx *store.Tx, promiseI
 
 // FollowUpArgs asks for a trigger's follow-up of its cause (an order
 // delivered, a case closed, a deal won, a promise kept) at its moment.
+// One job a trigger and cause, whatever the moment.
 type FollowUpArgs struct {
-	Trigger   string `json:"trigger"`
-	CauseType string `json:"cause_type"`
-	CauseID   string `json:"cause_id"`
+	Trigger   string    `json:"trigger" river:"unique"`
+	CauseType string    `json:"cause_type" river:"unique"`
+	CauseID   string    `json:"cause_id" river:"unique"`
+	At        time.Time `json:"at,omitzero"` // zero in jobs enqueued before it was kept: at once
 }
 
 // Kind names the job.
@@ -337,6 +343,9 @@ type followUpWorker struct {
 }
 
 func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs]) error {
+	if err := waitFor(ctx, job.Args.At); err != nil {
+		return err
+	}
 	_, err := w.app.RunFollowUp(ctx, job.Args.Trigger, job.Args.CauseType, job.Args.CauseID)
 	return err
 }
@@ -352,7 +361,7 @@ const FollowUpWorkers = 2
 // follow-up of its cause at a moment; one cause is followed up once by
 // each trigger (the app makes it once even if the job runs twice).
 func (q *Queue) ScheduleFollowUp(ctx context.Context, tx *store.Tx, trigger, causeType, causeID string, at time.Time) error {
-	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), FollowUpArgs{Trigger: trigger, CauseType: causeType, CauseID: causeID},
-		&river.InsertOpts{Queue: FollowUpQueue, ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), FollowUpArgs{Trigger: trigger, CauseType: causeType, CauseID: causeID, At: at},
+		&river.InsertOpts{Queue: FollowUpQueue, ScheduledAt: early(at), UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
 }

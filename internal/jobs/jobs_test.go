@@ -333,3 +333,43 @@ func TestPolicyChangeReachesEveryOpenCase(t *testing.T) {
 		t.Fatalf("%d open cases kept the old target", old)
 	})
 }
+
+// TestFollowUpDueNowIsAvailableAtOnce: a follow-up due now is enqueued
+// available, not scheduled (River moves scheduled jobs only every few
+// seconds); one due later is scheduled a little early and carries its
+// moment, which its worker waits for.
+func TestFollowUpDueNowIsAvailableAtOnce(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		q, err := New(ctx, s, app.New(s), Config{Log: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := time.Now().Add(time.Hour).UTC().Truncate(time.Millisecond)
+		for id, at := range map[string]time.Time{"now": time.Now(), "later": later} {
+			if err := s.InTx(ctx, func(tx *store.Tx) error {
+				return q.ScheduleFollowUp(ctx, tx, "order_delivered", "order", id, at)
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		state := func(cause string) (string, FollowUpArgs) {
+			var st string
+			var raw []byte
+			if err := s.JobsDB().QueryRow(`SELECT state, args FROM river_job WHERE kind = 'survey_follow_up' AND CAST(args AS TEXT) LIKE '%"`+cause+`"%'`).Scan(&st, &raw); err != nil {
+				t.Fatal(err)
+			}
+			var args FollowUpArgs
+			if err := json.Unmarshal(raw, &args); err != nil {
+				t.Fatal(err)
+			}
+			return st, args
+		}
+		if st, _ := state("now"); st != "available" {
+			t.Fatalf("a follow-up due now is %s", st)
+		}
+		if st, args := state("later"); st != "scheduled" || !args.At.Equal(later) {
+			t.Fatalf("a follow-up due in an hour is %s for %s", st, args.At)
+		}
+	})
+}

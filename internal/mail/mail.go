@@ -39,7 +39,9 @@ func New(rawURL, from string) (*Sender, error) {
 	if from == "" {
 		return nil, fmt.Errorf("give the address email comes from (--mail-from)")
 	}
-	opts := []gomail.Option{gomail.WithTimeout(15 * time.Second), gomail.WithTLSPolicy(gomail.TLSOpportunistic)}
+	// No NOOP before each message: they follow one another on a
+	// connection just opened.
+	opts := []gomail.Option{gomail.WithTimeout(15 * time.Second), gomail.WithTLSPolicy(gomail.TLSOpportunistic), gomail.WithoutNoop()}
 	port := 587
 	switch {
 	case u.Scheme == "smtps":
@@ -61,24 +63,57 @@ func New(rawURL, from string) (*Sender, error) {
 	return &Sender{host: u.Hostname(), opts: opts, from: from}, nil
 }
 
-// Send delivers messages over one connection.
-func (s *Sender) Send(ctx context.Context, msgs ...Message) error {
-	out := make([]*gomail.Msg, 0, len(msgs))
-	for _, m := range msgs {
-		g := gomail.NewMsg()
-		if err := g.From(s.from); err != nil {
-			return fmt.Errorf("from address: %w", err)
+// Send delivers messages over one connection, one after another, and
+// returns the error of each (nil where it was delivered): a recipient the
+// server refuses fails its own message only. Messages not yet begun when
+// ctx ends fail with its error.
+func (s *Sender) Send(ctx context.Context, msgs ...Message) []error {
+	errs := make([]error, len(msgs))
+	out := make([]*gomail.Msg, len(msgs))
+	for i, m := range msgs {
+		out[i], errs[i] = s.message(m)
+	}
+	fail := func(err error) []error {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
 		}
-		if err := g.To(m.To); err != nil {
-			return fmt.Errorf("to address %q: %w", m.To, err)
-		}
-		g.Subject(m.Subject)
-		g.SetBodyString(gomail.TypeTextPlain, m.Text)
-		out = append(out, g)
+		return errs
 	}
 	c, err := gomail.NewClient(s.host, s.opts...)
 	if err != nil {
-		return err
+		return fail(err)
 	}
-	return c.DialAndSendWithContext(ctx, out...)
+	conn, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("dial failed: %w", err))
+	}
+	defer c.CloseWithSMTPClient(conn)
+	for i, g := range out {
+		switch {
+		case errs[i] != nil:
+		case ctx.Err() != nil:
+			errs[i] = ctx.Err()
+		default:
+			// One message a call: each has the whole timeout (the
+			// client sets the connection's deadline once a call).
+			errs[i] = c.SendWithSMTPClient(conn, g)
+		}
+	}
+	return errs
+}
+
+// message is m as go-mail's.
+func (s *Sender) message(m Message) (*gomail.Msg, error) {
+	g := gomail.NewMsg()
+	if err := g.From(s.from); err != nil {
+		return nil, fmt.Errorf("from address: %w", err)
+	}
+	if err := g.To(m.To); err != nil {
+		return nil, fmt.Errorf("to address %q: %w", m.To, err)
+	}
+	g.Subject(m.Subject)
+	g.SetBodyString(gomail.TypeTextPlain, m.Text)
+	return g, nil
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -44,7 +45,10 @@ const drainOrders = 10_000
 // (GET /api/v1/accounts/{id}), half logging an interaction
 // (POST /api/v1/interactions). It is measured for a fixed window alone,
 // then from the moment the deliveries start until the drain is over (every
-// follow-up job completed, every invitation received by the SMTP server).
+// follow-up job completed, every invitation received by the SMTP server),
+// reported whole and in its two phases (while the deliveries are posted,
+// then the drain after them), and alone again once drained; the load
+// average of the shared machine over the drain is reported beside.
 // The deliveries go through the API (POST /api/v1/orders/{id}/transitions,
 // 8 clients); 500 orders delivered first with the trigger off give the
 // transition's latency without it.
@@ -164,20 +168,30 @@ func benchFollowUpDrain(b *testing.B) {
 
 	// Interactive load alone.
 	const window = 10 * time.Second
-	alone := paced(b, srv.URL, secret, accounts, func() bool { return false }, window)
+	alone := paced(b, srv.URL, secret, accounts, func() bool { return false }, window).all()
 
 	// The same while 10,000 orders are delivered and their follow-ups drain.
 	b.StartTimer()
 	var drained atomic.Bool
-	during := make(chan pacedResult, 1)
+	during := make(chan pacedRun, 1)
 	go func() { during <- paced(b, srv.URL, secret, accounts, drained.Load, 0) }()
+	load := sampleLoad(drained.Load)
 	t0 := time.Now()
 	on := deliver(orders[:drainOrders])
 	delivered := time.Since(t0)
 	jobsDone, emailsDone := waitDrain(b, s.JobsDB(), smtp, t0, 15*time.Minute)
 	drained.Store(true)
 	b.StopTimer()
-	d := <-during
+	run := <-during
+	d := run.all()
+	// The deliveries' 13 s or so, and the drain after them; the reads and
+	// the writes of the drain apart (a read never waits for the writer).
+	dd, dr := run.between(run.start, t0.Add(delivered)), run.between(t0.Add(delivered), run.end)
+	drainGet, drainPost := run.only(false).between(t0.Add(delivered), run.end), run.only(true).between(t0.Add(delivered), run.end)
+	machine := <-load
+	// Alone again once drained: the machine is shared, and its load over
+	// the drain's minutes is not that of the first window.
+	after := paced(b, srv.URL, secret, accounts, func() bool { return false }, window).all()
 
 	slow := func(with, without float64) float64 { return 100 * (with/without - 1) }
 	b.ReportMetric(off.P50, "transition-off-p50-ms")
@@ -193,41 +207,84 @@ func benchFollowUpDrain(b *testing.B) {
 	b.ReportMetric(d.p50, "during-p50-ms")
 	b.ReportMetric(d.p99, "during-p99-ms")
 	b.ReportMetric(d.rate, "during-req/s")
+	b.ReportMetric(dd.p50, "deliveries-p50-ms")
+	b.ReportMetric(dd.p99, "deliveries-p99-ms")
+	b.ReportMetric(dr.p50, "drain-p50-ms")
+	b.ReportMetric(dr.p99, "drain-p99-ms")
+	b.ReportMetric(dr.rate, "drain-req/s")
+	b.ReportMetric(drainGet.p99, "drain-get-p99-ms")
+	b.ReportMetric(drainPost.p99, "drain-post-p99-ms")
+	b.ReportMetric(after.p50, "after-p50-ms")
+	b.ReportMetric(after.p99, "after-p99-ms")
+	b.ReportMetric(machine, "loadavg")
 	b.ReportMetric(slow(d.p50, alone.p50), "slowdown-p50-%")
 	b.ReportMetric(slow(d.p99, alone.p99), "slowdown-p99-%")
 	b.ReportMetric(slow(alone.rate, d.rate), "slowdown-rate-%")
+	b.ReportMetric(slow(dd.p99, alone.p99), "slowdown-deliveries-p99-%")
+	b.ReportMetric(slow(dr.p50, alone.p50), "slowdown-drain-p50-%")
+	b.ReportMetric(slow(dr.p99, alone.p99), "slowdown-drain-p99-%")
 	b.Logf("transition p50/p99 %.2f/%.2f ms off, %.2f/%.2f ms on; delivered in %s, follow-ups done at %s, invitations sent at %s; "+
-		"interactive alone p50/p99 %.2f/%.2f ms %.0f/s (%d), during p50/p99 %.2f/%.2f ms %.0f/s (%d)",
+		"interactive alone p50/p99 %.2f/%.2f ms %.0f/s (%d), during p50/p99 %.2f/%.2f ms %.0f/s (%d): "+
+		"while delivering %.2f/%.2f ms (%d), while draining %.2f/%.2f ms (%d; reads p99 %.2f, writes p99 %.2f); "+
+		"alone after p50/p99 %.2f/%.2f ms; load average %.1f over the drain",
 		off.P50, off.P99, on.P50, on.P99, delivered.Round(time.Millisecond), jobsDone.Round(time.Millisecond), emailsDone.Round(time.Millisecond),
-		alone.p50, alone.p99, alone.rate, alone.n, d.p50, d.p99, d.rate, d.n)
+		alone.p50, alone.p99, alone.rate, alone.n, d.p50, d.p99, d.rate, d.n, dd.p50, dd.p99, dd.n, dr.p50, dr.p99, dr.n, drainGet.p99, drainPost.p99,
+		after.p50, after.p99, machine)
 }
 
 // waitDrain waits until every follow-up job is completed and every
-// invitation has reached the SMTP server, and says when each was so.
+// invitation has reached the SMTP server, and says when each was so. It
+// looks twice a second, at little cost: it competes with the interactive
+// requests for the same two cores (counting the completed jobs and
+// copying the messages received ten times a second took as much CPU as
+// the whole drain).
 func waitDrain(b *testing.B, jobsDB *sql.DB, smtp *mailtest.Server, t0 time.Time, limit time.Duration) (jobsDone, emailsDone time.Duration) {
+	invitation := func(m mailtest.Received) bool { return strings.HasSuffix(m.To, "@customer.example") }
 	for time.Since(t0) < limit {
 		if jobsDone == 0 {
-			var n int
-			if err := jobsDB.QueryRow(`SELECT count(*) FROM river_job WHERE kind = 'survey_follow_up' AND state = 'completed'`).Scan(&n); err != nil {
+			// Every follow-up was enqueued with its delivery: none is
+			// left once none waits or runs (a range of River's fetching
+			// index).
+			var left int
+			if err := jobsDB.QueryRow(`SELECT count(*) FROM river_job WHERE state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
+				AND queue = $1`, jobs.FollowUpQueue).Scan(&left); err != nil {
 				b.Fatal(err)
 			}
-			if n >= drainOrders {
+			if left == 0 {
 				jobsDone = time.Since(t0)
 			}
 		}
-		sent := 0
-		for _, m := range smtp.Messages() {
-			if strings.HasSuffix(m.To, "@customer.example") {
-				sent++
+		if jobsDone != 0 && smtp.Count(invitation) >= drainOrders {
+			emailsDone = time.Since(t0)
+			var n int
+			if err := jobsDB.QueryRow(`SELECT count(*) FROM river_job WHERE kind = 'survey_follow_up' AND state = 'completed'`).Scan(&n); err != nil || n < drainOrders {
+				b.Fatalf("%d follow-ups completed (%v), want %d", n, err, drainOrders)
 			}
+			return jobsDone, emailsDone
 		}
-		if jobsDone != 0 && sent >= drainOrders {
-			return jobsDone, time.Since(t0)
-		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(500 * time.Millisecond)
 	}
 	b.Fatalf("not drained in %s", limit)
 	return
+}
+
+// sampleLoad averages the machine's 1-minute load average, read every
+// 5 s, until stop says so.
+func sampleLoad(stop func() bool) <-chan float64 {
+	out := make(chan float64, 1)
+	go func() {
+		sum, n := 0.0, 0
+		for ; !stop(); time.Sleep(5 * time.Second) {
+			var l float64
+			if raw, err := os.ReadFile("/proc/loadavg"); err == nil {
+				if _, err := fmt.Sscan(string(raw), &l); err == nil {
+					sum, n = sum+l, n+1
+				}
+			}
+		}
+		out <- sum / float64(max(n, 1))
+	}()
+	return out
 }
 
 type pacedResult struct {
@@ -235,13 +292,54 @@ type pacedResult struct {
 	n              int
 }
 
+// pacedRun is every interactive request of a run: when it went and how
+// long it took.
+type pacedRun struct {
+	start, end time.Time
+	at         []time.Time
+	took       []time.Duration
+	write      []bool // a POST
+}
+
+// only is the run's writes, or its reads.
+func (r pacedRun) only(write bool) pacedRun {
+	out := pacedRun{start: r.start, end: r.end}
+	for i := range r.at {
+		if r.write[i] == write {
+			out.at, out.took = append(out.at, r.at[i]), append(out.took, r.took[i])
+		}
+	}
+	return out
+}
+
+func (r pacedRun) all() pacedResult { return r.between(r.start, r.end) }
+
+// between is the latency and rate of the requests that went from from
+// until to.
+func (r pacedRun) between(from, to time.Time) pacedResult {
+	var lat []time.Duration
+	for i, at := range r.at {
+		if !at.Before(from) && at.Before(to) {
+			lat = append(lat, r.took[i])
+		}
+	}
+	slices.Sort(lat)
+	q := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	return pacedResult{p50: q(0.5), p99: q(0.99), rate: float64(len(lat)) / to.Sub(from).Seconds(), n: len(lat)}
+}
+
 // paced sends interactive requests from 16 clients, each one every 50 ms
 // (a late one goes at once), half GET /api/v1/accounts/{id}, half
 // POST /api/v1/interactions, for d or, when d is 0, until stop says so.
-func paced(b *testing.B, base, secret string, accounts []string, stop func() bool, d time.Duration) pacedResult {
+func paced(b *testing.B, base, secret string, accounts []string, stop func() bool, d time.Duration) pacedRun {
 	const clients, every = 16, 50 * time.Millisecond
 	var mu sync.Mutex
-	var lat []time.Duration
+	var run pacedRun
 	var wg sync.WaitGroup
 	start := time.Now()
 	done := func() bool {
@@ -255,7 +353,8 @@ func paced(b *testing.B, base, secret string, accounts []string, stop func() boo
 	hc := &http.Client{Transport: tr}
 	for c := range clients {
 		wg.Go(func() {
-			own := make([]time.Duration, 0, 1024)
+			at, took := make([]time.Time, 0, 1024), make([]time.Duration, 0, 1024)
+			var write []bool
 			next := time.Now().Add(time.Duration(c) * every / clients)
 			for i := 0; !done(); i++ {
 				if w := time.Until(next); w > 0 {
@@ -285,21 +384,16 @@ func paced(b *testing.B, base, secret string, accounts []string, stop func() boo
 					b.Errorf("%s %s: %d %s", req.Method, req.URL.Path, res.StatusCode, body)
 					return
 				}
-				own = append(own, time.Since(t0))
+				at, took = append(at, t0), append(took, time.Since(t0))
+				write = append(write, req.Method == "POST")
 			}
 			mu.Lock()
-			lat = append(lat, own...)
+			run.at, run.took = append(run.at, at...), append(run.took, took...)
+			run.write = append(run.write, write...)
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	slices.Sort(lat)
-	q := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
-	return pacedResult{p50: q(0.5), p99: q(0.99), rate: float64(len(lat)) / elapsed.Seconds(), n: len(lat)}
+	run.start, run.end = start, time.Now()
+	return run
 }

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -45,26 +48,22 @@ func (tx *Tx) InsertEmail(ctx context.Context, e Email) error {
 	return err
 }
 
-// DueEmails lists pending messages whose time has come, oldest first.
-func (q q) DueEmails(ctx context.Context, now time.Time, limit int) ([]Email, error) {
-	rows, err := q.query(ctx, `SELECT `+emailCols+` FROM emails WHERE status = 'pending' AND next_attempt_at <= $1
-		ORDER BY next_attempt_at, id LIMIT $2`, ms(now), limit)
+// ClaimEmails takes up to limit due messages, oldest first, for sending
+// until lease, and counts the attempt: it returns those this caller got.
+// Two senders never get the same message: the claim's own condition is
+// checked again on each row it updates, which on PostgreSQL a sender
+// waiting for another's claim to commit sees as no longer due.
+func (tx *Tx) ClaimEmails(ctx context.Context, now, lease time.Time, limit int) ([]Email, error) {
+	rows, err := tx.query(ctx, `UPDATE emails SET next_attempt_at = $1, attempts = attempts + 1
+		WHERE status = 'pending' AND next_attempt_at <= $2 AND id IN (
+			SELECT id FROM emails WHERE status = 'pending' AND next_attempt_at <= $2 ORDER BY next_attempt_at, id LIMIT $3)
+		RETURNING `+emailCols, ms(lease), ms(now), limit)
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, scanEmail)
-}
-
-// ClaimEmail takes a due message for sending until lease: false when
-// another sender has it.
-func (tx *Tx) ClaimEmail(ctx context.Context, id string, now, lease time.Time) (bool, error) {
-	res, err := tx.exec(ctx, `UPDATE emails SET next_attempt_at = $1, attempts = attempts + 1
-		WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3`, ms(lease), id, ms(now))
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	claimed, err := collect(rows, scanEmail)
+	slices.SortFunc(claimed, func(a, b Email) int { return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID)) })
+	return claimed, err
 }
 
 // FinishEmail records how a message's attempt ended: status sent, skipped

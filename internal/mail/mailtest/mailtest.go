@@ -21,14 +21,17 @@ type Received struct {
 	From, To string
 	Subject  string
 	Body     string
+	Conn     int // the connection it came over, counted from 1
 }
 
 // Server is an SMTP server that accepts everything.
 type Server struct {
-	URL    string
-	mu     sync.Mutex
-	got    []Received
-	refuse bool // a relay that says "try again later"
+	URL     string
+	mu      sync.Mutex
+	got     []Received
+	conns   int
+	refuse  bool            // a relay that says "try again later"
+	refused map[string]bool // recipients it says so of
 }
 
 // Start runs a server until the test ends.
@@ -37,8 +40,13 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{URL: "smtp://" + l.Addr().String()}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+	s := &Server{URL: "smtp://" + l.Addr().String(), refused: map[string]bool{}}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.conns++
+		return &session{s: s, conn: s.conns}, nil
+	}))
 	srv.Domain = "localhost"
 	srv.ErrorLog = nopLogger{}
 	go srv.Serve(l)
@@ -51,6 +59,19 @@ func (s *Server) Messages() []Received {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Received(nil), s.got...)
+}
+
+// Count returns how many of the messages so far match.
+func (s *Server) Count(match func(Received) bool) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, m := range s.got {
+		if match(m) {
+			n++
+		}
+	}
+	return n
 }
 
 // Wait waits up to d for n messages.
@@ -67,10 +88,17 @@ func (s *Server) Wait(t testing.TB, n int, d time.Duration) []Received {
 	return nil
 }
 
-func (s *Server) refusing() bool {
+// Connections returns how many connections have been opened so far.
+func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.refuse
+	return s.conns
+}
+
+func (s *Server) refusing(to string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refuse || s.refused[to]
 }
 
 // SetRefuse makes the server refuse or accept messages.
@@ -80,8 +108,17 @@ func (s *Server) SetRefuse(v bool) {
 	s.refuse = v
 }
 
+// SetRefuseRecipient makes the server refuse or accept messages to one
+// address.
+func (s *Server) SetRefuseRecipient(to string, v bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refused[to] = v
+}
+
 type session struct {
 	s        *Server
+	conn     int
 	from, to string
 }
 
@@ -92,7 +129,7 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if x.s.refusing() {
+	if x.s.refusing(to) {
 		return &smtp.SMTPError{Code: 451, Message: "try again later"}
 	}
 	x.to = to
@@ -117,7 +154,7 @@ func (x *session) Data(r io.Reader) error {
 	}
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
-	x.s.got = append(x.s.got, Received{From: x.from, To: x.to, Subject: subject, Body: string(text)})
+	x.s.got = append(x.s.got, Received{From: x.from, To: x.to, Subject: subject, Body: string(text), Conn: x.conn})
 	return nil
 }
 
