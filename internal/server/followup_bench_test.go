@@ -43,7 +43,7 @@ const drainOrders = 10_000
 // (mailtest). Interactive load is paced, as people are: 16 clients, each
 // one request every 50 ms (320/s), half reading an account
 // (GET /api/v1/accounts/{id}), half logging an interaction
-// (POST /api/v1/interactions). It is measured for a fixed window alone,
+// (POST /api/v1/interactions). It is measured for 30 s alone,
 // then from the moment the deliveries start until the drain is over (every
 // follow-up job completed, every invitation received by the SMTP server),
 // reported whole and in its two phases (while the deliveries are posted,
@@ -167,7 +167,7 @@ func benchFollowUpDrain(b *testing.B) {
 	setTrigger(true)
 
 	// Interactive load alone.
-	const window = 10 * time.Second
+	const window = 30 * time.Second
 	alone := paced(b, srv.URL, secret, accounts, func() bool { return false }, window).all()
 
 	// The same while 10,000 orders are delivered and their follow-ups drain.
@@ -209,6 +209,13 @@ func benchFollowUpDrain(b *testing.B) {
 	b.ReportMetric(d.rate, "during-req/s")
 	b.ReportMetric(dd.p50, "deliveries-p50-ms")
 	b.ReportMetric(dd.p99, "deliveries-p99-ms")
+	b.ReportMetric(alone.p95, "alone-p95-ms")
+	b.ReportMetric(alone.mean, "alone-mean-ms")
+	b.ReportMetric(dr.p95, "drain-p95-ms")
+	b.ReportMetric(dr.mean, "drain-mean-ms")
+	b.ReportMetric(after.p95, "after-p95-ms")
+	b.ReportMetric(slow(dr.p95, alone.p95), "slowdown-drain-p95-%")
+	b.ReportMetric(slow(dr.mean, alone.mean), "slowdown-drain-mean-%")
 	b.ReportMetric(dr.p50, "drain-p50-ms")
 	b.ReportMetric(dr.p99, "drain-p99-ms")
 	b.ReportMetric(dr.rate, "drain-req/s")
@@ -224,12 +231,12 @@ func benchFollowUpDrain(b *testing.B) {
 	b.ReportMetric(slow(dr.p50, alone.p50), "slowdown-drain-p50-%")
 	b.ReportMetric(slow(dr.p99, alone.p99), "slowdown-drain-p99-%")
 	b.Logf("transition p50/p99 %.2f/%.2f ms off, %.2f/%.2f ms on; delivered in %s, follow-ups done at %s, invitations sent at %s; "+
-		"interactive alone p50/p99 %.2f/%.2f ms %.0f/s (%d), during p50/p99 %.2f/%.2f ms %.0f/s (%d): "+
-		"while delivering %.2f/%.2f ms (%d), while draining %.2f/%.2f ms (%d; reads p99 %.2f, writes p99 %.2f); "+
-		"alone after p50/p99 %.2f/%.2f ms; load average %.1f over the drain",
+		"interactive alone p50/p95/p99/mean %.2f/%.2f/%.2f/%.2f ms %.0f/s (%d), during p50/p99 %.2f/%.2f ms %.0f/s (%d): "+
+		"while delivering %.2f/%.2f ms (%d), while draining p50/p95/p99/mean %.2f/%.2f/%.2f/%.2f ms (%d; reads p99 %.2f, writes p99 %.2f); "+
+		"alone after p50/p95/p99 %.2f/%.2f/%.2f ms; load average %.1f over the drain",
 		off.P50, off.P99, on.P50, on.P99, delivered.Round(time.Millisecond), jobsDone.Round(time.Millisecond), emailsDone.Round(time.Millisecond),
-		alone.p50, alone.p99, alone.rate, alone.n, d.p50, d.p99, d.rate, d.n, dd.p50, dd.p99, dd.n, dr.p50, dr.p99, dr.n, drainGet.p99, drainPost.p99,
-		after.p50, after.p99, machine)
+		alone.p50, alone.p95, alone.p99, alone.mean, alone.rate, alone.n, d.p50, d.p99, d.rate, d.n, dd.p50, dd.p99, dd.n,
+		dr.p50, dr.p95, dr.p99, dr.mean, dr.n, drainGet.p99, drainPost.p99, after.p50, after.p95, after.p99, machine)
 }
 
 // waitDrain waits until every follow-up job is completed and every
@@ -288,8 +295,8 @@ func sampleLoad(stop func() bool) <-chan float64 {
 }
 
 type pacedResult struct {
-	p50, p99, rate float64
-	n              int
+	p50, p95, p99, mean, rate float64
+	n                         int
 }
 
 // pacedRun is every interactive request of a run: when it went and how
@@ -330,7 +337,15 @@ func (r pacedRun) between(from, to time.Time) pacedResult {
 		}
 		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
 	}
-	return pacedResult{p50: q(0.5), p99: q(0.99), rate: float64(len(lat)) / to.Sub(from).Seconds(), n: len(lat)}
+	var sum time.Duration
+	for _, l := range lat {
+		sum += l
+	}
+	mean := 0.0
+	if len(lat) > 0 {
+		mean = float64((sum / time.Duration(len(lat))).Microseconds()) / 1000
+	}
+	return pacedResult{p50: q(0.5), p95: q(0.95), p99: q(0.99), mean: mean, rate: float64(len(lat)) / to.Sub(from).Seconds(), n: len(lat)}
 }
 
 // paced sends interactive requests from 16 clients, each one every 50 ms
