@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -1052,19 +1053,13 @@ func (a *App) FollowUpFormFor(ctx context.Context, actor access.Actor, id string
 	return out, nil
 }
 
-// FollowUpScheduler is the part of the job queue that runs a trigger's
-// follow-up at its moment.
-type FollowUpScheduler interface {
-	ScheduleFollowUp(ctx context.Context, tx *store.Tx, trigger, causeType, causeID string, at time.Time) error
-}
-
 // surveyTrigger is called in the transaction that caused a follow-up
 // (an order delivered, a case closed, a deal won, a promise kept): when
-// the trigger is on, its follow-up is scheduled after the trigger's
-// delay. Without a job queue nothing is scheduled.
+// the trigger is on, its follow-up is scheduled after the trigger's delay
+// (RunDueFollowUps makes it then). Without a job queue to make it nothing
+// is scheduled.
 func (a *App) surveyTrigger(ctx context.Context, tx *store.Tx, trigger, causeType, causeID string) error {
-	s, ok := a.jobs.(FollowUpScheduler)
-	if !ok {
+	if a.jobs == nil {
 		return nil
 	}
 	settings, _, err := surveySettings(ctx, tx)
@@ -1075,7 +1070,7 @@ func (a *App) surveyTrigger(ctx context.Context, tx *store.Tx, trigger, causeTyp
 	if !ts.On {
 		return nil
 	}
-	return s.ScheduleFollowUp(ctx, tx, trigger, causeType, causeID, a.Now().Add(ts.Delay()))
+	return tx.ScheduleFollowUp(ctx, store.DueFollowUp{Trigger: trigger, CauseType: causeType, CauseID: causeID, DueAt: a.Now().Add(ts.Delay())})
 }
 
 // followUpCause is what a follow-up needs of its cause: the account, the
@@ -1125,7 +1120,8 @@ func followUpContact(ctx context.Context, tx *store.Tx, accountID, contactID str
 // when the contact has an email address and was not asked within the
 // fatigue limit, an invitation by email; a held-back invitation is
 // recorded with its reason. A trigger switched off since it was
-// scheduled makes nothing.
+// scheduled makes nothing. The follow-up's schedule, if it has one, ends
+// in the same transaction.
 func (a *App) RunFollowUp(ctx context.Context, trigger, causeType, causeID string) (survey.FollowUp, error) {
 	if err := a.ensureSurveyDefaults(ctx); err != nil {
 		return survey.FollowUp{}, err
@@ -1133,6 +1129,9 @@ func (a *App) RunFollowUp(ctx context.Context, trigger, causeType, causeID strin
 	actor := access.System
 	var out survey.FollowUp
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.FollowUpMade(ctx, trigger, causeID); err != nil {
+			return err
+		}
 		settings, _, err := surveySettings(ctx, tx)
 		if err != nil {
 			return err
@@ -1214,6 +1213,48 @@ func (a *App) RunFollowUp(ctx context.Context, trigger, causeType, causeID strin
 			after: followUpSnap{FollowUp: fu, AccountName: acc.Name, ContactName: ct.Name, What: what}})
 	})
 	return out, err
+}
+
+// followUpLease is how long a drain holds the follow-ups it claimed: one
+// not made by then (its process died) is due again.
+const followUpLease = 5 * time.Minute
+
+// RunDueFollowUps makes up to limit of the follow-ups that are due, the
+// longest due first, one at a time and one each interval, so that a
+// trigger firing for thousands of causes at once (10,000 orders delivered
+// in one go) trickles into the database's single writer between the
+// requests of the people at work rather than queueing in front of them.
+// A follow-up that fails stays scheduled and is tried again when its
+// claim runs out. It returns how many were done (made, or found to be
+// needed no longer) and the first error.
+func (a *App) RunDueFollowUps(ctx context.Context, limit int, interval time.Duration) (done int, err error) {
+	now := a.Now()
+	var due []store.DueFollowUp
+	if err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		due, err = tx.ClaimDueFollowUps(ctx, now, now.Add(followUpLease), limit)
+		return err
+	}); err != nil || len(due) == 0 {
+		return 0, err
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	var first error
+	for i, d := range due {
+		if i > 0 {
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+				return done, cmp.Or(first, ctx.Err())
+			}
+		}
+		if _, err := a.RunFollowUp(ctx, d.Trigger, d.CauseType, d.CauseID); err != nil {
+			a.log.Warn("follow-up not made", "trigger", d.Trigger, "cause", d.CauseType+" "+d.CauseID, "attempt", d.Attempts, "err", err)
+			first = cmp.Or(first, err)
+			continue
+		}
+		done++
+	}
+	return done, first
 }
 
 // followUpSnap is what a follow-up's event keeps.

@@ -2,7 +2,9 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -330,15 +332,25 @@ func caseFor(accountID, contactID string) cases.Case {
 	return cases.Case{AccountID: accountID, ContactID: contactID, Subject: "Late delivery", Category: "billing", Priority: "normal"}
 }
 
-// triggerLog is a job queue that only notes what was scheduled.
-type triggerLog struct{ got []string }
+// noChecks is a job queue that checks no SLA: the follow-ups scheduled
+// wait in the store.
+type noChecks struct{}
 
-func (l *triggerLog) ScheduleSLACheck(context.Context, *store.Tx, string, time.Time) error {
-	return nil
-}
-func (l *triggerLog) ScheduleFollowUp(_ context.Context, _ *store.Tx, trigger, causeType, causeID string, at time.Time) error {
-	l.got = append(l.got, trigger+" "+causeType+" "+at.UTC().Format(time.RFC3339))
-	return nil
+func (noChecks) ScheduleSLACheck(context.Context, *store.Tx, string, time.Time) error { return nil }
+
+// scheduled lists the follow-ups waiting, soonest first, as "trigger
+// cause-type due-time".
+func scheduled(t *testing.T, s *store.Store) []string {
+	t.Helper()
+	due, err := s.DueFollowUps(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, d := range due {
+		out = append(out, d.Trigger+" "+d.CauseType+" "+d.DueAt.UTC().Format(time.RFC3339))
+	}
+	return out
 }
 
 // TestSurveyTriggersFireInTheCausingTransaction: closing a case, winning
@@ -349,8 +361,7 @@ func TestSurveyTriggersFireInTheCausingTransaction(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, s *store.Store) {
 		f := surveySetup(t, s)
 		ctx := context.Background()
-		log := &triggerLog{}
-		f.app.SetScheduler(log)
+		f.app.SetScheduler(noChecks{})
 		now := f.app.Now()
 		c, _ := f.app.OpenCase(ctx, f.service, caseFor(f.acc.ID, f.contact.ID))
 		yes := true
@@ -385,16 +396,106 @@ func TestSurveyTriggersFireInTheCausingTransaction(t *testing.T) {
 		if _, err := f.app.TransitionOrder(ctx, f.sales, o.ID, order.Shipped, time.Time{}, 0); err != nil {
 			t.Fatal(err)
 		}
-		if len(log.got) != 3 {
-			t.Fatalf("shipping an order scheduled a follow-up: %v", log.got)
+		if got := scheduled(t, s); len(got) != 3 {
+			t.Fatalf("shipping an order scheduled a follow-up: %v", got)
 		}
 		if _, err := f.app.TransitionOrder(ctx, f.sales, o.ID, order.Delivered, time.Time{}, 0); err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"case_closed case " + now.Add(24*time.Hour).Format(time.RFC3339), "deal_won deal " + now.Add(14*24*time.Hour).Format(time.RFC3339),
-			"promise_kept promise " + now.Add(24*time.Hour).Format(time.RFC3339), "order_delivered order " + now.Add(72*time.Hour).Format(time.RFC3339)}
-		if strings.Join(log.got, "|") != strings.Join(want, "|") {
-			t.Errorf("scheduled %v, want %v", log.got, want)
+		day := now.Add(24 * time.Hour).Format(time.RFC3339)
+		want := []string{"case_closed case " + day, "promise_kept promise " + day, "order_delivered order " + now.Add(72*time.Hour).Format(time.RFC3339),
+			"deal_won deal " + now.Add(14*24*time.Hour).Format(time.RFC3339)}
+		got := scheduled(t, s)
+		slices.Sort(got)
+		slices.Sort(want)
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("scheduled %v, want %v", got, want)
+		}
+	})
+}
+
+// TestDueFollowUpsAreMadeOnceInTurn: the drain makes the follow-ups
+// that are due and deletes their schedule with them; one due later
+// waits; one scheduled twice is made once; a cause that is gone ends its
+// schedule; two drains never claim the same one; a follow-up that keeps
+// failing is claimed at most MaxFollowUpAttempts times.
+func TestDueFollowUpsAreMadeOnceInTurn(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		f := surveySetup(t, s)
+		ctx := context.Background()
+		now := f.app.Now()
+		schedule := func(cause string, at time.Time) {
+			t.Helper()
+			if err := s.InTx(ctx, func(tx *store.Tx) error {
+				return tx.ScheduleFollowUp(ctx, store.DueFollowUp{Trigger: survey.CaseClosed, CauseType: "case", CauseID: cause, DueAt: at})
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c1, _ := f.app.OpenCase(ctx, f.service, caseFor(f.acc.ID, f.contact.ID))
+		c2, _ := f.app.OpenCase(ctx, f.service, caseFor(f.acc.ID, f.contact.ID))
+		schedule(c1.ID, now.Add(-time.Minute))
+		schedule(c1.ID, now.Add(time.Hour)) // kept: the first
+		schedule(c2.ID, now.Add(time.Hour))
+		schedule("gone", now.Add(-time.Hour))
+		done, err := f.app.RunDueFollowUps(ctx, 10, time.Millisecond)
+		if err != nil || done != 2 {
+			t.Fatalf("drained %d, %v; want the due follow-up and the gone cause", done, err)
+		}
+		made, err := s.FollowUps(ctx, f.acc.ID, 10)
+		if err != nil || len(made) != 1 || made[0].CauseID != c1.ID || made[0].TaskID == "" {
+			t.Fatalf("follow-ups %+v, %v", made, err)
+		}
+		if got := scheduled(t, s); len(got) != 1 || got[0] != "case_closed case "+now.Add(time.Hour).UTC().Format(time.RFC3339) {
+			t.Fatalf("still scheduled: %v", got)
+		}
+		if done, err := f.app.RunDueFollowUps(ctx, 10, time.Millisecond); err != nil || done != 0 {
+			t.Fatalf("a second drain did %d, %v", done, err)
+		}
+		*f.clock = now.Add(2 * time.Hour)
+		if done, err := f.app.RunDueFollowUps(ctx, 10, time.Millisecond); err != nil || done != 1 {
+			t.Fatalf("the drain an hour later did %d, %v", done, err)
+		}
+		if got := scheduled(t, s); len(got) != 0 {
+			t.Fatalf("still scheduled: %v", got)
+		}
+
+		at := f.app.Now()
+		for i := range 5 {
+			schedule(fmt.Sprintf("c%d", i), at)
+		}
+		claim := func(now time.Time, limit int) []store.DueFollowUp {
+			t.Helper()
+			var got []store.DueFollowUp
+			if err := s.InTx(ctx, func(tx *store.Tx) (err error) {
+				got, err = tx.ClaimDueFollowUps(ctx, now, now.Add(time.Minute), limit)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		first, second := claim(at, 3), claim(at, 10)
+		if len(first) != 3 || len(second) != 2 {
+			t.Fatalf("claims of %d and %d of 5", len(first), len(second))
+		}
+		for _, d := range first {
+			if slices.ContainsFunc(second, func(e store.DueFollowUp) bool { return e.CauseID == d.CauseID }) {
+				t.Fatalf("%s claimed twice", d.CauseID)
+			}
+		}
+		claims := len(first) + len(second)
+		for later := at.Add(2 * time.Minute); ; later = later.Add(2 * time.Minute) {
+			n := len(claim(later, 10))
+			if n == 0 {
+				break
+			}
+			if claims += n; claims > 5*store.MaxFollowUpAttempts {
+				t.Fatalf("claimed %d times", claims)
+			}
+		}
+		if claims != 5*store.MaxFollowUpAttempts {
+			t.Fatalf("5 follow-ups claimed %d times, want %d each", claims, store.MaxFollowUpAttempts)
 		}
 	})
 }

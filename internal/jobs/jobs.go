@@ -230,6 +230,7 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 	river.AddWorker(workers, &redueWorker{app: a})
 	river.AddWorker(workers, &optimizeWorker{st: st})
 	river.AddWorker(workers, &followUpWorker{app: a})
+	river.AddWorker(workers, &followUpsWorker{app: a})
 	if cfg.extra != nil {
 		cfg.extra(workers)
 	}
@@ -245,6 +246,13 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(ForgetEvery), func() (river.JobArgs, *river.InsertOpts) {
 				return ForgetArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true}),
+			// Not unique, and each run ends before the next: a run left
+			// "running" by a killed process must not hold the next ones
+			// back; runs beside each other are safe, as each follow-up is
+			// claimed before it is made.
+			river.NewPeriodicJob(river.PeriodicInterval(FollowUpsEvery), func() (river.JobArgs, *river.InsertOpts) {
+				return FollowUpsArgs{}, &river.InsertOpts{MaxAttempts: 1}
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 			// Not on start: opening the store has just done it.
 			river.NewPeriodicJob(river.PeriodicInterval(OptimizeEvery), func() (river.JobArgs, *river.InsertOpts) {
@@ -262,13 +270,9 @@ func New(ctx context.Context, st *store.Store, a *app.App, cfg Config) (*Queue, 
 		}, &river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	if cfg.Workers > 0 {
-		// Follow-ups have a queue of their own with few workers: a trigger
-		// firing for thousands of causes at once (10,000 orders delivered
-		// in one go) neither holds up the SLA and promise checks behind it
-		// nor fills the database's single writer with follow-ups while
-		// people work (docs/performance.md, the follow-up drain).
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers},
-			FollowUpQueue: {MaxWorkers: min(cfg.Workers, FollowUpWorkers)}}
+		// The follow-up queue is worked for the jobs queued in it before
+		// follow-ups were drained from their own table.
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}, FollowUpQueue: {MaxWorkers: 1}}
 	}
 	client, err := river.NewClient(driver(st), rc)
 	if err != nil {
@@ -324,9 +328,38 @@ func (q *Queue) SchedulePromiseCheck(ctx context.Context, tx *store.Tx, promiseI
 	return err
 }
 
-// FollowUpArgs asks for a trigger's follow-up of its cause (an order
-// delivered, a case closed, a deal won, a promise kept) at its moment.
-// One job a trigger and cause, whatever the moment.
+// FollowUpsArgs asks for the follow-ups that are due to be made (the
+// drain of the survey_follow_ups_due table the triggers write).
+type FollowUpsArgs struct{}
+
+// Kind names the job.
+func (FollowUpsArgs) Kind() string { return "survey_follow_ups" }
+
+type followUpsWorker struct {
+	river.WorkerDefaults[FollowUpsArgs]
+	app *app.App
+}
+
+func (w *followUpsWorker) Work(ctx context.Context, job *river.Job[FollowUpsArgs]) error {
+	_, err := w.app.RunDueFollowUps(ctx, FollowUpsPerRun, time.Second/FollowUpPace)
+	return err
+}
+
+// FollowUpsEvery is how often the due follow-ups are made. FollowUpPace
+// is how many a second are made at most, one at a time; a run makes
+// FollowUpsPerRun, so that it ends before the next one starts. At that
+// pace a trigger firing for 10,000 causes at once is worked off in about
+// eight minutes without holding up the people at work (ADR 0033), and a
+// day's ordinary follow-ups go the moment they are due.
+const (
+	FollowUpsEvery  = 2 * time.Second
+	FollowUpPace    = 25
+	FollowUpsPerRun = 40
+)
+
+// FollowUpArgs asks for one trigger's follow-up of its cause at its
+// moment. Follow-ups are no longer scheduled as jobs of their own (see
+// FollowUpsArgs); the worker stays for the jobs queued before.
 type FollowUpArgs struct {
 	Trigger   string    `json:"trigger" river:"unique"`
 	CauseType string    `json:"cause_type" river:"unique"`
@@ -350,18 +383,5 @@ func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs])
 	return err
 }
 
-// FollowUpQueue is the River queue follow-ups run in, FollowUpWorkers
-// at a time.
+// FollowUpQueue is the River queue FollowUpArgs jobs were queued in.
 const FollowUpQueue = "follow_up"
-
-// FollowUpWorkers is how many follow-ups run at once in a process.
-const FollowUpWorkers = 2
-
-// ScheduleFollowUp enqueues, in the transaction tx, a trigger's
-// follow-up of its cause at a moment; one cause is followed up once by
-// each trigger (the app makes it once even if the job runs twice).
-func (q *Queue) ScheduleFollowUp(ctx context.Context, tx *store.Tx, trigger, causeType, causeID string, at time.Time) error {
-	_, err := q.client.InsertTx(tx.Detach(ctx), tx.SQL(), FollowUpArgs{Trigger: trigger, CauseType: causeType, CauseID: causeID, At: at},
-		&river.InsertOpts{Queue: FollowUpQueue, ScheduledAt: early(at), UniqueOpts: river.UniqueOpts{ByArgs: true}})
-	return err
-}

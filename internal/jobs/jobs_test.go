@@ -22,6 +22,7 @@ import (
 	"tandem/internal/sla"
 	"tandem/internal/store"
 	"tandem/internal/store/storetest"
+	"tandem/internal/survey"
 )
 
 var quiet = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -334,42 +335,77 @@ func TestPolicyChangeReachesEveryOpenCase(t *testing.T) {
 	})
 }
 
-// TestFollowUpDueNowIsAvailableAtOnce: a follow-up due now is enqueued
-// available, not scheduled (River moves scheduled jobs only every few
-// seconds); one due later is scheduled a little early and carries its
-// moment, which its worker waits for.
-func TestFollowUpDueNowIsAvailableAtOnce(t *testing.T) {
+// TestTriggeredFollowUpsAreMadeByTheQueue: a case closed with the
+// trigger's delay at 0 has its follow-up made by the queue's drain within
+// a couple of its runs, and its schedule is gone; one due later waits.
+func TestTriggeredFollowUpsAreMadeByTheQueue(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		q, err := New(ctx, s, app.New(s), Config{Log: quiet})
+		a := app.New(s)
+		q, err := New(ctx, s, a, Config{Workers: 2, Log: quiet})
 		if err != nil {
 			t.Fatal(err)
 		}
-		later := time.Now().Add(time.Hour).UTC().Truncate(time.Millisecond)
-		for id, at := range map[string]time.Time{"now": time.Now(), "later": later} {
-			if err := s.InTx(ctx, func(tx *store.Tx) error {
-				return q.ScheduleFollowUp(ctx, tx, "order_delivered", "order", id, at)
-			}); err != nil {
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer q.Stop(ctx)
+		add := func(email, role string) access.Actor {
+			u, _, err := a.AddUser(ctx, access.System, app.NewUser{Email: email, Name: role, Role: role, Password: "a long enough password"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return access.Actor{User: u, Scope: access.ScopeAdmin}
+		}
+		mia, sam, val := add("mia@example.com", "manager"), add("sam@example.com", "sales"), add("val@example.com", "service")
+		settings, version, err := a.SurveySettings(ctx, mia)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range settings.Triggers {
+			if settings.Triggers[i].Trigger == survey.CaseClosed {
+				settings.Triggers[i].On, settings.Triggers[i].DelayHours = true, 0
+			}
+		}
+		if _, _, err := a.SaveSurveySettings(ctx, mia, settings, version); err != nil {
+			t.Fatal(err)
+		}
+		acc, err := a.CreateAccount(ctx, sam, customer.Account{Name: "Northwind"}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := a.OpenCase(ctx, val, cases.Case{AccountID: acc.ID, Subject: "Pallets short"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		yes := true
+		for _, tr := range []cases.Transition{{To: cases.Open}, {To: cases.Resolved, Solution: "Sent the rest"}, {To: cases.Closed, Confirmed: &yes}} {
+			if _, err := a.TransitionCase(ctx, val, c.ID, tr, 0); err != nil {
 				t.Fatal(err)
 			}
 		}
-		state := func(cause string) (string, FollowUpArgs) {
-			var st string
-			var raw []byte
-			if err := s.JobsDB().QueryRow(`SELECT state, args FROM river_job WHERE kind = 'survey_follow_up' AND CAST(args AS TEXT) LIKE '%"`+cause+`"%'`).Scan(&st, &raw); err != nil {
+		if err := s.InTx(ctx, func(tx *store.Tx) error {
+			return tx.ScheduleFollowUp(ctx, store.DueFollowUp{Trigger: survey.DealWon, CauseType: "deal", CauseID: "later", DueAt: time.Now().Add(time.Hour)})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(3*FollowUpsEvery + 5*time.Second)
+		for {
+			made, err := s.FollowUps(ctx, acc.ID, 10)
+			if err != nil {
 				t.Fatal(err)
 			}
-			var args FollowUpArgs
-			if err := json.Unmarshal(raw, &args); err != nil {
-				t.Fatal(err)
+			if len(made) == 1 && made[0].CauseID == c.ID && made[0].OwnerID == sam.User.ID {
+				break
 			}
-			return st, args
+			if time.Now().After(deadline) {
+				t.Fatalf("no follow-up made by the queue: %+v", made)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
-		if st, _ := state("now"); st != "available" {
-			t.Fatalf("a follow-up due now is %s", st)
-		}
-		if st, args := state("later"); st != "scheduled" || !args.At.Equal(later) {
-			t.Fatalf("a follow-up due in an hour is %s for %s", st, args.At)
+		due, err := s.DueFollowUps(ctx, 10)
+		if err != nil || len(due) != 1 || due[0].CauseID != "later" {
+			t.Fatalf("scheduled after the drain: %+v, %v", due, err)
 		}
 	})
 }

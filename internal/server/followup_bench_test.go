@@ -45,7 +45,7 @@ const drainOrders = 10_000
 // (GET /api/v1/accounts/{id}), half logging an interaction
 // (POST /api/v1/interactions). It is measured for 30 s alone,
 // then from the moment the deliveries start until the drain is over (every
-// follow-up job completed, every invitation received by the SMTP server),
+// follow-up made, every invitation received by the SMTP server),
 // reported whole and in its two phases (while the deliveries are posted,
 // then the drain after them), and alone again once drained; the load
 // average of the shared machine over the drain is reported beside.
@@ -239,35 +239,32 @@ func benchFollowUpDrain(b *testing.B) {
 		dr.p50, dr.p95, dr.p99, dr.mean, dr.n, drainGet.p99, drainPost.p99, after.p50, after.p95, after.p99, machine)
 }
 
-// waitDrain waits until every follow-up job is completed and every
-// invitation has reached the SMTP server, and says when each was so. It
-// looks twice a second, at little cost: it competes with the interactive
-// requests for the same two cores (counting the completed jobs and
-// copying the messages received ten times a second took as much CPU as
-// the whole drain).
-func waitDrain(b *testing.B, jobsDB *sql.DB, smtp *mailtest.Server, t0 time.Time, limit time.Duration) (jobsDone, emailsDone time.Duration) {
+// waitDrain waits until every follow-up is made and every invitation has
+// reached the SMTP server, and says when each was so. It looks twice a
+// second, at little cost: it competes with the interactive requests for
+// the same two cores (copying the messages received ten times a second
+// took as much CPU as the whole drain).
+func waitDrain(b *testing.B, db *sql.DB, smtp *mailtest.Server, t0 time.Time, limit time.Duration) (madeAt, emailsDone time.Duration) {
 	invitation := func(m mailtest.Received) bool { return strings.HasSuffix(m.To, "@customer.example") }
 	for time.Since(t0) < limit {
-		if jobsDone == 0 {
-			// Every follow-up was enqueued with its delivery: none is
-			// left once none waits or runs (a range of River's fetching
-			// index).
+		if madeAt == 0 {
+			// Every follow-up was scheduled with its delivery: none is
+			// left once none waits.
 			var left int
-			if err := jobsDB.QueryRow(`SELECT count(*) FROM river_job WHERE state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
-				AND queue = $1`, jobs.FollowUpQueue).Scan(&left); err != nil {
+			if err := db.QueryRow(`SELECT count(*) FROM survey_follow_ups_due`).Scan(&left); err != nil {
 				b.Fatal(err)
 			}
 			if left == 0 {
-				jobsDone = time.Since(t0)
+				madeAt = time.Since(t0)
 			}
 		}
-		if jobsDone != 0 && smtp.Count(invitation) >= drainOrders {
+		if madeAt != 0 && smtp.Count(invitation) >= drainOrders {
 			emailsDone = time.Since(t0)
 			var n int
-			if err := jobsDB.QueryRow(`SELECT count(*) FROM river_job WHERE kind = 'survey_follow_up' AND state = 'completed'`).Scan(&n); err != nil || n < drainOrders {
-				b.Fatalf("%d follow-ups completed (%v), want %d", n, err, drainOrders)
+			if err := db.QueryRow(`SELECT count(*) FROM survey_follow_ups WHERE trigger = 'order_delivered'`).Scan(&n); err != nil || n < drainOrders {
+				b.Fatalf("%d follow-ups made (%v), want %d", n, err, drainOrders)
 			}
-			return jobsDone, emailsDone
+			return madeAt, emailsDone
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
