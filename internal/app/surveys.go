@@ -1075,7 +1075,7 @@ func (a *App) surveyTrigger(ctx context.Context, tx *store.Tx, trigger, causeTyp
 
 // followUpCause is what a follow-up needs of its cause: the account, the
 // contact it concerns (if any) and a few words for the task's title.
-func followUpCause(ctx context.Context, tx *store.Tx, causeType, causeID string) (accountID, contactID, what string, err error) {
+func followUpCause(ctx context.Context, tx *store.Store, causeType, causeID string) (accountID, contactID, what string, err error) {
 	switch causeType {
 	case "order":
 		o, err := tx.Order(ctx, causeID)
@@ -1096,7 +1096,7 @@ func followUpCause(ctx context.Context, tx *store.Tx, causeType, causeID string)
 // followUpContact chooses who is asked: the cause's contact when it has
 // one, else the account's first contact with an email address, else its
 // first contact.
-func followUpContact(ctx context.Context, tx *store.Tx, accountID, contactID string) (customer.Contact, error) {
+func followUpContact(ctx context.Context, tx *store.Store, accountID, contactID string) (customer.Contact, error) {
 	if contactID != "" {
 		ct, err := tx.Contact(ctx, contactID)
 		if err == nil || fault.KindOf(err) != fault.NotFound {
@@ -1115,6 +1115,53 @@ func followUpContact(ctx context.Context, tx *store.Tx, accountID, contactID str
 	return list[0], nil
 }
 
+// followUpFacts is what a follow-up is made of: the settings, the
+// account with its owner, who is asked, the template and a few words on
+// the cause. due is false when there is nothing to make: the trigger was
+// switched off, or the cause is gone (merged, deleted).
+type followUpFacts struct {
+	due      bool
+	settings survey.Settings
+	account  customer.Account
+	contact  customer.Contact
+	template survey.Template
+	what     string
+}
+
+func (a *App) followUpFacts(ctx context.Context, trigger, causeType, causeID string) (followUpFacts, error) {
+	var f followUpFacts
+	settings, _, err := surveySettings(ctx, a.store)
+	if err != nil {
+		return f, err
+	}
+	ts, ok := settings.Trigger(trigger)
+	if !ok || !ts.On {
+		return f, nil
+	}
+	accountID, contactID, what, err := followUpCause(ctx, a.store, causeType, causeID)
+	if fault.KindOf(err) == fault.NotFound {
+		return f, nil
+	} else if err != nil {
+		return f, err
+	}
+	acc, err := a.store.AccountOwner(ctx, accountID)
+	if err != nil {
+		return f, err
+	}
+	t, err := a.store.SurveyTemplate(ctx, ts.TemplateID)
+	if fault.KindOf(err) == fault.NotFound {
+		t, err = a.store.SurveyTemplate(ctx, survey.FollowUpID)
+	}
+	if err != nil {
+		return f, err
+	}
+	ct, err := followUpContact(ctx, a.store, accountID, contactID)
+	if err != nil {
+		return f, err
+	}
+	return followUpFacts{due: true, settings: settings, account: acc, contact: ct, template: t, what: what}, nil
+}
+
 // RunFollowUp makes a trigger's follow-up for its cause, once: a record
 // of it, a task for the account's owner to call with the questions, and,
 // when the contact has an email address and was not asked within the
@@ -1126,41 +1173,19 @@ func (a *App) RunFollowUp(ctx context.Context, trigger, causeType, causeID strin
 	if err := a.ensureSurveyDefaults(ctx); err != nil {
 		return survey.FollowUp{}, err
 	}
+	// What it needs is read first, outside the transaction, which then
+	// holds the database's single writer only for what it writes.
+	f, err := a.followUpFacts(ctx, trigger, causeType, causeID)
+	if err != nil {
+		return survey.FollowUp{}, err
+	}
 	actor := access.System
 	var out survey.FollowUp
-	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.FollowUpMade(ctx, trigger, causeID); err != nil {
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.FollowUpMade(ctx, trigger, causeID); err != nil || !f.due {
 			return err
 		}
-		settings, _, err := surveySettings(ctx, tx)
-		if err != nil {
-			return err
-		}
-		ts, ok := settings.Trigger(trigger)
-		if !ok || !ts.On {
-			return nil
-		}
-		accountID, contactID, what, err := followUpCause(ctx, tx, causeType, causeID)
-		if fault.KindOf(err) == fault.NotFound {
-			return nil // the cause is gone (merged, deleted): nothing to follow up
-		} else if err != nil {
-			return err
-		}
-		acc, err := tx.AccountOwner(ctx, accountID)
-		if err != nil {
-			return err
-		}
-		t, err := a.surveyTemplate(ctx, tx, ts.TemplateID)
-		if fault.KindOf(err) == fault.NotFound {
-			t, err = a.surveyTemplate(ctx, tx, survey.FollowUpID)
-		}
-		if err != nil {
-			return err
-		}
-		ct, err := followUpContact(ctx, tx, accountID, contactID)
-		if err != nil {
-			return err
-		}
+		settings, acc, ct, t, what := f.settings, f.account, f.contact, f.template, f.what
 		now := a.Now()
 		fu := survey.FollowUp{ID: newID(), AccountID: acc.ID, ContactID: ct.ID, OwnerID: acc.OwnerID, Trigger: trigger, CauseType: causeType,
 			CauseID: causeID, TemplateID: t.ID, CreatedAt: now, Version: 1}
