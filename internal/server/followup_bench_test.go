@@ -53,7 +53,7 @@ const drainOrders = 10_000
 // 8 clients); 500 orders delivered first with the trigger off give the
 // transition's latency without it.
 //
-// Run it alone: go test -run '^$' -bench FollowUpDrain -benchtime 1x ./internal/server/
+// Run it alone (about 20 minutes): go test -run '^$' -bench FollowUpDrain -benchtime 1x -timeout 1h ./internal/server/
 func BenchmarkFollowUpDrain(b *testing.B) {
 	for range b.N {
 		benchFollowUpDrain(b)
@@ -168,7 +168,8 @@ func benchFollowUpDrain(b *testing.B) {
 
 	// Interactive load alone.
 	const window = 30 * time.Second
-	alone := paced(b, srv.URL, secret, accounts, func() bool { return false }, window).all()
+	aloneRun := paced(b, srv.URL, secret, accounts, func() bool { return false }, window)
+	alone := aloneRun.all()
 
 	// The same while 10,000 orders are delivered and their follow-ups drain.
 	b.StartTimer()
@@ -179,7 +180,7 @@ func benchFollowUpDrain(b *testing.B) {
 	t0 := time.Now()
 	on := deliver(orders[:drainOrders])
 	delivered := time.Since(t0)
-	jobsDone, emailsDone := waitDrain(b, s.JobsDB(), smtp, t0, 15*time.Minute)
+	jobsDone, emailsDone := waitDrain(b, s.JobsDB(), smtp, t0, 30*time.Minute)
 	drained.Store(true)
 	b.StopTimer()
 	run := <-during
@@ -191,7 +192,13 @@ func benchFollowUpDrain(b *testing.B) {
 	machine := <-load
 	// Alone again once drained: the machine is shared, and its load over
 	// the drain's minutes is not that of the first window.
-	after := paced(b, srv.URL, secret, accounts, func() bool { return false }, window).all()
+	afterRun := paced(b, srv.URL, secret, accounts, func() bool { return false }, window)
+	after := afterRun.all()
+	// Both windows alone as one baseline: the book has grown by the drain's
+	// follow-ups, tasks and invitations between them.
+	both := pacedRun{start: aloneRun.start, end: afterRun.end, at: slices.Concat(aloneRun.at, afterRun.at), took: slices.Concat(aloneRun.took, afterRun.took),
+		write: slices.Concat(aloneRun.write, afterRun.write)}
+	alone2, alone2Get, alone2Post := both.all(), both.only(false).all(), both.only(true).all()
 
 	slow := func(with, without float64) float64 { return 100 * (with/without - 1) }
 	b.ReportMetric(off.P50, "transition-off-p50-ms")
@@ -230,13 +237,17 @@ func benchFollowUpDrain(b *testing.B) {
 	b.ReportMetric(slow(dd.p99, alone.p99), "slowdown-deliveries-p99-%")
 	b.ReportMetric(slow(dr.p50, alone.p50), "slowdown-drain-p50-%")
 	b.ReportMetric(slow(dr.p99, alone.p99), "slowdown-drain-p99-%")
+	b.ReportMetric(slow(dr.p99, alone2.p99), "slowdown-drain-p99-vs-both-%")
+	b.ReportMetric(slow(dr.p95, alone2.p95), "slowdown-drain-p95-vs-both-%")
 	b.Logf("transition p50/p99 %.2f/%.2f ms off, %.2f/%.2f ms on; delivered in %s, follow-ups done at %s, invitations sent at %s; "+
 		"interactive alone p50/p95/p99/mean %.2f/%.2f/%.2f/%.2f ms %.0f/s (%d), during p50/p99 %.2f/%.2f ms %.0f/s (%d): "+
 		"while delivering %.2f/%.2f ms (%d), while draining p50/p95/p99/mean %.2f/%.2f/%.2f/%.2f ms (%d; reads p99 %.2f, writes p99 %.2f); "+
-		"alone after p50/p95/p99 %.2f/%.2f/%.2f ms; load average %.1f over the drain",
+		"alone after p50/p95/p99 %.2f/%.2f/%.2f ms; both alone windows p50/p95/p99 %.2f/%.2f/%.2f ms (reads p99 %.2f, writes p99 %.2f); "+
+		"load average %.1f over the drain",
 		off.P50, off.P99, on.P50, on.P99, delivered.Round(time.Millisecond), jobsDone.Round(time.Millisecond), emailsDone.Round(time.Millisecond),
 		alone.p50, alone.p95, alone.p99, alone.mean, alone.rate, alone.n, d.p50, d.p99, d.rate, d.n, dd.p50, dd.p99, dd.n,
-		dr.p50, dr.p95, dr.p99, dr.mean, dr.n, drainGet.p99, drainPost.p99, after.p50, after.p95, after.p99, machine)
+		dr.p50, dr.p95, dr.p99, dr.mean, dr.n, drainGet.p99, drainPost.p99, after.p50, after.p95, after.p99,
+		alone2.p50, alone2.p95, alone2.p99, alone2Get.p99, alone2Post.p99, machine)
 }
 
 // waitDrain waits until every follow-up is made and every invitation has
