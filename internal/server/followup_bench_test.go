@@ -53,7 +53,7 @@ const drainOrders = 10_000
 // 8 clients); 500 orders delivered first with the trigger off give the
 // transition's latency without it.
 //
-// Run it alone (about 20 minutes): go test -run '^$' -bench FollowUpDrain -benchtime 1x -timeout 1h ./internal/server/
+// Run it alone (about 10 minutes): go test -run '^$' -bench FollowUpDrain -benchtime 1x -timeout 1h ./internal/server/
 func BenchmarkFollowUpDrain(b *testing.B) {
 	for range b.N {
 		benchFollowUpDrain(b)
