@@ -1075,19 +1075,19 @@ func (a *App) surveyTrigger(ctx context.Context, tx *store.Tx, trigger, causeTyp
 
 // followUpCause is what a follow-up needs of its cause: the account, the
 // contact it concerns (if any) and a few words for the task's title.
-func followUpCause(ctx context.Context, tx *store.Store, causeType, causeID string) (accountID, contactID, what string, err error) {
+func followUpCause(ctx context.Context, st *store.Store, causeType, causeID string) (accountID, contactID, what string, err error) {
 	switch causeType {
 	case "order":
-		o, err := tx.Order(ctx, causeID)
+		o, err := st.Order(ctx, causeID)
 		return o.AccountID, "", fmt.Sprintf("order #%d was delivered", o.Number), err
 	case "case":
-		c, err := tx.Case(ctx, causeID)
+		c, err := st.Case(ctx, causeID)
 		return c.AccountID, c.ContactID, fmt.Sprintf("case #%d was closed", c.Number), err
 	case "deal":
-		d, err := tx.Deal(ctx, causeID)
+		d, err := st.Deal(ctx, causeID)
 		return d.AccountID, "", "“" + d.Title + "” was won", err
 	case "promise":
-		p, err := tx.Promise(ctx, causeID)
+		p, err := st.Promise(ctx, causeID)
 		return p.AccountID, p.ContactID, "a promise was kept", err
 	}
 	return "", "", "", fault.NotFoundf("no %s has that id", causeType)
@@ -1096,14 +1096,14 @@ func followUpCause(ctx context.Context, tx *store.Store, causeType, causeID stri
 // followUpContact chooses who is asked: the cause's contact when it has
 // one, else the account's first contact with an email address, else its
 // first contact.
-func followUpContact(ctx context.Context, tx *store.Store, accountID, contactID string) (customer.Contact, error) {
+func followUpContact(ctx context.Context, st *store.Store, accountID, contactID string) (customer.Contact, error) {
 	if contactID != "" {
-		ct, err := tx.Contact(ctx, contactID)
+		ct, err := st.Contact(ctx, contactID)
 		if err == nil || fault.KindOf(err) != fault.NotFound {
 			return ct, err
 		}
 	}
-	list, _, err := tx.Contacts(ctx, accountID, store.Page{Limit: 100})
+	list, _, err := st.Contacts(ctx, accountID, store.Page{Limit: 100})
 	if err != nil || len(list) == 0 {
 		return customer.Contact{}, err
 	}

@@ -350,7 +350,7 @@ func (w *followUpsWorker) Work(ctx context.Context, job *river.Job[FollowUpsArgs
 // FollowUpsPerRun, so that it ends before the next one starts: 20 a
 // second in all. At that pace a trigger firing for 10,000 causes at once
 // is worked off in about eight minutes beside the people at work rather
-// than in their way (ADR 0033; half the pace did not make them faster),
+// than in their way (ADR 0033; at half the pace their p99 was no better),
 // and a day's ordinary follow-ups go within seconds of being due.
 const (
 	FollowUpsEvery  = 2 * time.Second
